@@ -1,0 +1,157 @@
+/**
+ * The control side of a channel: sends requests, matches responses by id and
+ * delivers notifications to the entity they name (`handlerId`).
+ *
+ * Ordering rule (DESIGN.md): a notification never overtakes the response that
+ * precedes it. Resolving a response only schedules the awaiting code (a
+ * microtask chain), so notifications that arrive right after a response are
+ * held until the next macrotask, by which time the caller has created and
+ * subscribed the entity the notifications are for.
+ */
+import { EventEmitter } from 'node:events';
+import { InvalidStateError, deserializeError } from '../common/errors.js';
+import { Logger } from '../common/Logger.js';
+import type { Carrier } from './carriers/Carrier.js';
+import { decodeMessage, encodeMessage } from './codec.js';
+import type { ChannelMessage, NotificationMessage, ResponseMessage } from './messages.js';
+
+const logger = new Logger('Channel');
+
+const MAX_REQUEST_ID = 0x7fffffff;
+
+interface Pending {
+  method: string;
+  resolve: (data: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export type NotificationListener = (event: string, data: unknown) => void;
+
+export class Channel {
+  readonly #carrier: Carrier;
+  readonly #pending = new Map<number, Pending>();
+  readonly #notifications = new EventEmitter();
+  #nextId = 0;
+  #closed = false;
+  /** Messages waiting behind a just-delivered response (see the ordering rule). */
+  readonly #inbox: ChannelMessage[] = [];
+  #holding = false;
+
+  constructor(carrier: Carrier) {
+    this.#carrier = carrier;
+    this.#notifications.setMaxListeners(Infinity);
+    carrier.start((frame) => this.#onFrame(frame));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Number of requests still waiting for their response. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  request(method: string, handlerId?: string, data?: unknown): Promise<unknown> {
+    if (this.#closed) {
+      return Promise.reject(new InvalidStateError(`Channel closed [method:${method}]`));
+    }
+    this.#nextId = this.#nextId < MAX_REQUEST_ID ? this.#nextId + 1 : 1;
+    const id = this.#nextId;
+    const frame = encodeMessage({ t: 'q', id, method, handlerId, data });
+    // Like mediasoup: a generous timeout that grows with the backlog.
+    const timeoutMs = 1000 * (15 + 0.1 * this.#pending.size);
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.#pending.delete(id))
+          reject(new Error(`Channel request timeout [method:${method}]`));
+      }, timeoutMs);
+      timer.unref();
+      this.#pending.set(id, { method, resolve, reject, timer });
+      this.#carrier.send(frame);
+    });
+  }
+
+  /** Subscribes to the notifications addressed to `handlerId`. */
+  onNotification(handlerId: string, listener: NotificationListener): void {
+    this.#notifications.on(handlerId, listener);
+  }
+
+  offNotification(handlerId: string, listener?: NotificationListener): void {
+    if (listener) this.#notifications.off(handlerId, listener);
+    else this.#notifications.removeAllListeners(handlerId);
+  }
+
+  /** Closes the channel; every pending request is rejected with InvalidStateError. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      this.#pending.delete(id);
+      pending.reject(new InvalidStateError(`Channel closed [method:${pending.method}]`));
+    }
+    this.#inbox.length = 0;
+    this.#notifications.removeAllListeners();
+    this.#carrier.close();
+  }
+
+  #onFrame(frame: Uint8Array): void {
+    const message = decodeMessage(frame);
+    if (!message) {
+      logger.error('dropping an undecodable frame from the worker');
+      return;
+    }
+    if (this.#inbox.length > 0 || (this.#holding && message.t === 'n')) {
+      this.#inbox.push(message);
+      return;
+    }
+    this.#dispatch(message);
+  }
+
+  #dispatch(message: ChannelMessage): void {
+    if (this.#closed) return;
+    switch (message.t) {
+      case 's':
+        this.#onResponse(message);
+        if (!this.#holding) {
+          this.#holding = true;
+          setImmediate(() => this.#release());
+        }
+        break;
+      case 'n':
+        this.#onNotification(message);
+        break;
+      default:
+        logger.error(`dropping an unexpected message from the worker [t:${message.t}]`);
+    }
+  }
+
+  #release(): void {
+    this.#holding = false;
+    while (this.#inbox.length > 0 && !this.#holding) {
+      this.#dispatch(this.#inbox.shift()!);
+    }
+  }
+
+  #onResponse(message: ResponseMessage): void {
+    const pending = this.#pending.get(message.id);
+    if (!pending) {
+      logger.error(`response for an unknown request [id:${message.id}]`);
+      return;
+    }
+    this.#pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (message.error) pending.reject(deserializeError(message.error));
+    else pending.resolve(message.data);
+  }
+
+  #onNotification(message: NotificationMessage): void {
+    try {
+      this.#notifications.emit(message.handlerId, message.event, message.data);
+    } catch (error) {
+      logger.error(`notification listener threw [event:${message.event}]: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The thread carrier over a MessagePort: the port's 'message' event is the
+ * wake-up, and `receiveMessageOnPort` is the read that never blocks, used to
+ * drain whatever else is waiting.
+ */
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { Carrier } from './Carrier.js';
+
+export interface MessagePortEnd {
+  kind: 'port';
+  port: MessagePort;
+}
+
+export class MessagePortCarrier implements Carrier {
+  readonly #port: MessagePort;
+  #closed = false;
+
+  constructor(end: MessagePortEnd) {
+    this.#port = end.port;
+  }
+
+  send(frame: Uint8Array): void {
+    if (!this.#closed) this.#port.postMessage(frame);
+  }
+
+  start(onFrame: (frame: Uint8Array) => void): void {
+    this.#port.on('message', (first: Uint8Array) => {
+      onFrame(first);
+      for (;;) {
+        if (this.#closed) return;
+        const next = receiveMessageOnPort(this.#port);
+        if (!next) return;
+        onFrame(next.message as Uint8Array);
+      }
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#port.close();
+  }
+}

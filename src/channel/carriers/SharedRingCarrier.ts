@@ -1,0 +1,52 @@
+/**
+ * The thread carrier over shared memory: one ring per direction.
+ */
+import type { Carrier } from './Carrier.js';
+import {
+  SharedRingReader,
+  SharedRingWriter,
+  createSharedRingBuffers,
+  type SharedRingBuffers,
+} from './SharedRing.js';
+
+/** What one end needs to build its carrier; structured-cloneable. */
+export interface SharedRingEnd {
+  kind: 'ring';
+  tx: SharedRingBuffers;
+  rx: SharedRingBuffers;
+}
+
+export function createSharedRingPair(capacity?: number): [SharedRingEnd, SharedRingEnd] {
+  const a = createSharedRingBuffers(capacity);
+  const b = createSharedRingBuffers(capacity);
+  return [
+    { kind: 'ring', tx: a, rx: b },
+    { kind: 'ring', tx: b, rx: a },
+  ];
+}
+
+export class SharedRingCarrier implements Carrier {
+  readonly #writer: SharedRingWriter;
+  readonly #reader: SharedRingReader;
+  #closed = false;
+
+  constructor(end: SharedRingEnd) {
+    this.#writer = new SharedRingWriter(end.tx);
+    this.#reader = new SharedRingReader(end.rx);
+  }
+
+  send(frame: Uint8Array): void {
+    if (!this.#closed) this.#writer.write(frame);
+  }
+
+  start(onFrame: (frame: Uint8Array) => void): void {
+    this.#reader.start(onFrame);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#writer.close();
+    this.#reader.stop();
+  }
+}

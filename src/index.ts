@@ -1,0 +1,46 @@
+/**
+ * Skein: a WebRTC SFU for Node.js with mediasoup v3's API.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  getSupportedRtpCapabilities as ortcSupported,
+  parseScalabilityMode,
+} from './ortc/index.js';
+import type { RtpCapabilities } from './ortc/index.js';
+
+export { createWorker, observer } from './api/createWorker.js';
+export type { ObserverEvents } from './api/createWorker.js';
+export { Worker } from './api/Worker.js';
+export type {
+  WorkerSettings,
+  WorkerUpdateableSettings,
+  WorkerLogLevel,
+  WorkerLogTag,
+  WorkerResourceUsage,
+  WorkerMode,
+  WorkerEvents,
+  WorkerObserverEvents,
+  WorkerDump,
+  RouterOptions,
+} from './api/Worker.js';
+export { Router } from './api/Router.js';
+export type { RouterEvents, RouterObserverEvents, RouterDump } from './api/Router.js';
+export type { AppData } from './api/appData.js';
+export { UnsupportedError, InvalidStateError } from './common/errors.js';
+export { setLogEventListeners } from './common/Logger.js';
+export type { LogEventListeners } from './common/Logger.js';
+export type * from './ortc/rtpTypes.js';
+export type * from './ortc/sctpTypes.js';
+export { parseScalabilityMode };
+
+/** Skein's version, from its package.json. */
+export const version: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+/** The RTP capabilities Skein supports; a fresh copy on every call. */
+export function getSupportedRtpCapabilities(): RtpCapabilities {
+  return ortcSupported();
+}

@@ -1,0 +1,57 @@
+/**
+ * Worker entry point. The same runtime runs in a `worker_threads` thread
+ * (channel over shared memory or a MessagePort, given in workerData) or in a
+ * child process (channel over pipes on fds 3 and 4, settings in the
+ * environment), like mediasoup's worker binary.
+ */
+import { Socket } from 'node:net';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { serializeError } from '../common/errors.js';
+import { WorkerChannel } from '../channel/WorkerChannel.js';
+import { createCarrier, type ThreadChannelEnd } from '../channel/carriers/createCarrier.js';
+import { PipeCarrier } from '../channel/carriers/PipeCarrier.js';
+import type { Carrier } from '../channel/carriers/Carrier.js';
+import { WORKER_HANDLER_ID, WorkerRuntime } from './WorkerRuntime.js';
+import { validateRuntimeSettings } from './settings.js';
+
+/** Exit code of a worker whose settings were refused (mediasoup uses 42 too). */
+export const SETTINGS_ERROR_EXIT_CODE = 42;
+
+interface ThreadWorkerData {
+  settings: unknown;
+  channel: ThreadChannelEnd;
+}
+
+function main(): void {
+  const threadMode = !isMainThread;
+  let carrier: Carrier;
+  let settings: unknown;
+  if (threadMode) {
+    const data = workerData as ThreadWorkerData;
+    carrier = createCarrier(data.channel);
+    settings = data.settings;
+    // The parent port keeps this thread's event loop alive (a pending
+    // Atomics.waitAsync does not) and would carry a shutdown word.
+    parentPort!.on('message', () => undefined);
+  } else {
+    const input = new Socket({ fd: 3, readable: true, writable: false });
+    const output = new Socket({ fd: 4, readable: false, writable: true });
+    carrier = new PipeCarrier(input, output);
+    // The control process went away: nothing left to serve.
+    input.on('close', () => process.exit(0));
+    settings = JSON.parse(process.env.SKEIN_WORKER_SETTINGS ?? '{}');
+  }
+  const channel = new WorkerChannel(carrier);
+  let runtime: WorkerRuntime;
+  try {
+    runtime = new WorkerRuntime(channel, validateRuntimeSettings(settings), { threadMode });
+  } catch (error) {
+    channel.notify(WORKER_HANDLER_ID, 'startupError', serializeError(error));
+    // Let the notification leave before exiting.
+    setTimeout(() => process.exit(SETTINGS_ERROR_EXIT_CODE), 50);
+    return;
+  }
+  runtime.start();
+}
+
+main();

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Channel } from '../../src/channel/Channel.js';
+import type { Carrier } from '../../src/channel/carriers/Carrier.js';
+import { decodeMessage, encodeMessage } from '../../src/channel/codec.js';
+import type { ChannelMessage, RequestMessage } from '../../src/channel/messages.js';
+import { InvalidStateError, UnsupportedError } from '../../src/common/errors.js';
+
+/** An in-memory carrier whose far end is scripted by the test. */
+class ScriptedCarrier implements Carrier {
+  onFrame: ((frame: Uint8Array) => void) | undefined;
+  readonly sent: RequestMessage[] = [];
+  closed = false;
+  send(frame: Uint8Array): void {
+    this.sent.push(decodeMessage(frame) as RequestMessage);
+  }
+  start(onFrame: (frame: Uint8Array) => void): void {
+    this.onFrame = onFrame;
+  }
+  close(): void {
+    this.closed = true;
+  }
+  /** Delivers several messages in one drain, as a real wake-up does. */
+  deliver(...messages: ChannelMessage[]): void {
+    for (const message of messages) this.onFrame!(encodeMessage(message));
+  }
+}
+
+test('a response is not overtaken by the notifications that follow it in one drain', async () => {
+  const carrier = new ScriptedCarrier();
+  const channel = new Channel(carrier);
+  const seen: string[] = [];
+  // The caller subscribes to the new entity only after awaiting, through
+  // several async layers, as the API classes do.
+  const create = async (): Promise<void> => {
+    const id = (await channel.request('create')) as string;
+    await Promise.resolve();
+    channel.onNotification(id, (event) => seen.push(event));
+  };
+  const creating = create();
+  const request = carrier.sent[0];
+  carrier.deliver(
+    { t: 's', id: request.id, data: 'entity-1' },
+    { t: 'n', handlerId: 'entity-1', event: 'first' },
+    { t: 'n', handlerId: 'entity-1', event: 'second' },
+  );
+  await creating;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(seen, ['first', 'second']);
+  channel.close();
+});
+
+test('errors come back as the same classes', async () => {
+  const carrier = new ScriptedCarrier();
+  const channel = new Channel(carrier);
+  const cases = [
+    ['TypeError', TypeError],
+    ['InvalidStateError', InvalidStateError],
+    ['UnsupportedError', UnsupportedError],
+  ] as const;
+  for (const [name, ErrorClass] of cases) {
+    const pending = channel.request('m');
+    const { id } = carrier.sent.at(-1)!;
+    carrier.deliver({ t: 's', id, error: { name, message: `a ${name}` } });
+    await assert.rejects(pending, (error: Error) => {
+      assert.ok(error instanceof ErrorClass);
+      assert.equal(error.message, `a ${name}`);
+      return true;
+    });
+  }
+  channel.close();
+});
+
+test('closing a channel rejects pending requests with InvalidStateError', async () => {
+  const carrier = new ScriptedCarrier();
+  const channel = new Channel(carrier);
+  const pending = [channel.request('a'), channel.request('b')];
+  assert.equal(channel.pendingCount, 2);
+  channel.close();
+  for (const p of pending) await assert.rejects(p, InvalidStateError);
+  await assert.rejects(channel.request('c'), InvalidStateError);
+  assert.ok(carrier.closed);
+});
+
+test('undecodable frames and unknown response ids are dropped', async () => {
+  const carrier = new ScriptedCarrier();
+  const channel = new Channel(carrier);
+  const pending = channel.request('m');
+  carrier.onFrame!(Buffer.from('garbage'));
+  carrier.deliver({ t: 's', id: 999, data: 'stray' });
+  carrier.deliver({ t: 's', id: carrier.sent[0].id, data: 'ok' });
+  assert.equal(await pending, 'ok');
+  channel.close();
+});
