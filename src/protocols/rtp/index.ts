@@ -1,0 +1,6 @@
+export * from './bytes.js';
+export * from './sequence.js';
+export * from './header-extensions.js';
+export * from './packet-view.js';
+export * from './header-writer.js';
+export * from './rtx.js';
