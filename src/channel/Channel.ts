@@ -19,11 +19,14 @@ const logger = new Logger('Channel');
 
 const MAX_REQUEST_ID = 0x7fffffff;
 
+/** How often pending requests are checked for their deadline. */
+const SWEEP_INTERVAL_MS = 1000;
+
 interface Pending {
   method: string;
   resolve: (data: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  deadline: number;
 }
 
 export type NotificationListener = (event: string, data: unknown) => void;
@@ -37,6 +40,8 @@ export class Channel {
   /** Messages waiting behind a just-delivered response (see the ordering rule). */
   readonly #inbox: ChannelMessage[] = [];
   #holding = false;
+  /** One sweeping timer instead of a timer per request: timers cost more than requests. */
+  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(carrier: Carrier) {
     this.#carrier = carrier;
@@ -61,16 +66,25 @@ export class Channel {
     const id = this.#nextId;
     const frame = encodeMessage({ t: 'q', id, method, handlerId, data });
     // Like mediasoup: a generous timeout that grows with the backlog.
-    const timeoutMs = 1000 * (15 + 0.1 * this.#pending.size);
+    const deadline = Date.now() + 1000 * (15 + 0.1 * this.#pending.size);
     return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.#pending.delete(id))
-          reject(new Error(`Channel request timeout [method:${method}]`));
-      }, timeoutMs);
-      timer.unref();
-      this.#pending.set(id, { method, resolve, reject, timer });
+      this.#pending.set(id, { method, resolve, reject, deadline });
+      this.#sweeper ??= setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS).unref();
       this.#carrier.send(frame);
     });
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [id, pending] of this.#pending) {
+      if (pending.deadline > now) continue;
+      this.#pending.delete(id);
+      pending.reject(new Error(`Channel request timeout [method:${pending.method}]`));
+    }
+    if (this.#pending.size === 0) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   /** Subscribes to the notifications addressed to `handlerId`. */
@@ -87,8 +101,8 @@ export class Channel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#sweeper);
     for (const [id, pending] of this.#pending) {
-      clearTimeout(pending.timer);
       this.#pending.delete(id);
       pending.reject(new InvalidStateError(`Channel closed [method:${pending.method}]`));
     }
@@ -142,7 +156,6 @@ export class Channel {
       return;
     }
     this.#pending.delete(message.id);
-    clearTimeout(pending.timer);
     if (message.error) pending.reject(deserializeError(message.error));
     else pending.resolve(message.data);
   }

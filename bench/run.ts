@@ -1,0 +1,8 @@
+/**
+ * `npm run bench`: every benchmark, one after another, printing figures.
+ * Each is bounded in time; none asserts anything.
+ */
+import { runChannelBench } from './channel.js';
+
+console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
+await runChannelBench();
