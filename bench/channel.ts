@@ -18,7 +18,7 @@ const VARIANTS: Variant[] = [
   { name: 'thread (shared-memory ring)', spawn: () => spawnThread({ settings, carrier: 'ring' }) },
   {
     name: 'thread (MessagePort)',
-    spawn: () => spawnThread({ settings, carrier: 'port' as ThreadCarrierKind }),
+    spawn: () => spawnThread({ settings, carrier: 'port' }),
   },
   { name: 'process (pipes)', spawn: () => spawnProcess({ settings }) },
 ];
@@ -65,7 +65,7 @@ async function pipelined(host: WorkerHost, depth: number, ms: number): Promise<n
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 export async function runChannelBench(
@@ -98,7 +98,7 @@ export async function runChannelBench(
       p50us: percentile(sorted, 50),
       p99us: percentile(sorted, 99),
       sequentialPerSec: 1e6 / mean,
-      pipelinedPerSec: [...pipe].sort((a, b) => a - b)[Math.floor(pipe.length / 2)]!,
+      pipelinedPerSec: [...pipe].sort((a, b) => a - b)[Math.floor(pipe.length / 2)],
     });
   }
   const processFigures = figures.find((f) => f.name.startsWith('process'))!;

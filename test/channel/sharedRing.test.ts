@@ -71,7 +71,7 @@ test('a ring wakes a reader in another thread and gets its answers back', async 
       try {
         assert.equal(Buffer.from(f).readUInt32BE(0), next);
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
       next++;
       if (next === count) resolve();
