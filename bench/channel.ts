@@ -3,7 +3,7 @@
  * for each way a worker can be hosted, measured side by side in one run.
  */
 import { performance } from 'node:perf_hooks';
-import { spawnThread, type ThreadCarrierKind } from '../src/channel/hosts/threadHost.js';
+import { spawnThread } from '../src/channel/hosts/threadHost.js';
 import { spawnProcess } from '../src/channel/hosts/processHost.js';
 import type { WorkerHost } from '../src/channel/hosts/WorkerHost.js';
 
