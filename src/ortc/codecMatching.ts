@@ -53,11 +53,11 @@ export function matchCodecs(
       return strict ? matchH264(aCodec, a, b, modify) : true;
 
     case 'video/vp9':
-      // VP9 RTP payload format (RFC 9628 §6): profile-id defaults to 0.
+      // VP9 RTP payload format (RFC 9628): profile-id defaults to 0.
       return !strict || sameValue(a['profile-id'] ?? 0, b['profile-id'] ?? 0);
 
     case 'video/av1':
-      // AV1 RTP spec §7.2.1: profile defaults to 0 (Main).
+      // AV1 RTP payload spec: profile defaults to 0 (Main).
       return !strict || sameValue(a.profile ?? 0, b.profile ?? 0);
 
     default:

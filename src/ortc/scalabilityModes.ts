@@ -1,6 +1,6 @@
 /**
  * Scalability modes as named by W3C "Scalable Video Coding (SVC) Extension
- * for WebRTC" §4: L = spatial layers that depend on each other (SVC),
+ * for WebRTC": L = spatial layers that depend on each other (SVC),
  * S = independent spatial streams (simulcast), T = temporal layers, `h` =
  * 1.5:1 instead of 2:1 resolution steps, `_KEY` = K-SVC (layers depend on
  * each other only at key frames).

@@ -8,8 +8,8 @@ import { validateRtpCapabilities } from './validateRtpCapabilities.js';
  * only where RFC 3551 assigns one; the rest are chosen per router.
  */
 
-// Audio is protected by NACK only for opus (the only audio codec browsers
-// retransmit); transport-cc lets the sender side estimate bandwidth.
+// Opus also offers NACK (libwebrtc retransmits audio when it is negotiated);
+// transport-cc lets the sending side estimate bandwidth.
 const opusFeedback: RtcpFeedback[] = [{ type: 'nack' }, { type: 'transport-cc' }];
 const audioFeedback: RtcpFeedback[] = [{ type: 'transport-cc' }];
 const videoFeedback: RtcpFeedback[] = [

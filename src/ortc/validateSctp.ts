@@ -8,7 +8,7 @@ import { checkBoolean, checkInteger, checkObject, isAbsent } from './validationH
 
 /** Stream counts are 16-bit and must not be 0 (RFC 4960 §3.3.2). */
 const MAX_STREAMS = 65535;
-/** Stream id 65535 is reserved (RFC 8831 §6.5). */
+/** Stream id 65535 is reserved (RFC 8831). */
 const MAX_STREAM_ID = 65534;
 /** The DCEP reliability parameter is 32-bit (RFC 8832 §5.1). */
 const MAX_RELIABILITY = 0xffffffff;
@@ -47,7 +47,7 @@ export function validateSctpParameters(
  * Validates one DataChannel's stream and fills `ordered`: true for a
  * reliable channel, false when a partial reliability limit is given. As in
  * mediasoup, an explicit `ordered: true` cannot be combined with a limit,
- * and both limits cannot be given together (RFC 8831 §6.1).
+ * and both limits cannot be given together (RFC 8831, RFC 8832 §5.1).
  */
 export function validateSctpStreamParameters(
   params: unknown,
