@@ -20,7 +20,11 @@ export class AesCmKeystream {
   readonly #template32 = new Uint32Array(this.#template.buffer);
   #counters = new Uint8Array(INITIAL_BLOCKS * 16);
   #counters32 = new Uint32Array(this.#counters.buffer);
-  #scratch32 = new Uint32Array(INITIAL_BLOCKS * 4);
+  /** The keystream, copied from the cipher's output so it is aligned and viewed once. */
+  #keystream = new Uint8Array(INITIAL_BLOCKS * 16);
+  #keystream32 = new Uint32Array(this.#keystream.buffer);
+  /** A word view of the last data buffer XORed, reused while the caller reuses it. */
+  #data32: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   constructor(sessionKey: Uint8Array, sessionSalt: Uint8Array) {
     if (sessionSalt.length > 14) throw new TypeError('AES-CM session salt is at most 14 bytes');
@@ -78,42 +82,35 @@ export class AesCmKeystream {
       c8[(w << 2) + 14] = b >>> 8;
       c8[(w << 2) + 15] = b;
     }
-    const keystream = this.#ecb.update(c8.subarray(0, blocks * 16));
-    xorInto(data, offset, length, keystream, this.#scratch32);
+    const keystream = this.#keystream;
+    keystream.set(this.#ecb.update(c8.subarray(0, blocks * 16)));
+    this.#xorInto(data, offset, length);
+  }
+
+  /** data[offset, offset + length) ^= keystream, 32 bits at a time where aligned. */
+  #xorInto(data: Uint8Array, offset: number, length: number): void {
+    const ks = this.#keystream;
+    const start = data.byteOffset + offset;
+    if ((start & 3) !== 0) {
+      for (let i = 0; i < length; i++) data[offset + i] ^= ks[i];
+      return;
+    }
+    let d32 = this.#data32;
+    if (d32.buffer !== data.buffer) {
+      d32 = new Uint32Array(data.buffer, 0, data.buffer.byteLength >>> 2);
+      this.#data32 = d32;
+    }
+    const k32 = this.#keystream32;
+    const words = length >>> 2;
+    const base = start >>> 2;
+    for (let i = 0; i < words; i++) d32[base + i] ^= k32[i];
+    for (let i = words * 4; i < length; i++) data[offset + i] ^= ks[i];
   }
 
   #grow(blocks: number): void {
     this.#counters = new Uint8Array(blocks * 16);
     this.#counters32 = new Uint32Array(this.#counters.buffer);
-    this.#scratch32 = new Uint32Array(blocks * 4);
+    this.#keystream = new Uint8Array(blocks * 16);
+    this.#keystream32 = new Uint32Array(this.#keystream.buffer);
   }
-}
-
-/**
- * data[offset..offset+length) ^= keystream[0..length). Uses 32-bit words when both sides
- * are 4-byte aligned (`scratch` must hold length/4 words for a misaligned keystream).
- */
-function xorInto(
-  data: Uint8Array,
-  offset: number,
-  length: number,
-  keystream: Uint8Array,
-  scratch: Uint32Array,
-): void {
-  const start = data.byteOffset + offset;
-  const words = length >>> 2;
-  if ((start & 3) === 0 && words > 0) {
-    const d32 = new Uint32Array(data.buffer, start, words);
-    let k32: Uint32Array;
-    if ((keystream.byteOffset & 3) === 0) {
-      k32 = new Uint32Array(keystream.buffer, keystream.byteOffset, words);
-    } else {
-      new Uint8Array(scratch.buffer).set(keystream.subarray(0, words * 4));
-      k32 = scratch;
-    }
-    for (let i = 0; i < words; i++) d32[i] ^= k32[i];
-    for (let i = words * 4; i < length; i++) data[offset + i] ^= keystream[i];
-    return;
-  }
-  for (let i = 0; i < length; i++) data[offset + i] ^= keystream[i];
 }

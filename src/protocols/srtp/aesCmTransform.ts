@@ -5,7 +5,7 @@
  *   SRTCP: header+SSRC | rest ^ keystream | E+index | tag  tag = HMAC(all before the tag)
  */
 import { AesCmKeystream } from './aesCm.js';
-import { HmacSha1 } from './hmacSha1.js';
+import { HMAC_SHA1_LENGTH, HmacSha1 } from './hmacSha1.js';
 import type { SrtpSessionKeys } from './keyDerivation.js';
 import { RTCP_UNENCRYPTED_LENGTH, writeUint32 } from './rtpHeader.js';
 import { WORK_OFFSET, type SrtpTransform } from './transform.js';
@@ -14,6 +14,7 @@ export class AesCmHmacTransform implements SrtpTransform {
   readonly #keystream: AesCmKeystream;
   readonly #hmac: HmacSha1;
   readonly #tagLength: number;
+  readonly #mac = new Uint8Array(HMAC_SHA1_LENGTH);
 
   constructor(keys: SrtpSessionKeys, tagLength: number) {
     this.#keystream = new AesCmKeystream(keys.key, keys.salt);
@@ -35,8 +36,9 @@ export class AesCmHmacTransform implements SrtpTransform {
     this.#keystream.xor(work, WORK_OFFSET + headerLength, length - headerLength, ssrc, roc, seq);
     // The ROC is authenticated but not sent (§4.2); the tag then overwrites it.
     writeUint32(work, end, roc);
-    const mac = this.#hmac.digestWithPrefix(work, end + 4);
-    work.set(mac.subarray(0, this.#tagLength), end);
+    const mac = this.#mac;
+    this.#hmac.macWithPrefix(work, end + 4, mac);
+    for (let i = 0; i < this.#tagLength; i++) work[end + i] = mac[i];
     return length + this.#tagLength;
   }
 
@@ -53,7 +55,8 @@ export class AesCmHmacTransform implements SrtpTransform {
     const end = WORK_OFFSET + plainLength;
     work.set(packet.subarray(0, plainLength), WORK_OFFSET);
     writeUint32(work, end, roc);
-    const mac = this.#hmac.digestWithPrefix(work, end + 4);
+    const mac = this.#mac;
+    this.#hmac.macWithPrefix(work, end + 4, mac);
     if (!tagsEqual(mac, packet, plainLength, this.#tagLength)) return -1;
     this.#keystream.xor(
       work,
@@ -84,8 +87,9 @@ export class AesCmHmacTransform implements SrtpTransform {
       index & 0xffff,
     );
     writeUint32(work, end, (0x80000000 | index) >>> 0);
-    const mac = this.#hmac.digestWithPrefix(work, end + 4);
-    work.set(mac.subarray(0, this.#tagLength), end + 4);
+    const mac = this.#mac;
+    this.#hmac.macWithPrefix(work, end + 4, mac);
+    for (let i = 0; i < this.#tagLength; i++) work[end + 4 + i] = mac[i];
     return length + 4 + this.#tagLength;
   }
 
@@ -98,7 +102,8 @@ export class AesCmHmacTransform implements SrtpTransform {
   ): number {
     const authenticatedLength = length - this.#tagLength;
     work.set(packet.subarray(0, authenticatedLength), WORK_OFFSET);
-    const mac = this.#hmac.digestWithPrefix(work, WORK_OFFSET + authenticatedLength);
+    const mac = this.#mac;
+    this.#hmac.macWithPrefix(work, WORK_OFFSET + authenticatedLength, mac);
     if (!tagsEqual(mac, packet, authenticatedLength, this.#tagLength)) return -1;
     const plainLength = authenticatedLength - 4;
     if (eIndex & 0x80000000) {
