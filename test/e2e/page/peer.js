@@ -1,0 +1,213 @@
+// Test API of the end-to-end peer page, run in headless Chromium next to the
+// mediasoup-client bundle (window.mediasoupClient). Node drives it through
+// page.evaluate (test/e2e/browser.ts); transport events go back to Node
+// through the function Node exposes as window.__skeinTransportEvent.
+/* global window, document, navigator, MediaStream, mediasoupClient */
+
+(() => {
+  const state = {
+    device: undefined,
+    transports: { send: undefined, recv: undefined },
+    producers: new Map(),
+    consumers: new Map(),
+    elements: new Map(),
+    lastVideoConsumerId: undefined,
+  };
+
+  function requireDevice() {
+    if (!state.device || !state.device.loaded) throw new Error('device not loaded');
+    return state.device;
+  }
+
+  function requireTransport(direction) {
+    const transport = state.transports[direction];
+    if (!transport) throw new Error(`no ${direction} transport`);
+    return transport;
+  }
+
+  // Asks Node and turns its { ok, value | error } answer into a value or a throw.
+  async function askNode(direction, event, data) {
+    const reply = await window.__skeinTransportEvent(direction, event, data);
+    if (!reply || !reply.ok) throw new Error(reply ? reply.error : `no reply to ${event}`);
+    return reply.value;
+  }
+
+  function tellNode(direction, event, data) {
+    window.__skeinTransportEvent(direction, event, data).catch(() => {});
+  }
+
+  function createTransport(direction, params) {
+    const device = requireDevice();
+    if (state.transports[direction]) throw new Error(`${direction} transport exists`);
+    const options = {
+      id: params.id,
+      iceParameters: params.iceParameters,
+      iceCandidates: params.iceCandidates,
+      dtlsParameters: params.dtlsParameters,
+      sctpParameters: params.sctpParameters,
+    };
+    const transport =
+      direction === 'send'
+        ? device.createSendTransport(options)
+        : device.createRecvTransport(options);
+
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      askNode(direction, 'connect', { dtlsParameters }).then(() => callback(), errback);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        askNode(direction, 'produce', { kind, rtpParameters, appData }).then(
+          (id) => callback({ id }),
+          errback,
+        );
+      });
+    }
+    transport.on('connectionstatechange', (connectionState) => {
+      tellNode(direction, 'connectionstatechange', { connectionState });
+    });
+    state.transports[direction] = transport;
+    return transport.id;
+  }
+
+  async function produce({ kind, codecMimeType, encodings, codecOptions }) {
+    const device = requireDevice();
+    const transport = requireTransport('send');
+    const stream = await navigator.mediaDevices.getUserMedia(
+      kind === 'video' ? { video: { width: 640, height: 480 } } : { audio: true },
+    );
+    const track = kind === 'video' ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
+    let codec;
+    if (codecMimeType) {
+      const wanted = codecMimeType.toLowerCase();
+      codec = device.rtpCapabilities.codecs.find((c) => c.mimeType.toLowerCase() === wanted);
+      if (!codec) throw new Error(`device cannot send ${codecMimeType}`);
+    }
+    const producer = await transport.produce({ track, codec, encodings, codecOptions });
+    state.producers.set(producer.id, producer);
+    return producer.id;
+  }
+
+  async function consume({ id, producerId, kind, rtpParameters }) {
+    const transport = requireTransport('recv');
+    const consumer = await transport.consume({ id, producerId, kind, rtpParameters });
+    state.consumers.set(consumer.id, consumer);
+    const element = document.createElement(kind === 'video' ? 'video' : 'audio');
+    element.id = `consumer-${consumer.id}`;
+    element.autoplay = true;
+    element.muted = true;
+    element.playsInline = true;
+    element.srcObject = new MediaStream([consumer.track]);
+    document.body.appendChild(element);
+    state.elements.set(consumer.id, element);
+    if (kind === 'video') state.lastVideoConsumerId = consumer.id;
+    // Autoplay of a muted element is allowed; a refusal must not fail consume().
+    element.play().catch(() => {});
+    return consumer.id;
+  }
+
+  function requireConsumer(id) {
+    const consumer = state.consumers.get(id);
+    if (!consumer) throw new Error(`no consumer ${id}`);
+    return consumer;
+  }
+
+  function rtpReports(report, type, kind) {
+    const found = [];
+    report.forEach((stats) => {
+      if (stats.type === type && stats.kind === kind) found.push(stats);
+    });
+    return found;
+  }
+
+  async function getInboundStats(kind, consumerId) {
+    const report = consumerId
+      ? await requireConsumer(consumerId).getStats()
+      : await requireTransport('recv').getStats();
+    const inbound = rtpReports(report, 'inbound-rtp', kind);
+    const sum = (field) => inbound.reduce((acc, s) => acc + (s[field] || 0), 0);
+    return {
+      streams: inbound.length,
+      framesDecoded: sum('framesDecoded'),
+      packetsReceived: sum('packetsReceived'),
+      bytesReceived: sum('bytesReceived'),
+      frameWidth: inbound.reduce((acc, s) => Math.max(acc, s.frameWidth || 0), 0),
+      keyFramesDecoded: sum('keyFramesDecoded'),
+      pliCount: sum('pliCount'),
+      nackCount: sum('nackCount'),
+    };
+  }
+
+  async function getOutboundStats(kind, producerId) {
+    let report;
+    if (producerId) {
+      const producer = state.producers.get(producerId);
+      if (!producer) throw new Error(`no producer ${producerId}`);
+      report = await producer.getStats();
+    } else {
+      report = await requireTransport('send').getStats();
+    }
+    const outbound = rtpReports(report, 'outbound-rtp', kind);
+    const sum = (field) => outbound.reduce((acc, s) => acc + (s[field] || 0), 0);
+    return {
+      streams: outbound.length,
+      packetsSent: sum('packetsSent'),
+      bytesSent: sum('bytesSent'),
+      framesEncoded: sum('framesEncoded'),
+      nackCount: sum('nackCount'),
+      pliCount: sum('pliCount'),
+    };
+  }
+
+  window.skeinPeer = {
+    async loadDevice(routerRtpCapabilities) {
+      if (state.device) throw new Error('device already loaded');
+      const device = new mediasoupClient.Device();
+      state.device = device;
+      await device.load({ routerRtpCapabilities });
+      return {
+        handlerName: device.handlerName,
+        rtpCapabilities: device.rtpCapabilities,
+        canProduceAudio: device.canProduce('audio'),
+        canProduceVideo: device.canProduce('video'),
+      };
+    },
+    createTransport,
+    produce,
+    consume,
+    pauseProducer(id) {
+      const producer = state.producers.get(id);
+      if (!producer) throw new Error(`no producer ${id}`);
+      producer.pause();
+    },
+    resumeProducer(id) {
+      const producer = state.producers.get(id);
+      if (!producer) throw new Error(`no producer ${id}`);
+      producer.resume();
+    },
+    pauseConsumer(id) {
+      requireConsumer(id).pause();
+    },
+    resumeConsumer(id) {
+      requireConsumer(id).resume();
+    },
+    getInboundStats,
+    getOutboundStats,
+    connectionState() {
+      return {
+        send: state.transports.send ? state.transports.send.connectionState : null,
+        recv: state.transports.recv ? state.transports.recv.connectionState : null,
+      };
+    },
+    videoWidth(consumerId) {
+      const id = consumerId || state.lastVideoConsumerId;
+      const element = id ? state.elements.get(id) : undefined;
+      if (!element) throw new Error('no consuming video element');
+      return element.videoWidth;
+    },
+    close() {
+      for (const transport of Object.values(state.transports)) {
+        if (transport && !transport.closed) transport.close();
+      }
+    },
+  };
+})();
