@@ -24,7 +24,53 @@ export type {
   RouterOptions,
 } from './api/Worker.js';
 export { Router } from './api/Router.js';
-export type { RouterEvents, RouterObserverEvents, RouterDump } from './api/Router.js';
+export type {
+  RouterEvents,
+  RouterObserverEvents,
+  RouterDump,
+  WebRtcTransportOptions,
+} from './api/Router.js';
+export { Transport } from './api/Transport.js';
+export type { TransportEvents, TransportObserverEvents } from './api/Transport.js';
+export { WebRtcTransport } from './api/WebRtcTransport.js';
+export type {
+  IceState,
+  DtlsState,
+  DtlsRole,
+  FingerprintAlgorithm,
+  IceParameters,
+  IceCandidate,
+  DtlsFingerprint,
+  DtlsParameters,
+  TransportTuple,
+  TransportListenInfo,
+  TransportListenIp,
+  WebRtcTransportEvents,
+  WebRtcTransportObserverEvents,
+} from './api/WebRtcTransport.js';
+export { WebRtcServer } from './api/WebRtcServer.js';
+export type {
+  WebRtcServerOptions,
+  WebRtcServerEvents,
+  WebRtcServerObserverEvents,
+} from './api/WebRtcServer.js';
+export { Producer } from './api/Producer.js';
+export type {
+  ProducerOptions,
+  ProducerType,
+  ProducerScore,
+  ProducerEvents,
+  ProducerObserverEvents,
+} from './api/Producer.js';
+export { Consumer } from './api/Consumer.js';
+export type {
+  ConsumerOptions,
+  ConsumerType,
+  ConsumerLayers,
+  ConsumerScore,
+  ConsumerEvents,
+  ConsumerObserverEvents,
+} from './api/Consumer.js';
 export type { AppData } from './api/appData.js';
 export { UnsupportedError, InvalidStateError } from './common/errors.js';
 export { setLogEventListeners } from './common/Logger.js';

@@ -8,8 +8,18 @@ import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
 import type { RouterDump } from '../worker/handlers/RouterHandler.js';
 import { canConsume as ortcCanConsume } from '../ortc/index.js';
-import type { RtpCapabilities, RtpParameters } from '../ortc/index.js';
-import type { AppData } from './appData.js';
+import type { RtpCapabilities } from '../ortc/index.js';
+import { assertAppData, type AppData } from './appData.js';
+import type { Producer } from './Producer.js';
+import type { Transport } from './Transport.js';
+import {
+  WebRtcTransport,
+  type TransportListenInfo,
+  type TransportListenIp,
+  type WebRtcTransportData,
+} from './WebRtcTransport.js';
+import { WebRtcServer } from './WebRtcServer.js';
+import { randomUUID } from 'node:crypto';
 
 const logger = new Logger('Router');
 
@@ -23,12 +33,24 @@ export type RouterEvents = {
 
 export type RouterObserverEvents = {
   close: [];
+  newtransport: [Transport];
 };
 
-/** What the Router needs to know of a producer to answer canConsume(). */
-export interface ConsumableProducer {
-  id: string;
-  consumableRtpParameters: RtpParameters;
+export interface WebRtcTransportOptions<TransportAppData extends AppData = AppData> {
+  webRtcServer?: WebRtcServer;
+  listenInfos?: TransportListenInfo[];
+  /** @deprecated Use listenInfos. */
+  listenIps?: (TransportListenIp | string)[];
+  /** @deprecated Use listenInfos. */
+  port?: number;
+  enableUdp?: boolean;
+  enableTcp?: boolean;
+  preferUdp?: boolean;
+  preferTcp?: boolean;
+  iceConsentTimeout?: number;
+  initialAvailableOutgoingBitrate?: number;
+  enableSctp?: boolean;
+  appData?: TransportAppData;
 }
 
 export class Router<
@@ -38,7 +60,8 @@ export class Router<
   readonly #rtpCapabilities: RtpCapabilities;
   readonly #channel: Channel;
   readonly #observer = new EnhancedEventEmitter<RouterObserverEvents>();
-  readonly #producers = new Map<string, ConsumableProducer>();
+  readonly #producers = new Map<string, Producer>();
+  readonly #transports = new Set<Transport>();
   #appData: RouterAppData;
   #closed = false;
 
@@ -93,7 +116,7 @@ export class Router<
     this.#channel
       .request('worker.closeRouter', undefined, { routerId: this.#id })
       .catch((error: unknown) => logger.debug(`close() | worker request failed: ${String(error)}`));
-    this.#producers.clear();
+    this.#closeTransports();
     this.emit('@close');
     this.#observer.safeEmit('close');
   }
@@ -102,7 +125,7 @@ export class Router<
   workerClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#producers.clear();
+    this.#closeTransports();
     this.safeEmit('workerclose');
     this.#observer.safeEmit('close');
   }
@@ -133,13 +156,93 @@ export class Router<
     }
   }
 
-  /** @internal Registers a producer for canConsume() (the transports do this). */
-  addProducer(producer: ConsumableProducer): void {
-    this.#producers.set(producer.id, producer);
+  async createWebRtcTransport<TransportAppData extends AppData = AppData>(
+    options: WebRtcTransportOptions<TransportAppData>,
+  ): Promise<WebRtcTransport<TransportAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { webRtcServer, listenIps, port, appData } = options;
+    let { listenInfos, enableUdp, enableTcp } = options;
+    const given = [webRtcServer, listenInfos, listenIps].filter((x) => x !== undefined).length;
+    if (given === 0) {
+      throw new TypeError(
+        'missing webRtcServer, listenInfos and listenIps (one of them is mandatory)',
+      );
+    }
+    if (given > 1)
+      throw new TypeError('only one of webRtcServer, listenInfos and listenIps must be given');
+    if (listenInfos !== undefined && (!Array.isArray(listenInfos) || listenInfos.length === 0)) {
+      throw new TypeError('listenInfos must be a non-empty array');
+    }
+    if (webRtcServer !== undefined && !(webRtcServer instanceof WebRtcServer)) {
+      throw new TypeError('webRtcServer must be a WebRtcServer');
+    }
+    if (webRtcServer?.closed) throw new InvalidStateError('webRtcServer closed');
+    assertAppData(appData);
+    // As mediasoup: a WebRtcServer offers both protocols unless told otherwise.
+    if (webRtcServer) {
+      enableUdp ??= true;
+      enableTcp ??= true;
+    } else {
+      enableUdp ??= true;
+      enableTcp ??= false;
+    }
+    if (listenIps) {
+      if (!Array.isArray(listenIps)) throw new TypeError('listenIps must be an array');
+      listenInfos = [];
+      for (const entry of listenIps) {
+        const { ip, announcedIp } =
+          typeof entry === 'string' ? { ip: entry, announcedIp: undefined } : entry;
+        if (enableUdp)
+          listenInfos.push({ protocol: 'udp', ip, announcedAddress: announcedIp, port });
+        if (enableTcp)
+          listenInfos.push({ protocol: 'tcp', ip, announcedAddress: announcedIp, port });
+      }
+    }
+    const transportId = randomUUID();
+    const data = (await this.#channel.request('router.createWebRtcTransport', this.#id, {
+      transportId,
+      webRtcServerId: webRtcServer?.id,
+      listenInfos: listenInfos?.map((info) => ({
+        protocol: info.protocol,
+        ip: info.ip,
+        announcedAddress: info.announcedAddress ?? info.announcedIp,
+        port: info.port,
+        portRange: info.portRange,
+      })),
+      enableUdp,
+      enableTcp,
+      preferUdp: options.preferUdp ?? false,
+      preferTcp: options.preferTcp ?? false,
+      iceConsentTimeout: options.iceConsentTimeout ?? 30,
+      initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate ?? 600000,
+    })) as WebRtcTransportData;
+    const transport = new WebRtcTransport<TransportAppData>({
+      id: transportId,
+      data,
+      channel: this.#channel,
+      router: {
+        routerId: this.#id,
+        getRouterRtpCapabilities: () => this.#rtpCapabilities,
+        getProducerById: (producerId) => this.#producers.get(producerId),
+      },
+      appData,
+    });
+    const base = transport as unknown as Transport;
+    this.#transports.add(base);
+    transport.on('@close', () => this.#transports.delete(base));
+    transport.on('@newproducer', (producer: Producer) =>
+      this.#producers.set(producer.id, producer),
+    );
+    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
+    webRtcServer?.handleWebRtcTransport(transport);
+    this.#observer.safeEmit('newtransport', base);
+    return transport;
   }
 
-  /** @internal */
-  removeProducer(producerId: string): void {
-    this.#producers.delete(producerId);
+  #closeTransports(): void {
+    for (const transport of this.#transports) transport.routerClosed();
+    this.#transports.clear();
+    this.#producers.clear();
   }
 }

@@ -13,6 +13,7 @@ import type { WorkerResourceUsage } from '../worker/resourceUsage.js';
 import { generateRouterRtpCapabilities } from '../ortc/index.js';
 import type { RouterRtpCodecCapability } from '../ortc/index.js';
 import { Router } from './Router.js';
+import { WebRtcServer, type WebRtcServerOptions } from './WebRtcServer.js';
 import { assertAppData, type AppData } from './appData.js';
 
 const logger = new Logger('Worker');
@@ -63,6 +64,7 @@ export type WorkerEvents = {
 export type WorkerObserverEvents = {
   close: [];
   newrouter: [Router];
+  newwebrtcserver: [WebRtcServer];
 };
 
 const WORKER_HANDLER_ID = 'worker';
@@ -72,6 +74,7 @@ export class Worker<
 > extends EnhancedEventEmitter<WorkerEvents> {
   readonly #host: WorkerHost;
   readonly #routers = new Set<Router>();
+  readonly #webRtcServers = new Set<WebRtcServer>();
   readonly #observer = new EnhancedEventEmitter<WorkerObserverEvents>();
   #appData: WorkerAppData;
   #closed = false;
@@ -167,7 +170,12 @@ export class Worker<
     // Generated before the request: invalid codecs never reach the worker.
     const rtpCapabilities = generateRouterRtpCapabilities(structuredClone(mediaCodecs ?? []));
     const routerId = randomUUID();
-    await this.#request('worker.createRouter', { routerId });
+    await this.#request('worker.createRouter', {
+      routerId,
+      headerExtensions: (rtpCapabilities.headerExtensions ?? []).map(
+        ({ kind, uri, preferredId }) => ({ kind, uri, preferredId }),
+      ),
+    });
     const router = new Router<RouterAppData>({
       routerId,
       rtpCapabilities,
@@ -178,6 +186,38 @@ export class Worker<
     router.on('@close', () => this.#routers.delete(router as Router));
     this.#observer.safeEmit('newrouter', router);
     return router;
+  }
+
+  async createWebRtcServer<WebRtcServerAppData extends AppData = AppData>({
+    listenInfos,
+    appData,
+  }: WebRtcServerOptions<WebRtcServerAppData>): Promise<WebRtcServer<WebRtcServerAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (!Array.isArray(listenInfos) || listenInfos.length === 0) {
+      throw new TypeError('listenInfos must be a non-empty array');
+    }
+    assertAppData(appData);
+    const webRtcServerId = randomUUID();
+    await this.#request('worker.createWebRtcServer', {
+      webRtcServerId,
+      listenInfos: listenInfos.map((info) => ({
+        protocol: info.protocol,
+        ip: info.ip,
+        announcedAddress: info.announcedAddress ?? info.announcedIp,
+        port: info.port,
+        portRange: info.portRange,
+      })),
+    });
+    const server = new WebRtcServer<WebRtcServerAppData>({
+      id: webRtcServerId,
+      channel: this.#host.channel,
+      appData,
+    });
+    const base = server as unknown as WebRtcServer;
+    this.#webRtcServers.add(base);
+    server.on('@close', () => this.#webRtcServers.delete(base));
+    this.#observer.safeEmit('newwebrtcserver', base);
+    return server;
   }
 
   /** @internal Crash the worker on purpose (isolation tests; needs SKEIN_ENABLE_CRASH_REQUESTS=1). */
@@ -193,6 +233,8 @@ export class Worker<
   #closeRouters(): void {
     for (const router of this.#routers) router.workerClosed();
     this.#routers.clear();
+    for (const server of this.#webRtcServers) server.workerClosed();
+    this.#webRtcServers.clear();
   }
 
   #onNotification(event: string, data: unknown): void {

@@ -4,16 +4,22 @@
  * Every request's data is validated here: bad input gets a typed error back,
  * never a dead worker.
  */
-import { readFileSync } from 'node:fs';
 import { InvalidStateError } from '../common/errors.js';
 import { setLogEventListeners } from '../common/Logger.js';
 import type { WorkerChannel } from '../channel/WorkerChannel.js';
 import type { RequestMessage } from '../channel/messages.js';
+import { getWorkerDtlsCertificate, type DtlsCertificate } from '../rtc/dtls/certificate.js';
+import { createDtlsSessionFactory } from '../rtc/webrtc/dtlsFactory.js';
+import type { RouterHeaderExtension } from '../rtc/Router.js';
+import { WebRtcServer } from '../rtc/webrtc/WebRtcServer.js';
 import type { Handler } from './handlers/Handler.js';
 import { RouterHandler } from './handlers/RouterHandler.js';
+import { validateListenInfo } from './handlers/transportFactory.js';
 import { getResourceUsage } from './resourceUsage.js';
 import { validateLogSettings, type RuntimeSettings, type WorkerLogLevel } from './settings.js';
 import { debugCrash } from './debugCrash.js';
+import { asObject, optionalNumber, requireArray, requireId } from './validate.js';
+import type { WorkerContext } from './WorkerContext.js';
 
 /** The handler id under which the worker itself sends notifications. */
 export const WORKER_HANDLER_ID = 'worker';
@@ -29,20 +35,48 @@ export class WorkerRuntime {
   readonly #settings: RuntimeSettings;
   readonly #threadMode: boolean;
   readonly #routers = new Map<string, RouterHandler>();
+  readonly #webRtcServers = new Map<string, WebRtcServer>();
   readonly #handlers = new Map<string, Handler>();
+  #context!: WorkerContext;
   #closed = false;
 
-  constructor(channel: WorkerChannel, settings: RuntimeSettings, options: RuntimeOptions) {
+  private constructor(channel: WorkerChannel, settings: RuntimeSettings, options: RuntimeOptions) {
     this.#channel = channel;
     this.#settings = settings;
     this.#threadMode = options.threadMode;
-    this.#loadCertificate();
     this.#installLogForwarding();
+  }
+
+  /** Loads (or creates) the worker's DTLS certificate before serving requests. */
+  static async create(
+    channel: WorkerChannel,
+    settings: RuntimeSettings,
+    options: RuntimeOptions,
+  ): Promise<WorkerRuntime> {
+    const runtime = new WorkerRuntime(channel, settings, options);
+    const certificate = await getWorkerDtlsCertificate(settings);
+    runtime.#context = runtime.#createContext(certificate);
+    return runtime;
   }
 
   start(): void {
     this.#channel.start((request) => this.#handle(request));
     this.#channel.notify(WORKER_HANDLER_ID, 'running', { pid: process.pid });
+  }
+
+  #createContext(certificate: DtlsCertificate): WorkerContext {
+    return {
+      notify: (handlerId, event, data) => this.#channel.notify(handlerId, event, data),
+      registerHandler: (id, handler) => {
+        if (this.#handlers.has(id)) throw new TypeError(`an entity with id '${id}' already exists`);
+        this.#handlers.set(id, handler);
+      },
+      unregisterHandler: (id) => this.#handlers.delete(id),
+      portRange: { min: this.#settings.rtcMinPort, max: this.#settings.rtcMaxPort },
+      dtlsFactory: createDtlsSessionFactory(certificate),
+      fingerprints: [...certificate.fingerprints],
+      getWebRtcServer: (id) => this.#webRtcServers.get(id),
+    };
   }
 
   #handle(request: RequestMessage): unknown {
@@ -80,11 +114,13 @@ export class WorkerRuntime {
         return undefined;
       }
       case 'worker.createRouter': {
-        const routerId = requireId(asObject(data, 'data').routerId, 'routerId');
+        const d = asObject(data, 'data');
+        const routerId = requireId(d.routerId, 'routerId');
+        const headerExtensions = validateRouterHeaderExtensions(d.headerExtensions);
         if (this.#handlers.has(routerId)) {
           throw new TypeError(`an entity with id '${routerId}' already exists`);
         }
-        const router = new RouterHandler(routerId);
+        const router = new RouterHandler(routerId, headerExtensions, this.#context);
         this.#routers.set(routerId, router);
         this.#handlers.set(routerId, router);
         return undefined;
@@ -98,6 +134,15 @@ export class WorkerRuntime {
         this.#handlers.delete(routerId);
         return undefined;
       }
+      case 'worker.createWebRtcServer':
+        return this.#createWebRtcServer(data);
+      case 'worker.closeWebRtcServer': {
+        const id = requireId(asObject(data, 'data').webRtcServerId, 'webRtcServerId');
+        const server = this.#webRtcServers.get(id);
+        if (!server) throw new InvalidStateError(`WebRtcServer not found [id:${id}]`);
+        this.#closeWebRtcServer(server);
+        return undefined;
+      }
       case 'worker.close':
         this.#close();
         return undefined;
@@ -108,10 +153,54 @@ export class WorkerRuntime {
     }
   }
 
+  async #createWebRtcServer(data: unknown): Promise<unknown> {
+    const d = asObject(data, 'data');
+    const id = requireId(d.webRtcServerId, 'webRtcServerId');
+    if (this.#handlers.has(id) || this.#webRtcServers.has(id)) {
+      throw new TypeError(`an entity with id '${id}' already exists`);
+    }
+    const infos = requireArray(d.listenInfos, 'listenInfos').map((v, i) =>
+      validateListenInfo(v, `listenInfos[${i}]`),
+    );
+    if (infos.length === 0) throw new TypeError('listenInfos must not be empty');
+    const server = await WebRtcServer.create(id, infos, this.#context.portRange);
+    this.#webRtcServers.set(id, server);
+    this.#handlers.set(id, {
+      handleRequest: (method: string) => {
+        if (method !== 'webRtcServer.dump') throw new TypeError(`unknown method '${method}'`);
+        return {
+          id,
+          udpSockets: server.listeners
+            .filter((_l, i) => infos[i].protocol === 'udp')
+            .map((l) => ({ ip: l.localAddress, port: l.localPort })),
+          tcpServers: server.listeners
+            .filter((_l, i) => infos[i].protocol === 'tcp')
+            .map((l) => ({ ip: l.localAddress, port: l.localPort })),
+          webRtcTransportIds: server.transportIds,
+          localIceUsernameFragments: server.usernameFragments,
+          tupleHashes: [],
+        };
+      },
+    });
+    return {
+      listeners: server.listeners.map((l, i) => ({
+        protocol: infos[i].protocol,
+        port: l.localPort,
+      })),
+    };
+  }
+
+  #closeWebRtcServer(server: WebRtcServer): void {
+    const transportIds = new Set(server.close().map((t) => t.id));
+    for (const router of this.#routers.values()) router.closeTransportsOf(transportIds);
+    this.#webRtcServers.delete(server.id);
+    this.#handlers.delete(server.id);
+  }
+
   #dump(): unknown {
     return {
       pid: process.pid,
-      webRtcServerIds: [],
+      webRtcServerIds: [...this.#webRtcServers.keys()],
       routerIds: [...this.#routers.keys()],
       channelMessageHandlers: {
         channelRequestHandlers: [...this.#handlers.keys()],
@@ -123,18 +212,11 @@ export class WorkerRuntime {
   #close(): void {
     if (this.#closed) return;
     for (const router of this.#routers.values()) router.close();
+    for (const server of this.#webRtcServers.values()) server.close();
     this.#routers.clear();
+    this.#webRtcServers.clear();
     this.#handlers.clear();
     this.#closed = true;
-  }
-
-  /** Reads the configured DTLS certificate now, so a bad path fails the start. */
-  #loadCertificate(): void {
-    const { dtlsCertificateFile, dtlsPrivateKeyFile } = this.#settings;
-    if (dtlsCertificateFile && dtlsPrivateKeyFile) {
-      readFileSync(dtlsCertificateFile, 'utf8');
-      readFileSync(dtlsPrivateKeyFile, 'utf8');
-    }
   }
 
   /** Worker-side logs travel to the host as notifications, filtered by logLevel. */
@@ -151,16 +233,14 @@ export class WorkerRuntime {
   }
 }
 
-function asObject(data: unknown, name: string): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new TypeError(`${name} must be an object`);
-  }
-  return data as Record<string, unknown>;
-}
-
-function requireId(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 256) {
-    throw new TypeError(`${name} must be a non-empty string`);
-  }
-  return value;
+function validateRouterHeaderExtensions(value: unknown): RouterHeaderExtension[] {
+  if (value === undefined) return [];
+  return requireArray(value, 'headerExtensions').map((v, i) => {
+    const ext = asObject(v, `headerExtensions[${i}]`);
+    if (ext.kind !== 'audio' && ext.kind !== 'video') throw new TypeError('bad extension kind');
+    if (typeof ext.uri !== 'string') throw new TypeError('bad extension uri');
+    const preferredId = optionalNumber(ext.preferredId, 'preferredId', -1, 1, 255);
+    if (preferredId < 1) throw new TypeError('bad extension preferredId');
+    return { kind: ext.kind, uri: ext.uri, preferredId };
+  });
 }

@@ -42,16 +42,19 @@ function main(): void {
     settings = JSON.parse(process.env.SKEIN_WORKER_SETTINGS ?? '{}');
   }
   const channel = new WorkerChannel(carrier);
-  let runtime: WorkerRuntime;
-  try {
-    runtime = new WorkerRuntime(channel, validateRuntimeSettings(settings), { threadMode });
-  } catch (error) {
+  const fail = (error: unknown): void => {
     channel.notify(WORKER_HANDLER_ID, 'startupError', serializeError(error));
     // Let the notification leave before exiting.
     setTimeout(() => process.exit(SETTINGS_ERROR_EXIT_CODE), 50);
+  };
+  let validated;
+  try {
+    validated = validateRuntimeSettings(settings);
+  } catch (error) {
+    fail(error);
     return;
   }
-  runtime.start();
+  WorkerRuntime.create(channel, validated, { threadMode }).then((runtime) => runtime.start(), fail);
 }
 
 main();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as skein from '../../src/index.js';
 import { InvalidStateError, createWorker, type Worker } from '../../src/index.js';
 import { MODES } from './modes.js';
+import { createDtlsCertificate } from '../../src/rtc/dtls/index.js';
 
 for (const mode of MODES) {
   describe(`Worker (${mode} mode)`, () => {
@@ -87,8 +88,18 @@ for (const mode of MODES) {
         /ENOENT/,
       );
       const dir = mkdtempSync(join(tmpdir(), 'skein-'));
-      writeFileSync(join(dir, 'cert.pem'), 'x');
-      writeFileSync(join(dir, 'key.pem'), 'x');
+      writeFileSync(join(dir, 'cert.pem'), 'not a certificate');
+      writeFileSync(join(dir, 'key.pem'), 'not a key');
+      await assert.rejects(
+        createWorker({
+          mode,
+          dtlsCertificateFile: join(dir, 'cert.pem'),
+          dtlsPrivateKeyFile: join(dir, 'key.pem'),
+        }),
+      );
+      const certificate = await createDtlsCertificate();
+      writeFileSync(join(dir, 'cert.pem'), certificate.certificatePem);
+      writeFileSync(join(dir, 'key.pem'), certificate.privateKeyPem);
       const worker = await create({
         dtlsCertificateFile: join(dir, 'cert.pem'),
         dtlsPrivateKeyFile: join(dir, 'key.pem'),

@@ -1,0 +1,178 @@
+/**
+ * Producer: media a transport receives from an endpoint, mediasoup v3 semantics.
+ */
+import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
+import { InvalidStateError } from '../common/errors.js';
+import { Logger } from '../common/Logger.js';
+import type { Channel } from '../channel/Channel.js';
+import type { MediaKind, RtpParameters } from '../ortc/index.js';
+import type { AppData } from './appData.js';
+
+const logger = new Logger('Producer');
+
+export type ProducerType = 'simple' | 'simulcast' | 'svc';
+
+export interface ProducerOptions<ProducerAppData extends AppData = AppData> {
+  id?: string;
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  paused?: boolean;
+  keyFrameRequestDelay?: number;
+  appData?: ProducerAppData;
+}
+
+export interface ProducerScore {
+  encodingIdx: number;
+  ssrc: number;
+  rid?: string;
+  score: number;
+}
+
+export type ProducerEvents = {
+  transportclose: [];
+  score: [ProducerScore[]];
+  listenererror: [string, Error];
+  '@close': [];
+};
+
+export type ProducerObserverEvents = {
+  close: [];
+  pause: [];
+  resume: [];
+  score: [ProducerScore[]];
+};
+
+export class Producer<
+  ProducerAppData extends AppData = AppData,
+> extends EnhancedEventEmitter<ProducerEvents> {
+  readonly #id: string;
+  readonly #transportId: string;
+  readonly #kind: MediaKind;
+  readonly #rtpParameters: RtpParameters;
+  readonly #type: ProducerType;
+  readonly #consumableRtpParameters: RtpParameters;
+  readonly #channel: Channel;
+  readonly #observer = new EnhancedEventEmitter<ProducerObserverEvents>();
+  #paused: boolean;
+  #closed = false;
+  #score: ProducerScore[] = [];
+  #appData: ProducerAppData;
+
+  /** @internal Use transport.produce(). */
+  constructor(args: {
+    id: string;
+    transportId: string;
+    kind: MediaKind;
+    rtpParameters: RtpParameters;
+    type: ProducerType;
+    consumableRtpParameters: RtpParameters;
+    paused: boolean;
+    channel: Channel;
+    appData?: ProducerAppData;
+  }) {
+    super();
+    this.#id = args.id;
+    this.#transportId = args.transportId;
+    this.#kind = args.kind;
+    this.#rtpParameters = args.rtpParameters;
+    this.#type = args.type;
+    this.#consumableRtpParameters = args.consumableRtpParameters;
+    this.#paused = args.paused;
+    this.#channel = args.channel;
+    this.#appData = args.appData ?? ({} as ProducerAppData);
+    this.#channel.onNotification(this.#id, (event, data) => {
+      if (event === 'score') {
+        this.#score = data as ProducerScore[];
+        this.safeEmit('score', this.#score);
+        this.#observer.safeEmit('score', this.#score);
+      }
+    });
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+  get closed(): boolean {
+    return this.#closed;
+  }
+  get kind(): MediaKind {
+    return this.#kind;
+  }
+  get rtpParameters(): RtpParameters {
+    return this.#rtpParameters;
+  }
+  get type(): ProducerType {
+    return this.#type;
+  }
+  /** @internal What consumers of this producer are derived from. */
+  get consumableRtpParameters(): RtpParameters {
+    return this.#consumableRtpParameters;
+  }
+  get paused(): boolean {
+    return this.#paused;
+  }
+  get score(): ProducerScore[] {
+    return this.#score;
+  }
+  get appData(): ProducerAppData {
+    return this.#appData;
+  }
+  set appData(appData: ProducerAppData) {
+    this.#appData = appData;
+  }
+  get observer(): EnhancedEventEmitter<ProducerObserverEvents> {
+    return this.#observer;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#channel.offNotification(this.#id);
+    this.#channel
+      .request('transport.closeProducer', this.#transportId, { producerId: this.#id })
+      .catch((error: unknown) => logger.debug(`close() | ${String(error)}`));
+    this.emit('@close');
+    this.#observer.safeEmit('close');
+  }
+
+  /** @internal The transport closed. */
+  transportClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#channel.offNotification(this.#id);
+    this.safeEmit('transportclose');
+    this.#observer.safeEmit('close');
+  }
+
+  async dump(): Promise<unknown> {
+    return this.#request('producer.dump');
+  }
+
+  async getStats(): Promise<unknown[]> {
+    return (await this.#request('producer.getStats')) as unknown[];
+  }
+
+  async pause(): Promise<void> {
+    const wasPaused = this.#paused;
+    await this.#request('producer.pause');
+    this.#paused = true;
+    if (!wasPaused) this.#observer.safeEmit('pause');
+  }
+
+  async resume(): Promise<void> {
+    const wasPaused = this.#paused;
+    await this.#request('producer.resume');
+    this.#paused = false;
+    if (wasPaused) this.#observer.safeEmit('resume');
+  }
+
+  async enableTraceEvent(types: string[] = []): Promise<void> {
+    if (!Array.isArray(types)) throw new TypeError('types must be an array');
+    await this.#request('producer.enableTraceEvent', { types });
+  }
+
+  async #request(method: string, data?: unknown): Promise<unknown> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    return this.#channel.request(method, this.#id, data);
+  }
+}

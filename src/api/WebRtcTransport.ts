@@ -1,0 +1,211 @@
+/**
+ * WebRtcTransport: ICE-lite + DTLS + SRTP toward a WebRTC endpoint such as a
+ * browser running mediasoup-client; mediasoup v3 semantics and shapes.
+ */
+import type { Channel } from '../channel/Channel.js';
+import type { AppData } from './appData.js';
+import { Transport, type TransportRouterLink } from './Transport.js';
+
+export type IceState = 'new' | 'connected' | 'completed' | 'disconnected' | 'closed';
+export type DtlsState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
+export type DtlsRole = 'auto' | 'client' | 'server';
+export type FingerprintAlgorithm = 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';
+
+export interface IceParameters {
+  usernameFragment: string;
+  password: string;
+  iceLite?: boolean;
+}
+
+export interface IceCandidate {
+  foundation: string;
+  priority: number;
+  /** @deprecated Use address. */
+  ip: string;
+  address: string;
+  protocol: 'udp' | 'tcp';
+  port: number;
+  type: 'host';
+  tcpType?: 'passive';
+}
+
+export interface DtlsFingerprint {
+  algorithm: FingerprintAlgorithm;
+  value: string;
+}
+
+export interface DtlsParameters {
+  role?: DtlsRole;
+  fingerprints: DtlsFingerprint[];
+}
+
+export interface TransportTuple {
+  localAddress: string;
+  localPort: number;
+  remoteIp?: string;
+  remotePort?: number;
+  protocol: 'udp' | 'tcp';
+}
+
+export interface TransportListenInfo {
+  protocol: 'udp' | 'tcp';
+  ip: string;
+  announcedAddress?: string;
+  /** @deprecated Use announcedAddress. */
+  announcedIp?: string;
+  port?: number;
+  portRange?: { min: number; max: number };
+  flags?: { ipv6Only?: boolean; udpReusePort?: boolean };
+  sendBufferSize?: number;
+  recvBufferSize?: number;
+}
+
+export interface TransportListenIp {
+  ip: string;
+  announcedIp?: string;
+}
+
+export type WebRtcTransportEvents = {
+  icestatechange: [IceState];
+  iceselectedtuplechange: [TransportTuple];
+  dtlsstatechange: [DtlsState];
+  sctpstatechange: [string];
+};
+
+export type WebRtcTransportObserverEvents = {
+  icestatechange: [IceState];
+  iceselectedtuplechange: [TransportTuple];
+  dtlsstatechange: [DtlsState];
+};
+
+export interface WebRtcTransportData {
+  iceRole: 'controlled';
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  iceState: IceState;
+  iceSelectedTuple?: TransportTuple;
+  dtlsParameters: DtlsParameters;
+  dtlsState: DtlsState;
+  dtlsRemoteCert?: string;
+}
+
+export class WebRtcTransport<TransportAppData extends AppData = AppData> extends Transport<
+  TransportAppData,
+  WebRtcTransportEvents,
+  WebRtcTransportObserverEvents
+> {
+  readonly #data: WebRtcTransportData;
+
+  /** @internal Use router.createWebRtcTransport(). */
+  constructor(args: {
+    id: string;
+    data: WebRtcTransportData;
+    channel: Channel;
+    router: TransportRouterLink;
+    appData?: TransportAppData;
+  }) {
+    super(args);
+    this.#data = args.data;
+    this.channel.onNotification(this.id, (event, data) => this.#onNotification(event, data));
+  }
+
+  get iceRole(): 'controlled' {
+    return 'controlled';
+  }
+  get iceParameters(): IceParameters {
+    return this.#data.iceParameters;
+  }
+  get iceCandidates(): IceCandidate[] {
+    return this.#data.iceCandidates;
+  }
+  get iceState(): IceState {
+    return this.#data.iceState;
+  }
+  get iceSelectedTuple(): TransportTuple | undefined {
+    return this.#data.iceSelectedTuple;
+  }
+  get dtlsParameters(): DtlsParameters {
+    return this.#data.dtlsParameters;
+  }
+  get dtlsState(): DtlsState {
+    return this.#data.dtlsState;
+  }
+  get dtlsRemoteCert(): string | undefined {
+    return this.#data.dtlsRemoteCert;
+  }
+  /** SCTP (DataChannels) is not offered yet. */
+  get sctpParameters(): undefined {
+    return undefined;
+  }
+  get sctpState(): undefined {
+    return undefined;
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    this.#data.iceState = 'closed';
+    this.#data.iceSelectedTuple = undefined;
+    this.#data.dtlsState = 'closed';
+    super.close();
+  }
+
+  /** @internal */
+  override routerClosed(): void {
+    if (this.closed) return;
+    this.#data.iceState = 'closed';
+    this.#data.iceSelectedTuple = undefined;
+    this.#data.dtlsState = 'closed';
+    super.routerClosed();
+  }
+
+  async connect({ dtlsParameters }: { dtlsParameters: DtlsParameters }): Promise<void> {
+    if (typeof dtlsParameters !== 'object' || dtlsParameters === null) {
+      throw new TypeError('missing dtlsParameters');
+    }
+    const { dtlsLocalRole } = (await this.request('transport.connect', { dtlsParameters })) as {
+      dtlsLocalRole: DtlsRole;
+    };
+    this.#data.dtlsParameters.role = dtlsLocalRole;
+  }
+
+  async restartIce(): Promise<IceParameters> {
+    const { iceParameters } = (await this.request('transport.restartIce')) as {
+      iceParameters: IceParameters;
+    };
+    this.#data.iceParameters = iceParameters;
+    return iceParameters;
+  }
+
+  #onNotification(event: string, data: unknown): void {
+    const d = (data ?? {}) as Record<string, unknown>;
+    switch (event) {
+      case 'icestatechange': {
+        const iceState = d.iceState as IceState;
+        this.#data.iceState = iceState;
+        this.safeEmit('icestatechange', iceState);
+        this.observer.safeEmit('icestatechange', iceState);
+        return;
+      }
+      case 'iceselectedtuplechange': {
+        const tuple = d.iceSelectedTuple as TransportTuple;
+        this.#data.iceSelectedTuple = tuple;
+        this.safeEmit('iceselectedtuplechange', tuple);
+        this.observer.safeEmit('iceselectedtuplechange', tuple);
+        return;
+      }
+      case 'dtlsstatechange': {
+        const dtlsState = d.dtlsState as DtlsState;
+        this.#data.dtlsState = dtlsState;
+        if (dtlsState === 'connected') this.#data.dtlsRemoteCert = d.dtlsRemoteCert as string;
+        this.safeEmit('dtlsstatechange', dtlsState);
+        this.observer.safeEmit('dtlsstatechange', dtlsState);
+        return;
+      }
+      case 'listenserverclose':
+        this.listenServerClosed();
+        return;
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Worker-side simple Consumer: forwards one producer stream to one endpoint,
+ * rewriting SSRC, payload type, sequence number and timestamp so the stream
+ * the endpoint sees stays continuous across pauses, and writing the header
+ * extensions it negotiated. Video waits for a key frame after it starts or
+ * resumes, and asks the producer for one.
+ */
+import type { RtpPacketView } from '../../protocols/rtp/index.js';
+import type { MediaKind, RtpParameters } from '../../ortc/index.js';
+import { URI, buildConsumerExtensionMap, extensionId } from './ExtensionMap.js';
+import type { HopExtensions } from './OutgoingPacketWriter.js';
+
+export interface ConsumerOptions {
+  id: string;
+  producerId: string;
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  paused: boolean;
+  producerPaused: boolean;
+  routerIdForUri: (uri: string) => number | undefined;
+}
+
+export interface ConsumerListener {
+  /** The consumer needs a key frame from its producer. */
+  onKeyFrameNeeded(consumer: Consumer): void;
+}
+
+export interface ConsumerCounters {
+  packetCount: number;
+  byteCount: number;
+  packetsRetransmitted: number;
+  nackCount: number;
+  pliCount: number;
+  firCount: number;
+  packetsDiscarded: number;
+}
+
+export class Consumer {
+  readonly id: string;
+  readonly producerId: string;
+  readonly kind: MediaKind;
+  readonly rtpParameters: RtpParameters;
+  readonly ssrc: number;
+  readonly rtxSsrc: number | undefined;
+  readonly rtxPayloadType: number | undefined;
+  readonly clockRate: number;
+  readonly extensionMap: Uint8Array;
+  readonly hop: HopExtensions;
+  readonly counters: ConsumerCounters = {
+    packetCount: 0,
+    byteCount: 0,
+    packetsRetransmitted: 0,
+    nackCount: 0,
+    pliCount: 0,
+    firCount: 0,
+    packetsDiscarded: 0,
+  };
+  paused: boolean;
+  producerPaused: boolean;
+  /** router payload type → consumer payload type (255: not negotiated). */
+  readonly #payloadTypes = new Uint8Array(128).fill(255);
+  readonly #listener: ConsumerListener;
+  /** Video must restart on a key frame; audio on any packet. */
+  #syncRequired = true;
+  #seqOffset = 0;
+  #timestampOffset = 0;
+  #lastSeq = 0;
+  #lastTimestamp = 0;
+  #started = false;
+  /** Local time and RTP timestamp of the last packet sent (for sender reports). */
+  lastSentAtMs = 0;
+  lastSentTimestamp = 0;
+
+  constructor(options: ConsumerOptions, listener: ConsumerListener) {
+    this.id = options.id;
+    this.producerId = options.producerId;
+    this.kind = options.kind;
+    this.rtpParameters = options.rtpParameters;
+    this.paused = options.paused;
+    this.producerPaused = options.producerPaused;
+    this.#listener = listener;
+    const encoding = options.rtpParameters.encodings?.[0];
+    if (encoding?.ssrc === undefined) throw new TypeError('consumer encoding without ssrc');
+    this.ssrc = encoding.ssrc;
+    this.rtxSsrc = encoding.rtx?.ssrc;
+    const media = options.rtpParameters.codecs.filter((c) => !c.mimeType.endsWith('/rtx'));
+    const rtx = options.rtpParameters.codecs.find((c) => c.mimeType.toLowerCase().endsWith('/rtx'));
+    this.rtxPayloadType = rtx?.payloadType;
+    this.clockRate = media[0]?.clockRate ?? 90000;
+    // Consumer payload types are the router's (ortc keeps them): identity for what was negotiated.
+    for (const codec of media) this.#payloadTypes[codec.payloadType] = codec.payloadType;
+    const extensions = options.rtpParameters.headerExtensions ?? [];
+    this.extensionMap = buildConsumerExtensionMap(extensions, options.routerIdForUri);
+    this.hop = {
+      midId: options.rtpParameters.mid ? extensionId(extensions, URI.mid) : 0,
+      mid: Buffer.from(options.rtpParameters.mid ?? '', 'utf8'),
+      absSendTimeId: extensionId(extensions, URI.absSendTime),
+      transportWideCcId: extensionId(extensions, URI.transportWideCc),
+    };
+  }
+
+  get active(): boolean {
+    return !this.paused && !this.producerPaused;
+  }
+
+  /**
+   * Decides whether `packet` goes out and computes its outgoing header fields
+   * into `out`. Returns false to skip it.
+   */
+  prepare(
+    packet: RtpPacketView,
+    isKeyFrame: boolean,
+    out: { payloadType: number; sequenceNumber: number; timestamp: number },
+  ): boolean {
+    if (!this.active) return false;
+    const payloadType = this.#payloadTypes[packet.payloadType];
+    if (payloadType === 255) {
+      this.counters.packetsDiscarded++;
+      return false;
+    }
+    if (this.#syncRequired) {
+      if (this.kind === 'video' && !isKeyFrame) return false;
+      this.#sync(packet);
+    }
+    const seq = (packet.sequenceNumber + this.#seqOffset) & 0xffff;
+    const timestamp = (packet.timestamp + this.#timestampOffset) >>> 0;
+    // Only advance on newer packets; late ones keep their rewritten numbers.
+    if (((seq - this.#lastSeq) & 0xffff) < 0x8000) {
+      this.#lastSeq = seq;
+      this.#lastTimestamp = timestamp;
+    }
+    out.payloadType = payloadType;
+    out.sequenceNumber = seq;
+    out.timestamp = timestamp;
+    return true;
+  }
+
+  /** Called after a packet went out. */
+  sent(length: number, timestamp: number, nowMs: number): void {
+    this.counters.packetCount++;
+    this.counters.byteCount += length;
+    this.lastSentAtMs = nowMs;
+    this.lastSentTimestamp = timestamp;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.#requireSync();
+  }
+
+  setProducerPaused(paused: boolean): void {
+    if (this.producerPaused === paused) return;
+    this.producerPaused = paused;
+    if (!paused) this.#requireSync();
+  }
+
+  /** Starts the stream (after creation): video asks for a key frame. */
+  start(): void {
+    this.#requireSync();
+  }
+
+  requestKeyFrame(): void {
+    if (this.kind === 'video' && this.active) this.#listener.onKeyFrameNeeded(this);
+  }
+
+  #requireSync(): void {
+    this.#syncRequired = true;
+    this.requestKeyFrame();
+  }
+
+  /**
+   * Re-bases the outgoing numbering so the first packet after a (re)start
+   * follows the last one sent: no sequence gap the endpoint would NACK.
+   */
+  #sync(packet: RtpPacketView): void {
+    this.#syncRequired = false;
+    if (!this.#started) {
+      this.#started = true;
+      this.#seqOffset = 0;
+      this.#timestampOffset = 0;
+      this.#lastSeq = (packet.sequenceNumber - 1) & 0xffff;
+      this.#lastTimestamp = packet.timestamp;
+      return;
+    }
+    this.#seqOffset = (this.#lastSeq + 1 - packet.sequenceNumber) & 0xffff;
+    // Keep the producer's timestamp progression; just make sure time moves forward.
+    const candidate = (packet.timestamp + this.#timestampOffset) >>> 0;
+    if ((candidate - this.#lastTimestamp) >>> 0 >= 0x80000000) {
+      this.#timestampOffset = (this.#lastTimestamp + 1 - packet.timestamp) >>> 0;
+    }
+  }
+}

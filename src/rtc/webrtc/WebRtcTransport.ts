@@ -1,0 +1,431 @@
+/**
+ * Worker-side WebRtcTransport: ICE-lite, DTLS and SRTP over UDP and/or TCP
+ * (its own ports or a WebRtcServer's), demultiplexing every packet by its
+ * first byte (RFC 7983) and carrying the RTP/RTCP of its producers and
+ * consumers. Packets from tuples ICE has not validated, undecryptable or
+ * malformed packets are dropped and counted; nothing here throws on input.
+ */
+import { randomUUID } from 'node:crypto';
+import { classifyPacket } from '../../protocols/demux.js';
+import { RtpPacketView } from '../../protocols/rtp/index.js';
+import { parseRtcpCompound, writePli, type RtcpPacket } from '../../protocols/rtcp/index.js';
+import { SrtpSession, isSrtpError } from '../../protocols/srtp/index.js';
+import { IceServer, type IceState } from '../ice/IceServer.js';
+import type { Tuple, TransportTupleData } from '../transport/TransportTuple.js';
+import { tupleData } from '../transport/TransportTuple.js';
+import type { Producer } from '../rtp/Producer.js';
+import type { Consumer } from '../rtp/Consumer.js';
+import { writeOutgoingPacket } from '../rtp/OutgoingPacketWriter.js';
+import type { RoutedTransport } from '../Router.js';
+import type {
+  DtlsFingerprint,
+  DtlsKeys,
+  DtlsRole,
+  DtlsSession,
+  DtlsSessionFactory,
+  DtlsState,
+} from './dtlsSession.js';
+import { SendBufferPool } from './SendBufferPool.js';
+
+export interface IceCandidate {
+  foundation: string;
+  priority: number;
+  ip: string;
+  address: string;
+  protocol: 'udp' | 'tcp';
+  port: number;
+  type: 'host';
+  tcpType?: 'passive';
+}
+
+export interface WebRtcTransportEvents {
+  notify(event: string, data?: unknown): void;
+  /** A consumer asks its producer for a key frame (through the router). */
+  onConsumerKeyFrameNeeded(consumer: Consumer): void;
+}
+
+/** Dropped-packet counters: what getStats reports about bad input. */
+export interface DropCounters {
+  unverifiedTuple: number;
+  srtpAuthFailed: number;
+  srtpReplay: number;
+  malformed: number;
+  unknownSsrc: number;
+  unknownKind: number;
+  dtlsBeforeConnect: number;
+}
+
+const RTCP_INTERVAL_MS = 1000;
+
+export class WebRtcTransport implements RoutedTransport {
+  readonly id: string;
+  readonly iceServer: IceServer;
+  readonly candidates: IceCandidate[];
+  readonly #events: WebRtcTransportEvents;
+  readonly #dtls: DtlsSession;
+  #remoteFingerprints: DtlsFingerprint[] | undefined;
+  #dtlsRole: DtlsRole = 'auto';
+  #dtlsStarted = false;
+  #srtpSend: SrtpSession | undefined;
+  #srtpRecv: SrtpSession | undefined;
+  #srtpCryptoSuite: string | undefined;
+  #dtlsRemoteCert: string | undefined;
+  readonly #producers = new Map<string, Producer>();
+  readonly #producerBySsrc = new Map<number, Producer>();
+  readonly #consumers = new Map<string, Consumer>();
+  readonly #consumerBySsrc = new Map<number, Consumer>();
+  readonly #view = new RtpPacketView();
+  readonly #scratch = Buffer.alloc(1500 + 256);
+  readonly #header = { payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, marker: false };
+  readonly #pool = new SendBufferPool(64, 1500 + 256);
+  readonly #rtcpScratch = Buffer.alloc(1500);
+  readonly drops: DropCounters = {
+    unverifiedTuple: 0,
+    srtpAuthFailed: 0,
+    srtpReplay: 0,
+    malformed: 0,
+    unknownSsrc: 0,
+    unknownKind: 0,
+    dtlsBeforeConnect: 0,
+  };
+  readonly bytes = { received: 0, sent: 0 };
+  #transportSeq = 0;
+  #timer: NodeJS.Timeout;
+  #closed = false;
+  /** Called when closing, to release sockets or the WebRtcServer registration. */
+  #release: () => void = () => undefined;
+
+  constructor(options: {
+    id: string;
+    candidates: IceCandidate[];
+    consentTimeoutMs: number;
+    dtlsFactory: DtlsSessionFactory;
+    events: WebRtcTransportEvents;
+  }) {
+    this.id = options.id;
+    this.candidates = options.candidates;
+    this.#events = options.events;
+    this.iceServer = new IceServer(
+      {
+        onStateChange: (state) => this.#onIceState(state),
+        onSelectedTupleChange: (tuple) =>
+          this.#events.notify('iceselectedtuplechange', { iceSelectedTuple: tupleData(tuple) }),
+        onTupleRemoved: () => undefined,
+      },
+      options.consentTimeoutMs,
+    );
+    this.#dtls = options.dtlsFactory((data) => this.#sendRaw(data), {
+      onStateChange: (state) => this.#onDtlsState(state),
+      onConnected: (keys) => this.#onDtlsConnected(keys),
+    });
+    this.#timer = setInterval(() => this.#tick(), RTCP_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  setRelease(release: () => void): void {
+    this.#release = release;
+  }
+
+  get iceState(): IceState {
+    return this.iceServer.state;
+  }
+
+  get iceSelectedTuple(): TransportTupleData | undefined {
+    const tuple = this.iceServer.selectedTuple;
+    return tuple ? tupleData(tuple) : undefined;
+  }
+
+  get dtlsState(): DtlsState {
+    return this.#dtls.state;
+  }
+
+  get dtlsRole(): DtlsRole {
+    return this.#dtlsRole;
+  }
+
+  get dtlsRemoteCert(): string | undefined {
+    return this.#dtlsRemoteCert;
+  }
+
+  get srtpCryptoSuite(): string | undefined {
+    return this.#srtpCryptoSuite;
+  }
+
+  get producers(): ReadonlyMap<string, Producer> {
+    return this.#producers;
+  }
+
+  get consumers(): ReadonlyMap<string, Consumer> {
+    return this.#consumers;
+  }
+
+  /** transport.connect(): the remote DTLS parameters. Returns our DTLS role. */
+  connect(remoteRole: DtlsRole, fingerprints: DtlsFingerprint[]): DtlsRole {
+    if (this.#remoteFingerprints) throw new Error('connect() already called');
+    this.#remoteFingerprints = fingerprints;
+    // mediasoup's rule: we take the role the remote did not; 'auto' makes us the client.
+    this.#dtlsRole = remoteRole === 'client' ? 'server' : 'client';
+    this.#mayRunDtls();
+    return this.#dtlsRole;
+  }
+
+  restartIce(): { usernameFragment: string; password: string; iceLite: true } {
+    return { ...this.iceServer.restart(), iceLite: true };
+  }
+
+  /** Every packet from a listener addressed to this transport. */
+  receivePacket(data: Buffer, tuple: Tuple): void {
+    if (this.#closed) return;
+    this.bytes.received += data.length;
+    switch (classifyPacket(data)) {
+      case 'stun':
+        this.iceServer.processStunPacket(data, tuple, performance.now());
+        return;
+      case 'dtls':
+        if (!this.iceServer.isValidTuple(tuple)) {
+          this.drops.unverifiedTuple++;
+          return;
+        }
+        // Before start() the DTLS session keeps a few datagrams: the peer may
+        // begin the handshake before the application calls connect().
+        this.#dtls.handlePacket(data);
+        return;
+      case 'rtp':
+        this.#receiveRtp(data, tuple);
+        return;
+      case 'rtcp':
+        this.#receiveRtcp(data, tuple);
+        return;
+      default:
+        this.drops.unknownKind++;
+    }
+  }
+
+  addProducer(producer: Producer): void {
+    for (const stream of producer.streams) {
+      for (const ssrc of [stream.ssrc, stream.rtxSsrc]) {
+        if (ssrc !== undefined && this.#producerBySsrc.has(ssrc)) {
+          throw new TypeError(`ssrc ${ssrc} already exists in this transport`);
+        }
+      }
+    }
+    this.#producers.set(producer.id, producer);
+    for (const stream of producer.streams) {
+      this.#producerBySsrc.set(stream.ssrc, producer);
+      if (stream.rtxSsrc !== undefined) this.#producerBySsrc.set(stream.rtxSsrc, producer);
+    }
+  }
+
+  removeProducer(producer: Producer): void {
+    this.#producers.delete(producer.id);
+    for (const stream of producer.streams) {
+      this.#producerBySsrc.delete(stream.ssrc);
+      if (stream.rtxSsrc !== undefined) this.#producerBySsrc.delete(stream.rtxSsrc);
+    }
+  }
+
+  addConsumer(consumer: Consumer): void {
+    this.#consumers.set(consumer.id, consumer);
+    this.#consumerBySsrc.set(consumer.ssrc, consumer);
+    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.set(consumer.rtxSsrc, consumer);
+  }
+
+  removeConsumer(consumer: Consumer): void {
+    this.#consumers.delete(consumer.id);
+    this.#consumerBySsrc.delete(consumer.ssrc);
+    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.delete(consumer.rtxSsrc);
+  }
+
+  /** The hot path's second half: rewrite, encrypt, send. */
+  sendConsumerRtp(consumer: Consumer, packet: RtpPacketView, isKeyFrame: boolean): void {
+    const srtp = this.#srtpSend;
+    const tuple = this.iceServer.selectedTuple;
+    if (!srtp || !tuple) return;
+    const header = this.#header;
+    if (!consumer.prepare(packet, isKeyFrame, header)) return;
+    header.ssrc = consumer.ssrc;
+    header.marker = packet.marker;
+    const nowMs = performance.now();
+    const length = writeOutgoingPacket(
+      this.#scratch,
+      packet,
+      header,
+      consumer.extensionMap,
+      consumer.hop,
+      absSendTime24(nowMs),
+      this.#transportSeq++,
+    );
+    if (length < 0) return;
+    const out = this.#pool.next();
+    const result = srtp.protectRtp(this.#scratch.subarray(0, length), out);
+    if (isSrtpError(result)) return;
+    tuple.send(result);
+    this.bytes.sent += result.length;
+    consumer.sent(length, header.timestamp, nowMs);
+  }
+
+  /** Sends a PLI for `mediaSsrc` to the endpoint producing it (RFC 4585 §6.3.1). */
+  sendPli(mediaSsrc: number): void {
+    const length = writePli({ kind: 'pli', senderSsrc: 0, mediaSsrc }, this.#rtcpScratch);
+    if (length > 0) this.#sendRtcp(this.#rtcpScratch.subarray(0, length));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.iceServer.close();
+    this.#dtls.close();
+    this.#release();
+  }
+
+  #sendRtcp(packet: Uint8Array): void {
+    const srtp = this.#srtpSend;
+    const tuple = this.iceServer.selectedTuple;
+    if (!srtp || !tuple) return;
+    const result = srtp.protectRtcp(packet, this.#pool.next());
+    if (isSrtpError(result)) return;
+    tuple.send(result);
+    this.bytes.sent += result.length;
+  }
+
+  #sendRaw(data: Buffer): void {
+    const tuple = this.iceServer.selectedTuple;
+    if (!tuple) return;
+    tuple.send(data);
+    this.bytes.sent += data.length;
+  }
+
+  #receiveRtp(data: Buffer, tuple: Tuple): void {
+    if (!this.iceServer.isValidTuple(tuple)) {
+      this.drops.unverifiedTuple++;
+      return;
+    }
+    const srtp = this.#srtpRecv;
+    if (!srtp) {
+      this.drops.dtlsBeforeConnect++;
+      return;
+    }
+    const result = srtp.unprotectRtp(data);
+    if (isSrtpError(result)) {
+      this.#countSrtpError(result);
+      return;
+    }
+    const view = this.#view;
+    if (view.wrap(result) !== 'ok') {
+      this.drops.malformed++;
+      return;
+    }
+    const producer = this.#producerBySsrc.get(view.ssrc);
+    if (!producer || !producer.receiveRtp(view)) this.drops.unknownSsrc++;
+  }
+
+  #receiveRtcp(data: Buffer, tuple: Tuple): void {
+    if (!this.iceServer.isValidTuple(tuple)) {
+      this.drops.unverifiedTuple++;
+      return;
+    }
+    const srtp = this.#srtpRecv;
+    if (!srtp) {
+      this.drops.dtlsBeforeConnect++;
+      return;
+    }
+    const result = srtp.unprotectRtcp(data);
+    if (isSrtpError(result)) {
+      this.#countSrtpError(result);
+      return;
+    }
+    const packets = parseRtcpCompound(result);
+    if (!Array.isArray(packets)) {
+      this.drops.malformed++;
+      return;
+    }
+    for (const packet of packets) this.#handleRtcp(packet);
+  }
+
+  #handleRtcp(packet: RtcpPacket): void {
+    switch (packet.kind) {
+      case 'pli': {
+        const consumer = this.#consumerBySsrc.get(packet.mediaSsrc);
+        if (consumer) {
+          consumer.counters.pliCount++;
+          consumer.requestKeyFrame();
+        }
+        return;
+      }
+      case 'fir': {
+        for (const entry of packet.entries) {
+          const consumer = this.#consumerBySsrc.get(entry.ssrc);
+          if (consumer) {
+            consumer.counters.firCount++;
+            consumer.requestKeyFrame();
+          }
+        }
+        return;
+      }
+      case 'nack': {
+        const consumer = this.#consumerBySsrc.get(packet.mediaSsrc);
+        if (consumer) consumer.counters.nackCount++;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #countSrtpError(error: number): void {
+    if (error === 2) this.drops.srtpAuthFailed++;
+    else if (error === 3) this.drops.srtpReplay++;
+    else this.drops.malformed++;
+  }
+
+  #onIceState(state: IceState): void {
+    this.#events.notify('icestatechange', { iceState: state });
+    this.#mayRunDtls();
+  }
+
+  /** DTLS starts once the remote parameters are known and ICE found a path (as mediasoup). */
+  #mayRunDtls(): void {
+    if (this.#dtlsStarted || !this.#remoteFingerprints) return;
+    const ice = this.iceServer.state;
+    if (ice !== 'connected' && ice !== 'completed') return;
+    this.#dtlsStarted = true;
+    this.#dtls.start(this.#dtlsRole === 'server' ? 'server' : 'client', this.#remoteFingerprints);
+  }
+
+  #onDtlsState(state: DtlsState): void {
+    const data: Record<string, unknown> = { dtlsState: state };
+    if (state === 'connected') data.dtlsRemoteCert = this.#dtlsRemoteCert;
+    this.#events.notify('dtlsstatechange', data);
+  }
+
+  #onDtlsConnected(keys: DtlsKeys): void {
+    this.#srtpCryptoSuite = keys.srtpCryptoSuite;
+    this.#dtlsRemoteCert = keys.remoteCertificate;
+    this.#srtpSend = new SrtpSession(
+      keys.srtpCryptoSuite,
+      keys.localMasterKey,
+      keys.localMasterSalt,
+    );
+    this.#srtpRecv = new SrtpSession(
+      keys.srtpCryptoSuite,
+      keys.remoteMasterKey,
+      keys.remoteMasterSalt,
+    );
+    // Consumers created before DTLS finished need their first key frame now.
+    for (const consumer of this.#consumers.values()) consumer.requestKeyFrame();
+  }
+
+  #tick(): void {
+    this.iceServer.tick(performance.now());
+  }
+}
+
+/** abs-send-time: 6.18 fixed-point seconds, 24 bits (webrtc.org abs-send-time). */
+function absSendTime24(nowMs: number): number {
+  return Math.floor((nowMs * 262.144) % 0x1000000);
+}
+
+export function newTransportId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,120 @@
+/**
+ * Creating a worker-side WebRtcTransport from a 'router.createWebRtcTransport'
+ * request: validate, open its sockets (or join a WebRtcServer), wire events.
+ */
+import { InvalidStateError } from '../../common/errors.js';
+import { WebRtcTransport, type IceCandidate } from '../../rtc/webrtc/WebRtcTransport.js';
+import {
+  candidateFor,
+  openListener,
+  type ListenInfo,
+  type Listener,
+} from '../../rtc/webrtc/listenInfo.js';
+import type { Tuple } from '../../rtc/transport/TransportTuple.js';
+import type { WorkerContext } from '../WorkerContext.js';
+import { asObject, optionalBoolean, optionalNumber, requireArray, requireId } from '../validate.js';
+import type { Consumer } from '../../rtc/rtp/Consumer.js';
+
+export function validateListenInfo(value: unknown, name: string): ListenInfo {
+  const info = asObject(value, name);
+  if (info.protocol !== 'udp' && info.protocol !== 'tcp') {
+    throw new TypeError(`${name}.protocol must be 'udp' or 'tcp'`);
+  }
+  if (typeof info.ip !== 'string' || info.ip.length === 0) {
+    throw new TypeError(`${name}.ip must be a non-empty string`);
+  }
+  if (info.announcedAddress !== undefined && typeof info.announcedAddress !== 'string') {
+    throw new TypeError(`${name}.announcedAddress must be a string`);
+  }
+  const port = optionalNumber(info.port, `${name}.port`, 0, 0, 65535);
+  let portRange: ListenInfo['portRange'];
+  if (info.portRange !== undefined) {
+    const range = asObject(info.portRange, `${name}.portRange`);
+    const min = optionalNumber(range.min, `${name}.portRange.min`, 0, 1, 65535);
+    const max = optionalNumber(range.max, `${name}.portRange.max`, 0, 1, 65535);
+    if (!min || !max || min > max) throw new TypeError(`${name}.portRange is invalid`);
+    portRange = { min, max };
+  }
+  return {
+    protocol: info.protocol,
+    ip: info.ip,
+    announcedAddress: info.announcedAddress,
+    port: port || undefined,
+    portRange,
+  };
+}
+
+export interface CreatedTransport {
+  transport: WebRtcTransport;
+}
+
+export async function createWebRtcTransport(
+  data: unknown,
+  context: WorkerContext,
+  onConsumerKeyFrameNeeded: (consumer: Consumer) => void,
+): Promise<WebRtcTransport> {
+  const d = asObject(data, 'data');
+  const transportId = requireId(d.transportId, 'transportId');
+  const preferUdp = optionalBoolean(d.preferUdp, 'preferUdp', false);
+  const preferTcp = optionalBoolean(d.preferTcp, 'preferTcp', false);
+  const enableUdp = optionalBoolean(d.enableUdp, 'enableUdp', true);
+  const enableTcp = optionalBoolean(d.enableTcp, 'enableTcp', false);
+  const consentTimeout = optionalNumber(d.iceConsentTimeout, 'iceConsentTimeout', 30, 1, 3600);
+  let listeners: Listener[] = [];
+  let infos: ListenInfo[] = [];
+  const server =
+    d.webRtcServerId !== undefined
+      ? context.getWebRtcServer(requireId(d.webRtcServerId, 'webRtcServerId'))
+      : undefined;
+  if (d.webRtcServerId !== undefined && !server) {
+    throw new InvalidStateError('WebRtcServer not found');
+  }
+  if (server) {
+    server.listeners.forEach((listener, i) => {
+      const info = server.listenInfos[i];
+      if ((info.protocol === 'udp' && enableUdp) || (info.protocol === 'tcp' && enableTcp)) {
+        listeners.push(listener);
+        infos.push(info);
+      }
+    });
+    if (listeners.length === 0)
+      throw new TypeError('no WebRtcServer listener matches enableUdp/enableTcp');
+  } else {
+    infos = requireArray(d.listenInfos, 'listenInfos').map((v, i) =>
+      validateListenInfo(v, `listenInfos[${i}]`),
+    );
+    if (infos.length === 0) throw new TypeError('listenInfos must not be empty');
+    try {
+      for (const info of infos) listeners.push(await openListener(info, context.portRange));
+    } catch (error) {
+      for (const listener of listeners) listener.close();
+      listeners = [];
+      throw error;
+    }
+  }
+  const candidates: IceCandidate[] = infos.map((info, i) =>
+    candidateFor(info, listeners[i], i, { udp: preferUdp, tcp: preferTcp }),
+  );
+  const transport = new WebRtcTransport({
+    id: transportId,
+    candidates,
+    consentTimeoutMs: consentTimeout * 1000,
+    dtlsFactory: context.dtlsFactory,
+    events: {
+      notify: (event, eventData) => context.notify(transportId, event, eventData),
+      onConsumerKeyFrameNeeded,
+    },
+  });
+  if (server) {
+    server.register(transport);
+    transport.setRelease(() => server.unregister(transport));
+  } else {
+    const onPacket = (packet: Buffer, tuple: Tuple): void => transport.receivePacket(packet, tuple);
+    for (const listener of listeners) {
+      if ('setHandler' in listener) listener.setHandler(onPacket);
+      else listener.setHandlers(onPacket, (tuple) => transport.iceServer.removeTuple(tuple));
+    }
+    transport.setRelease(() => listeners.forEach((l) => l.close()));
+  }
+  return transport;
+}

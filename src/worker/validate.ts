@@ -1,0 +1,43 @@
+/**
+ * Checks for request data arriving over the channel: the worker never trusts
+ * it, and every failure is a TypeError naming the field.
+ */
+
+export function asObject(data: unknown, name: string): Record<string, unknown> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new TypeError(`${name} must be an object`);
+  }
+  return data as Record<string, unknown>;
+}
+
+export function requireId(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) {
+    throw new TypeError(`${name} must be a non-empty string`);
+  }
+  return value;
+}
+
+export function optionalBoolean(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean`);
+  return value;
+}
+
+export function optionalNumber(
+  value: unknown,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be a number in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+export function requireArray(value: unknown, name: string): unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array`);
+  return value;
+}

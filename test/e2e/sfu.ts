@@ -1,0 +1,108 @@
+/**
+ * Wiring a browser page to a Skein router the way a mediasoup application
+ * does: server transports, their parameters to mediasoup-client, connect and
+ * produce events back to the server.
+ */
+import type {
+  Consumer,
+  Producer,
+  Router,
+  RtpCapabilities,
+  WebRtcServer,
+  WebRtcTransport,
+} from '../../src/index.js';
+import type { PeerPage, TransportParams } from './browser.js';
+
+export interface TransportChoice {
+  protocol?: 'udp' | 'tcp';
+  webRtcServer?: WebRtcServer;
+}
+
+export async function serverTransport(
+  router: Router,
+  choice: TransportChoice = {},
+): Promise<WebRtcTransport> {
+  if (choice.webRtcServer) {
+    return router.createWebRtcTransport({
+      webRtcServer: choice.webRtcServer,
+      enableUdp: choice.protocol !== 'tcp',
+      enableTcp: choice.protocol === 'tcp',
+    });
+  }
+  return router.createWebRtcTransport({
+    listenInfos: [{ protocol: choice.protocol ?? 'udp', ip: '127.0.0.1' }],
+  });
+}
+
+export function transportParams(transport: WebRtcTransport): TransportParams {
+  return {
+    id: transport.id,
+    iceParameters: transport.iceParameters,
+    iceCandidates: transport.iceCandidates,
+    dtlsParameters: transport.dtlsParameters,
+  };
+}
+
+export interface Publisher {
+  transport: WebRtcTransport;
+  producers: Producer[];
+}
+
+/** Loads the device and publishes the fake camera (and microphone). */
+export async function publish(
+  page: PeerPage,
+  router: Router,
+  options: TransportChoice & { audio?: boolean; videoCodec?: 'video/VP8' | 'video/H264' } = {},
+): Promise<Publisher> {
+  await page.loadDevice(router.rtpCapabilities);
+  const transport = await serverTransport(router, options);
+  const producers: Producer[] = [];
+  await page.createSendTransport(transportParams(transport), {
+    connect: (dtlsParameters) => transport.connect({ dtlsParameters: dtlsParameters as never }),
+    produce: async ({ kind, rtpParameters }) => {
+      const producer = await transport.produce({ kind, rtpParameters });
+      producers.push(producer);
+      return producer.id;
+    },
+  });
+  await page.produce({ kind: 'video', codecMimeType: options.videoCodec ?? 'video/VP8' });
+  if (options.audio !== false) await page.produce({ kind: 'audio' });
+  return { transport, producers };
+}
+
+export interface Subscriber {
+  transport: WebRtcTransport;
+  consumers: Consumer[];
+}
+
+/** Loads the device and consumes the given producers (paused, then resumed as apps do). */
+export async function subscribe(
+  page: PeerPage,
+  router: Router,
+  producers: Producer[],
+  options: TransportChoice = {},
+): Promise<Subscriber> {
+  const device = await page.loadDevice(router.rtpCapabilities);
+  const rtpCapabilities: RtpCapabilities = device.rtpCapabilities;
+  const transport = await serverTransport(router, options);
+  await page.createRecvTransport(transportParams(transport), {
+    connect: (dtlsParameters) => transport.connect({ dtlsParameters: dtlsParameters as never }),
+  });
+  const consumers: Consumer[] = [];
+  for (const producer of producers) {
+    const consumer = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities,
+      paused: true,
+    });
+    await page.consume({
+      id: consumer.id,
+      producerId: producer.id,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+    });
+    await consumer.resume();
+    consumers.push(consumer);
+  }
+  return { transport, consumers };
+}
