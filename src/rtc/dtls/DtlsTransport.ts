@@ -77,7 +77,8 @@ export interface DtlsTransportOptions {
 
 export interface DtlsStartOptions {
   localRole: DtlsRole;
-  remoteFingerprints: readonly DtlsFingerprint[];
+  /** The peer's signalled fingerprints; algorithms are matched case-insensitively. */
+  remoteFingerprints: readonly DtlsFingerprint[] | readonly { algorithm: string; value: string }[];
 }
 
 /** SRTP master keys: `local*` protect what we send, `remote*` unprotect what we receive. */
