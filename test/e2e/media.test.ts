@@ -5,16 +5,25 @@
  * Runs in both worker modes, over UDP, TCP and a WebRtcServer.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import {
   createWorker,
+  type Producer,
   type Router,
+  type WebRtcServer,
   type RouterRtpCodecCapability,
   type Worker,
   type WorkerMode,
 } from '../../src/index.js';
 import { CHROMIUM_PATH, chromiumAvailable, launchBrowser, type E2EBrowser } from './browser.js';
-import { publish, subscribe, type TransportChoice } from './sfu.js';
+import {
+  publish,
+  serverTransport,
+  subscribe,
+  transportParams,
+  type TransportChoice,
+} from './sfu.js';
 
 const mediaCodecs: RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
@@ -42,10 +51,17 @@ for (const mode of MODES) {
     let worker: Worker;
     let router: Router;
     let browser: E2EBrowser;
+    let webRtcServer: WebRtcServer;
 
     before(async () => {
       worker = await createWorker({ mode, logLevel: 'warn', rtcMinPort: 40000, rtcMaxPort: 49999 });
       router = await worker.createRouter({ mediaCodecs });
+      webRtcServer = await worker.createWebRtcServer({
+        listenInfos: [
+          { protocol: 'udp', ip: '127.0.0.1' },
+          { protocol: 'tcp', ip: '127.0.0.1' },
+        ],
+      });
       browser = await launchBrowser();
     });
     after(async () => {
@@ -56,6 +72,14 @@ for (const mode of MODES) {
     const scenarios: { name: string; choice: () => Promise<TransportChoice> }[] = [
       { name: 'UDP', choice: () => Promise.resolve({ protocol: 'udp' }) },
       { name: 'TCP', choice: () => Promise.resolve({ protocol: 'tcp' }) },
+      {
+        name: 'a WebRtcServer (UDP)',
+        choice: () => Promise.resolve({ protocol: 'udp', webRtcServer }),
+      },
+      {
+        name: 'a WebRtcServer (TCP)',
+        choice: () => Promise.resolve({ protocol: 'tcp', webRtcServer }),
+      },
     ];
     for (const { name, choice } of scenarios) {
       test(`VP8 video and opus audio flow from one page to another over ${name}`, async () => {
@@ -77,6 +101,7 @@ for (const mode of MODES) {
           );
           assert.ok(audio.packetsReceived >= 50, `audio packets: ${audio.packetsReceived}`);
           assert.equal(publisher.transport.iceSelectedTuple?.protocol, options.protocol);
+          assert.equal(subscriber.transport.iceSelectedTuple?.protocol, options.protocol);
           assert.equal(subscriber.transport.dtlsState, 'connected');
           const stats = (await subscriber.consumers[0].getStats()) as { packetCount: number }[];
           assert.ok(stats[0].packetCount > 0);
@@ -88,5 +113,107 @@ for (const mode of MODES) {
         }
       });
     }
+
+    test('H264 video flows and is decoded', async () => {
+      const a = await browser.newPeerPage();
+      const b = await browser.newPeerPage();
+      try {
+        const publisher = await publish(a, router, { audio: false, videoCodec: 'video/H264' });
+        assert.equal(publisher.producers[0].rtpParameters.codecs[0].mimeType, 'video/H264');
+        const subscriber = await subscribe(b, router, publisher.producers);
+        assert.equal(subscriber.consumers[0].rtpParameters.codecs[0].mimeType, 'video/H264');
+        const video = await b.waitForInboundStats('video', (st) => st.framesDecoded >= 20, 20_000);
+        assert.ok(video.frameWidth > 0);
+        publisher.transport.close();
+        subscriber.transport.close();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    test('a paused consumer stops frames; resumed, a key frame restarts decoding', async () => {
+      const a = await browser.newPeerPage();
+      const b = await browser.newPeerPage();
+      try {
+        const publisher = await publish(a, router, { audio: false });
+        const subscriber = await subscribe(b, router, publisher.producers);
+        const consumer = subscriber.consumers[0];
+        await b.waitForInboundStats('video', (st) => st.framesDecoded >= 20, 20_000);
+        await consumer.pause();
+        await sleep(500);
+        const pausedAt = await b.getInboundStats('video');
+        await sleep(1500);
+        const stillPaused = await b.getInboundStats('video');
+        assert.equal(
+          stillPaused.packetsReceived,
+          pausedAt.packetsReceived,
+          'no packets while paused',
+        );
+        assert.equal(stillPaused.framesDecoded, pausedAt.framesDecoded, 'no frames while paused');
+        await consumer.resume();
+        const resumed = await b.waitForInboundStats(
+          'video',
+          (st) => st.framesDecoded >= stillPaused.framesDecoded + 20,
+          20_000,
+        );
+        assert.ok(
+          resumed.keyFramesDecoded > stillPaused.keyFramesDecoded,
+          'a key frame after resume',
+        );
+        publisher.transport.close();
+        subscriber.transport.close();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    test('a wrong DTLS fingerprint fails DTLS and no media is accepted', async () => {
+      const a = await browser.newPeerPage();
+      try {
+        await a.loadDevice(router.rtpCapabilities);
+        const transport = await serverTransport(router);
+        const failed = once(transport, 'dtlsstatechange');
+        const producers: Producer[] = [];
+        await a.createSendTransport(transportParams(transport), {
+          connect: (dtlsParameters) =>
+            transport.connect({
+              dtlsParameters: {
+                role: dtlsParameters.role,
+                fingerprints: dtlsParameters.fingerprints.map((f) => ({
+                  algorithm: f.algorithm as 'sha-256',
+                  // The right algorithm, someone else's certificate.
+                  value: f.value.replace(/^../, f.value.startsWith('00') ? '11' : '00'),
+                })),
+              },
+            }),
+          produce: async ({ kind, rtpParameters }) => {
+            const producer = await transport.produce({ kind, rtpParameters });
+            producers.push(producer);
+            return producer.id;
+          },
+        });
+        void a.produce({ kind: 'video' }).catch(() => undefined);
+        await failed;
+        while (transport.dtlsState !== 'failed' && transport.dtlsState !== 'closed') {
+          await once(transport, 'dtlsstatechange');
+        }
+        assert.equal(transport.dtlsState, 'failed');
+        await sleep(1000);
+        // Whatever the browser sent after that was never decrypted nor forwarded.
+        for (const producer of producers) {
+          const stats = (await producer.getStats()) as { packetCount: number }[];
+          for (const stream of stats) assert.equal(stream.packetCount, 0);
+        }
+        transport.close();
+      } finally {
+        await a.close();
+      }
+    });
   });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
