@@ -63,5 +63,9 @@ export function warmUpDtls(certificate?: DtlsCertificate): Promise<number> {
     await inMemoryHandshake(cert);
     return performance.now() - started;
   })();
+  // A failed warm-up may be retried by a later call.
+  warmUp.catch(() => {
+    warmUp = undefined;
+  });
   return warmUp;
 }
