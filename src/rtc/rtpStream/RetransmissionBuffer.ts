@@ -92,12 +92,12 @@ export class RetransmissionBuffer {
         // Newer than the newest: grow the window, dropping what falls out of it (all of it
         // on a wild jump).
         const drop = d + 1 - cap;
-        if (drop >= this.#count) {
-          this.clear();
+        if (drop > 0) this.#dropOldest(drop);
+        if (this.#count === 0) {
+          this.#head = 0;
           this.#startSeq = seq;
           this.#count = 1;
         } else {
-          if (drop > 0) this.#dropOldest(drop);
           const want = seqDiff(seq, this.#startSeq) + 1;
           for (let i = this.#count; i < want; i++) this.#length[this.#ring(i)] = EMPTY;
           this.#count = want;
@@ -180,13 +180,14 @@ export class RetransmissionBuffer {
     return chunk;
   }
 
+  /** Drops n slots from the old end, then any empty ones, so the window starts on a packet. */
   #dropOldest(n: number): void {
     if (n >= this.#count) {
       this.clear();
       return;
     }
-    for (let i = 0; i < n; i++) {
-      const at = this.#ring(0);
+    for (let i = 0; i < n || (this.#count > 0 && this.#length[this.#head] === EMPTY); i++) {
+      const at = this.#head;
       if (this.#length[at] !== EMPTY) {
         this.#length[at] = EMPTY;
         this.#size--;
@@ -195,6 +196,7 @@ export class RetransmissionBuffer {
       this.#startSeq = (this.#startSeq + 1) & 0xffff;
       this.#count--;
     }
+    if (this.#count === 0) this.#head = 0;
   }
 
   /** Drops packets from the old end while they are older than maxAgeMs (and empty slots). */
