@@ -83,7 +83,7 @@ export class KeyFrameRequestManager {
     const p = this.#pending.get(ssrc);
     if (p !== undefined) {
       p.deadlineMs = nowMs + this.#waitMs;
-      p.retry = false;
+      p.retry = true;
     } else {
       this.#pending.set(ssrc, { deadlineMs: nowMs + this.#waitMs, retry: true });
     }

@@ -167,10 +167,12 @@ export class NackGenerator {
     // Drop entries too far behind the new packet to be worth asking for (RFC 4585 leaves
     // this to the receiver; the sender's buffer will not hold them either).
     const minAge = to - this.#maxAge;
-    for (const [ext, e] of this.#nacks) {
-      if (ext >= minAge) break;
-      this.#nacks.delete(ext);
-      this.#pool.push(e);
+    if (this.#nacks.size > 0) {
+      for (const [ext, e] of this.#nacks) {
+        if (ext >= minAge) break;
+        this.#nacks.delete(ext);
+        this.#pool.push(e);
+      }
     }
     const count = to - from;
     if (count <= 0) return;

@@ -88,7 +88,7 @@ void describe('KeyFrameRequestManager (PLI/FIR coalescing, mediasoup semantics)'
     ]);
   });
 
-  void it('forceKeyFrameNeeded asks now even while waiting', () => {
+  void it('forceKeyFrameNeeded asks now even while waiting and restarts the wait', () => {
     const { m, sent, at } = manager();
     m.keyFrameNeeded(1, 0);
     at(200);
@@ -97,9 +97,18 @@ void describe('KeyFrameRequestManager (PLI/FIR coalescing, mediasoup semantics)'
       [1, 0],
       [1, 200],
     ]);
-    at(1200);
-    m.tick(1200); // the forced wait carries no retry
+    at(1199);
+    m.tick(1199); // the wait restarted at 200
     assert.equal(sent.length, 2);
+    at(1200);
+    m.tick(1200); // one best-effort retry
+    at(2200);
+    m.tick(2200);
+    assert.deepEqual(sent, [
+      [1, 0],
+      [1, 200],
+      [1, 1200],
+    ]);
     assert.equal(m.isPending(1), false);
   });
 
