@@ -106,7 +106,7 @@ for (const mode of MODES) {
       assert.equal(codec.payloadType, routerPayloadType('audio/opus'));
       assert.equal(codec.parameters?.useinbandfec, 1);
       assert.equal(rtpParameters.encodings?.length, 1);
-      const [encoding] = rtpParameters.encodings!;
+      const [encoding] = rtpParameters.encodings;
       assert.equal(typeof encoding.ssrc, 'number');
       assert.notEqual(encoding.ssrc, audioProducer.rtpParameters.encodings?.[0].ssrc);
       assert.equal(encoding.rtx, undefined);
@@ -213,8 +213,8 @@ for (const mode of MODES) {
         rtpCapabilities: deviceCaps,
       });
       assert.equal(consumer.rtpParameters.encodings?.length, 1);
-      assert.equal(typeof consumer.rtpParameters.encodings![0].ssrc, 'number');
-      assert.equal(typeof consumer.rtpParameters.encodings![0].rtx?.ssrc, 'number');
+      assert.equal(typeof consumer.rtpParameters.encodings[0].ssrc, 'number');
+      assert.equal(typeof consumer.rtpParameters.encodings[0].rtx?.ssrc, 'number');
       transport.close();
       simulcast.close();
     });
