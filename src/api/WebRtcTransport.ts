@@ -176,6 +176,20 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
     return iceParameters;
   }
 
+  /**
+   * @internal Drops every Nth RTP packet received / sent in the worker, as a
+   * lossy network would (tests of NACK/RTX; needs SKEIN_ENABLE_CRASH_REQUESTS=1).
+   */
+  async setPacketLossForTesting({
+    incomingEvery = 0,
+    outgoingEvery = 0,
+  }: {
+    incomingEvery?: number;
+    outgoingEvery?: number;
+  }): Promise<void> {
+    await this.request('transport.debugSetPacketLoss', { incomingEvery, outgoingEvery });
+  }
+
   #onNotification(event: string, data: unknown): void {
     const d = (data ?? {}) as Record<string, unknown>;
     switch (event) {

@@ -9,6 +9,7 @@ import { setLogEventListeners } from '../common/Logger.js';
 import type { WorkerChannel } from '../channel/WorkerChannel.js';
 import type { RequestMessage } from '../channel/messages.js';
 import { getWorkerDtlsCertificate, type DtlsCertificate } from '../rtc/dtls/certificate.js';
+import { warmUpDtls } from '../rtc/dtls/warmUp.js';
 import { createDtlsSessionFactory } from '../rtc/webrtc/dtlsFactory.js';
 import type { RouterHeaderExtension } from '../rtc/Router.js';
 import { WebRtcServer } from '../rtc/webrtc/WebRtcServer.js';
@@ -56,6 +57,11 @@ export class WorkerRuntime {
     const runtime = new WorkerRuntime(channel, settings, options);
     const certificate = await getWorkerDtlsCertificate(settings);
     runtime.#context = runtime.#createContext(certificate);
+    // The first handshake in a process is several times slower than the next
+    // ones (JIT, key setup): pay it now, before a browser is waiting on it.
+    setImmediate(() => {
+      warmUpDtls(certificate).catch(() => undefined);
+    });
     return runtime;
   }
 

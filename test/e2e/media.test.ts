@@ -46,6 +46,9 @@ const skip = chromiumAvailable()
 
 const MODES: WorkerMode[] = ['thread', 'process'];
 
+// Lets the tests inject packet loss into a transport (WebRtcTransport.setPacketLossForTesting).
+process.env.SKEIN_ENABLE_CRASH_REQUESTS = '1';
+
 for (const mode of MODES) {
   describe(`media through Skein (${mode} mode)`, { skip }, () => {
     let worker: Worker;
@@ -161,6 +164,67 @@ for (const mode of MODES) {
           resumed.keyFramesDecoded > stillPaused.keyFramesDecoded,
           'a key frame after resume',
         );
+        publisher.transport.close();
+        subscriber.transport.close();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    test('lost packets toward a consumer are NACKed by the browser and resent over RTX', async () => {
+      const a = await browser.newPeerPage();
+      const b = await browser.newPeerPage();
+      try {
+        const publisher = await publish(a, router, { audio: false });
+        const subscriber = await subscribe(b, router, publisher.producers);
+        await b.waitForInboundStats('video', (st) => st.framesDecoded >= 10, 20_000);
+        await subscriber.transport.setPacketLossForTesting({ outgoingEvery: 20 });
+        const start = await b.getInboundStats('video');
+        const after = await b.waitForInboundStats(
+          'video',
+          (st) => st.nackCount > start.nackCount && st.framesDecoded >= start.framesDecoded + 40,
+          20_000,
+        );
+        assert.ok(after.nackCount > 0, 'the browser sent NACKs');
+        const [outbound] = (await subscriber.consumers[0].getStats()) as {
+          nackCount: number;
+          packetsRetransmitted: number;
+        }[];
+        assert.ok(outbound.nackCount > 0, 'Skein received the NACKs');
+        assert.ok(outbound.packetsRetransmitted > 0, 'Skein resent the packets');
+        publisher.transport.close();
+        subscriber.transport.close();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    test('packets lost from a producer are NACKed by Skein and repaired over RTX', async () => {
+      const a = await browser.newPeerPage();
+      const b = await browser.newPeerPage();
+      try {
+        const publisher = await publish(a, router, { audio: false });
+        const subscriber = await subscribe(b, router, publisher.producers);
+        await b.waitForInboundStats('video', (st) => st.framesDecoded >= 10, 20_000);
+        await publisher.transport.setPacketLossForTesting({ incomingEvery: 20 });
+        const start = await b.getInboundStats('video');
+        await b.waitForInboundStats(
+          'video',
+          (st) => st.framesDecoded >= start.framesDecoded + 40,
+          20_000,
+        );
+        const sender = await a.getOutboundStats('video');
+        assert.ok(sender.nackCount > 0, 'the browser received NACKs from Skein');
+        const [inbound] = (await publisher.producers[0].getStats()) as {
+          nackCount: number;
+          packetsRepaired: number;
+          packetsRetransmitted: number;
+        }[];
+        assert.ok(inbound.nackCount > 0, 'Skein sent NACKs');
+        assert.ok(inbound.packetsRetransmitted > 0, 'RTX packets arrived');
+        assert.ok(inbound.packetsRepaired > 0, 'and repaired losses');
         publisher.transport.close();
         subscriber.transport.close();
       } finally {

@@ -6,7 +6,9 @@
  * resumes, and asks the producer for one.
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
-import type { MediaKind, RtpParameters } from '../../ortc/index.js';
+import type { NackItem, ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
+import type { MediaKind, RtpCodecParameters, RtpParameters } from '../../ortc/index.js';
+import { RtpStreamSend, type NtpTime, type RtpStreamSendStats } from '../rtpStream/index.js';
 import { URI, buildConsumerExtensionMap, extensionId } from './ExtensionMap.js';
 import type { HopExtensions } from './OutgoingPacketWriter.js';
 
@@ -23,17 +25,18 @@ export interface ConsumerOptions {
 export interface ConsumerListener {
   /** The consumer needs a key frame from its producer. */
   onKeyFrameNeeded(consumer: Consumer): void;
+  /** Resend this (already rewritten, possibly RTX-wrapped) packet now. */
+  onRetransmit(consumer: Consumer, packet: RtpPacketView): void;
 }
 
-export interface ConsumerCounters {
-  packetCount: number;
-  byteCount: number;
-  packetsRetransmitted: number;
-  nackCount: number;
-  pliCount: number;
-  firCount: number;
-  packetsDiscarded: number;
-}
+const hasFeedback = (
+  codec: RtpCodecParameters | undefined,
+  type: string,
+  parameter?: string,
+): boolean =>
+  (codec?.rtcpFeedback ?? []).some(
+    (fb) => fb.type === type && (fb.parameter ?? '') === (parameter ?? ''),
+  );
 
 export class Consumer {
   readonly id: string;
@@ -46,15 +49,9 @@ export class Consumer {
   readonly clockRate: number;
   readonly extensionMap: Uint8Array;
   readonly hop: HopExtensions;
-  readonly counters: ConsumerCounters = {
-    packetCount: 0,
-    byteCount: 0,
-    packetsRetransmitted: 0,
-    nackCount: 0,
-    pliCount: 0,
-    firCount: 0,
-    packetsDiscarded: 0,
-  };
+  /** Send-side RTP state: counters, retransmission buffer, sender reports. */
+  readonly stream: RtpStreamSend;
+  packetsDiscarded = 0;
   paused: boolean;
   producerPaused: boolean;
   /** router payload type → consumer payload type (255: not negotiated). */
@@ -67,9 +64,6 @@ export class Consumer {
   #lastSeq = 0;
   #lastTimestamp = 0;
   #started = false;
-  /** Local time and RTP timestamp of the last packet sent (for sender reports). */
-  lastSentAtMs = 0;
-  lastSentTimestamp = 0;
 
   constructor(options: ConsumerOptions, listener: ConsumerListener) {
     this.id = options.id;
@@ -87,6 +81,18 @@ export class Consumer {
     const rtx = options.rtpParameters.codecs.find((c) => c.mimeType.toLowerCase().endsWith('/rtx'));
     this.rtxPayloadType = rtx?.payloadType;
     this.clockRate = media[0]?.clockRate ?? 90000;
+    this.stream = new RtpStreamSend({
+      ssrc: this.ssrc,
+      payloadType: media[0]?.payloadType ?? 0,
+      clockRate: this.clockRate,
+      mimeType: media[0]?.mimeType,
+      rtxSsrc: this.rtxSsrc,
+      rtxPayloadType: this.rtxPayloadType,
+      useNack: hasFeedback(media[0], 'nack'),
+      usePli: hasFeedback(media[0], 'nack', 'pli'),
+      useFir: hasFeedback(media[0], 'ccm', 'fir'),
+      onRetransmit: (packet) => listener.onRetransmit(this, packet),
+    });
     // Consumer payload types are the router's (ortc keeps them): identity for what was negotiated.
     for (const codec of media) this.#payloadTypes[codec.payloadType] = codec.payloadType;
     const extensions = options.rtpParameters.headerExtensions ?? [];
@@ -115,7 +121,7 @@ export class Consumer {
     if (!this.active) return false;
     const payloadType = this.#payloadTypes[packet.payloadType];
     if (payloadType === 255) {
-      this.counters.packetsDiscarded++;
+      this.packetsDiscarded++;
       return false;
     }
     if (this.#syncRequired) {
@@ -135,12 +141,30 @@ export class Consumer {
     return true;
   }
 
-  /** Called after a packet went out. */
-  sent(length: number, timestamp: number, nowMs: number): void {
-    this.counters.packetCount++;
-    this.counters.byteCount += length;
-    this.lastSentAtMs = nowMs;
-    this.lastSentTimestamp = timestamp;
+  /** Called with the rewritten packet as it goes out (kept for NACKs, counted). */
+  sent(packet: RtpPacketView, nowMs: number): void {
+    this.stream.storePacket(packet, nowMs);
+  }
+
+  receiveNack(items: readonly NackItem[], nowMs: number): void {
+    this.stream.receiveNackItems(items, nowMs);
+  }
+
+  receiveKeyFrameRequest(kind: 'pli' | 'fir'): void {
+    this.stream.receiveKeyFrameRequest(kind);
+    this.requestKeyFrame();
+  }
+
+  receiveReceiverReport(block: ReportBlock, nowMs: number): void {
+    this.stream.receiveReceiverReport(block, nowMs);
+  }
+
+  getSenderReport(nowMs: number, ntpNow: NtpTime): SenderReport | undefined {
+    return this.active ? this.stream.getSenderReport(nowMs, ntpNow) : undefined;
+  }
+
+  getStats(nowMs: number): RtpStreamSendStats {
+    return this.stream.getStats(nowMs);
   }
 
   pause(): void {

@@ -1,14 +1,23 @@
 /**
  * Worker-side Producer: an incoming media source on a transport. Each packet
- * is matched to one of its encodings by SSRC (RTX by its own SSRC), mapped to
- * the router's payload types, SSRC and header extension ids in place, and
- * handed to the router for its consumers.
+ * is matched to one of its encodings by SSRC (RTX by its own SSRC), checked
+ * by the stream's receive state (RFC 3550 A.1: duplicates and stale packets
+ * stop here, losses become NACKs), mapped to the router's payload type, SSRC
+ * and header extension ids in place, and handed to the router.
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
-import { decapsulateRtx } from '../../protocols/rtp/index.js';
-import type { MediaKind, RtpMapping, RtpParameters } from '../../ortc/index.js';
+import type { ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
+import type { MediaKind, RtpCodecParameters, RtpMapping, RtpParameters } from '../../ortc/index.js';
+import {
+  KeyFrameRequestManager,
+  RtpStreamRecv,
+  isKeyFrame,
+  keyFrameDetectorFor,
+  type KeyFrameDetector,
+  type KeyFrameRequestKind,
+  type RtpStreamRecvStats,
+} from '../rtpStream/index.js';
 import { buildProducerExtensionMap } from './ExtensionMap.js';
-import { isKeyFrame } from './keyFrame.js';
 
 export type ProducerType = 'simple' | 'simulcast' | 'svc';
 
@@ -25,33 +34,33 @@ export interface ProducerOptions {
 export interface ProducerListener {
   /** A packet ready for the router (router SSRC, payload type and extension ids). */
   onRtp(producer: Producer, packet: RtpPacketView, isKeyFrame: boolean): void;
-  /** Ask the sending endpoint for a key frame on this media SSRC (PLI, RFC 4585 §6.3.1). */
-  onKeyFrameNeeded(producer: Producer, ssrc: number): void;
+  /** Send a generic NACK for these sequence numbers of `ssrc` (RFC 4585 §6.2.1). */
+  onNack(ssrc: number, seqs: readonly number[]): void;
+  /** Send a PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1) for `ssrc`. */
+  onKeyFrameRequest(ssrc: number, kind: KeyFrameRequestKind, firSequenceNumber: number): void;
   onScore(producer: Producer): void;
 }
 
-/** Per-encoding receive state and counters (the getStats figures). */
 export interface ProducerStream {
+  encodingIdx: number;
   ssrc: number;
   rtxSsrc: number | undefined;
   mappedSsrc: number;
   rid: string | undefined;
-  mimeType: string;
-  clockRate: number;
-  packetCount: number;
-  byteCount: number;
-  packetsDiscarded: number;
-  packetsRetransmitted: number;
-  firstSeqSeen: boolean;
-  highestSeq: number;
-  cycles: number;
-  baseSeq: number;
-  /** 0–10, as mediasoup reports it. */
+  recv: RtpStreamRecv;
+}
+
+export interface ProducerScore {
+  encodingIdx: number;
+  ssrc: number;
+  rid?: string;
   score: number;
 }
 
-/** PLIs toward the producer are limited to one per second (mediasoup's behaviour). */
-const KEY_FRAME_REQUEST_INTERVAL_MS = 1000;
+const hasFeedback = (codec: RtpCodecParameters, type: string, parameter?: string): boolean =>
+  (codec.rtcpFeedback ?? []).some(
+    (fb) => fb.type === type && (fb.parameter ?? '') === (parameter ?? ''),
+  );
 
 export class Producer {
   readonly id: string;
@@ -60,64 +69,71 @@ export class Producer {
   readonly type: ProducerType;
   readonly streams: ProducerStream[] = [];
   paused: boolean;
+  /** Packets that were ours but not forwarded (unknown payload type, bad RTX, duplicates). */
+  packetsDiscarded = 0;
   readonly #bySsrc = new Map<number, ProducerStream>();
   readonly #byRtxSsrc = new Map<number, ProducerStream>();
   /** producer payload type → router payload type (255: unknown). */
   readonly #payloadTypes = new Uint8Array(128).fill(255);
-  /** producer RTX payload type → the associated media payload type (255: none). */
-  readonly #rtxPayloadTypes = new Uint8Array(128).fill(255);
   readonly #extensionMap: Uint8Array;
   readonly #listener: ProducerListener;
-  readonly #keyFrameRequestDelay: number;
-  readonly #createdAt: number;
-  #lastKeyFrameRequest = -Infinity;
-  #pendingKeyFrameRequest: NodeJS.Timeout | undefined;
+  readonly #keyFrames: KeyFrameRequestManager;
+  readonly #detector: KeyFrameDetector | undefined;
+  #lastScores = '';
   #closed = false;
 
-  constructor(options: ProducerOptions, listener: ProducerListener, nowMs: number) {
+  constructor(options: ProducerOptions, listener: ProducerListener) {
     this.id = options.id;
     this.kind = options.kind;
     this.rtpParameters = options.rtpParameters;
     this.paused = options.paused;
     this.#listener = listener;
-    this.#keyFrameRequestDelay = options.keyFrameRequestDelay;
-    this.#createdAt = nowMs;
     const encodings = options.rtpParameters.encodings ?? [];
     this.type = encodings.length > 1 ? 'simulcast' : 'simple';
     for (const { payloadType, mappedPayloadType } of options.rtpMapping.codecs) {
       this.#payloadTypes[payloadType] = mappedPayloadType;
     }
-    for (const codec of options.rtpParameters.codecs) {
-      if (codec.mimeType.toLowerCase().endsWith('/rtx')) {
-        const apt = Number(codec.parameters?.apt);
-        if (Number.isInteger(apt)) this.#rtxPayloadTypes[codec.payloadType] = apt;
-      }
-    }
-    const media = options.rtpParameters.codecs.find(
-      (c) => !c.mimeType.toLowerCase().endsWith('/rtx'),
-    );
-    encodings.forEach((encoding, i) => {
-      const mapping = options.rtpMapping.encodings[i];
-      if (!mapping || encoding.ssrc === undefined) return;
+    const codecs = options.rtpParameters.codecs;
+    const media = codecs.find((c) => !c.mimeType.toLowerCase().endsWith('/rtx'));
+    this.#detector = media ? keyFrameDetectorFor(media.mimeType) : undefined;
+    this.#keyFrames = new KeyFrameRequestManager({
+      onKeyFrameNeeded: (ssrc) => this.#bySsrc.get(ssrc)?.recv.requestKeyFrame(),
+      keyFrameRequestDelay: options.keyFrameRequestDelay,
+    });
+    encodings.forEach((encoding, encodingIdx) => {
+      const mapping = options.rtpMapping.encodings[encodingIdx];
+      if (!mapping || encoding.ssrc === undefined || !media) return;
+      const ssrc = encoding.ssrc;
+      const codec = codecs.find((c) => c.payloadType === encoding.codecPayloadType) ?? media;
+      const rtx = codecs.find(
+        (c) =>
+          c.mimeType.toLowerCase().endsWith('/rtx') &&
+          Number(c.parameters?.apt) === codec.payloadType,
+      );
+      const recv = new RtpStreamRecv({
+        ssrc,
+        payloadType: codec.payloadType,
+        clockRate: codec.clockRate,
+        mimeType: codec.mimeType,
+        rtxSsrc: encoding.rtx?.ssrc,
+        rtxPayloadType: rtx?.payloadType,
+        useNack: hasFeedback(codec, 'nack'),
+        usePli: hasFeedback(codec, 'nack', 'pli'),
+        useFir: hasFeedback(codec, 'ccm', 'fir'),
+        onNack: (seqs) => this.#listener.onNack(ssrc, seqs),
+        onKeyFrameRequest: (kind) =>
+          this.#listener.onKeyFrameRequest(ssrc, kind, recv.firSequenceNumber),
+      });
       const stream: ProducerStream = {
-        ssrc: encoding.ssrc,
+        encodingIdx,
+        ssrc,
         rtxSsrc: encoding.rtx?.ssrc,
         mappedSsrc: mapping.mappedSsrc,
         rid: encoding.rid,
-        mimeType: media?.mimeType ?? '',
-        clockRate: media?.clockRate ?? 90000,
-        packetCount: 0,
-        byteCount: 0,
-        packetsDiscarded: 0,
-        packetsRetransmitted: 0,
-        firstSeqSeen: false,
-        highestSeq: 0,
-        cycles: 0,
-        baseSeq: 0,
-        score: 0,
+        recv,
       };
       this.streams.push(stream);
-      this.#bySsrc.set(stream.ssrc, stream);
+      this.#bySsrc.set(ssrc, stream);
       if (stream.rtxSsrc !== undefined) this.#byRtxSsrc.set(stream.rtxSsrc, stream);
     });
     this.#extensionMap = buildProducerExtensionMap(
@@ -132,87 +148,91 @@ export class Producer {
   }
 
   /**
-   * Handles one decrypted packet. Returns false if it was not ours or was
-   * discarded (unknown payload type, malformed RTX).
+   * Handles one decrypted packet of one of our SSRCs; forwards it if it is
+   * new. Returns false if the SSRC is not ours.
    */
-  receiveRtp(packet: RtpPacketView): boolean {
+  receiveRtp(packet: RtpPacketView, nowMs: number): boolean {
     let stream = this.#bySsrc.get(packet.ssrc);
-    if (!stream) {
+    let keyFrame: boolean;
+    if (stream) {
+      keyFrame = isKeyFrame(packet, this.#detector);
+      if (stream.recv.receivePacket(packet, nowMs, keyFrame) !== 'accepted') {
+        this.packetsDiscarded++;
+        return true;
+      }
+    } else {
       stream = this.#byRtxSsrc.get(packet.ssrc);
       if (!stream) return false;
-      const apt = this.#rtxPayloadTypes[packet.payloadType];
-      // RFC 4588 §4: restore the original packet; padding-only RTX (probing) is dropped.
-      if (apt === 255 || packet.payloadLength < 2 || !decapsulateRtx(packet, apt, stream.ssrc)) {
-        stream.packetsDiscarded++;
-        return false;
+      // RFC 4588 §4: restored in place to the original packet (padding-only
+      // RTX, used for probing, is refused here).
+      if (stream.recv.receiveRtxPacket(packet, nowMs) !== 'accepted') {
+        this.packetsDiscarded++;
+        return true;
       }
-      stream.packetsRetransmitted++;
+      keyFrame = isKeyFrame(packet, this.#detector);
     }
     const mappedPayloadType = this.#payloadTypes[packet.payloadType];
     if (mappedPayloadType === 255) {
-      stream.packetsDiscarded++;
-      return false;
+      this.packetsDiscarded++;
+      return true;
     }
-    this.#trackSequence(stream, packet.sequenceNumber);
-    stream.packetCount++;
-    stream.byteCount += packet.length;
+    if (keyFrame) this.#keyFrames.keyFrameReceived(stream.ssrc);
     packet.payloadType = mappedPayloadType;
     packet.ssrc = stream.mappedSsrc;
     packet.rewriteExtensionIds(this.#extensionMap);
-    if (this.paused) return true;
-    const keyFrame = this.kind === 'video' && isKeyFrame(stream.mimeType, packet);
-    if (keyFrame) this.#onKeyFrame();
-    this.#listener.onRtp(this, packet, keyFrame);
+    if (!this.paused) this.#listener.onRtp(this, packet, keyFrame);
     return true;
   }
 
-  /** A consumer needs a key frame: send a PLI now or when the interval allows. */
+  receiveSenderReport(sr: SenderReport, nowMs: number): void {
+    this.#bySsrc.get(sr.ssrc)?.recv.receiveSenderReport(sr, nowMs);
+  }
+
+  /** Report blocks for our receiver report (RFC 3550 §6.4.2). */
+  getReportBlocks(nowMs: number, out: ReportBlock[]): void {
+    for (const stream of this.streams) {
+      const block = stream.recv.getReceiverReportBlock(nowMs);
+      if (block) out.push(block);
+    }
+  }
+
+  /** A consumer needs a key frame (throttled as mediasoup does). */
   requestKeyFrame(nowMs: number): void {
     if (this.#closed || this.kind !== 'video' || this.paused) return;
-    if (this.#pendingKeyFrameRequest) return;
-    const earliest = Math.max(
-      this.#lastKeyFrameRequest + KEY_FRAME_REQUEST_INTERVAL_MS,
-      this.#createdAt + this.#keyFrameRequestDelay,
-    );
-    if (nowMs >= earliest) {
-      this.#sendKeyFrameRequest(nowMs);
-      return;
+    for (const stream of this.streams) this.#keyFrames.keyFrameNeeded(stream.ssrc, nowMs);
+  }
+
+  /** Periodic work: NACK retries, key frame request retries, score changes. */
+  tick(nowMs: number): void {
+    for (const stream of this.streams) stream.recv.tick(nowMs);
+    this.#keyFrames.tick(nowMs);
+    const scores = this.scores.map((s) => s.score).join(',');
+    if (scores !== this.#lastScores) {
+      this.#lastScores = scores;
+      this.#listener.onScore(this);
     }
-    this.#pendingKeyFrameRequest = setTimeout(() => {
-      this.#pendingKeyFrameRequest = undefined;
-      this.#sendKeyFrameRequest(performance.now());
-    }, earliest - nowMs);
+  }
+
+  /** The RTT of the sending endpoint, for NACK pacing. */
+  setRtt(rttMs: number): void {
+    for (const stream of this.streams) stream.recv.rttMs = rttMs;
+  }
+
+  get scores(): ProducerScore[] {
+    return this.streams.map((s) => ({
+      encodingIdx: s.encodingIdx,
+      ssrc: s.ssrc,
+      rid: s.rid,
+      score: s.recv.score,
+    }));
+  }
+
+  getStats(nowMs: number): (RtpStreamRecvStats & { rid: string | undefined })[] {
+    return this.streams.map((s) => ({ ...s.recv.getStats(nowMs), rid: s.rid }));
   }
 
   close(): void {
     this.#closed = true;
-    clearTimeout(this.#pendingKeyFrameRequest);
-  }
-
-  #sendKeyFrameRequest(nowMs: number): void {
-    if (this.#closed) return;
-    this.#lastKeyFrameRequest = nowMs;
-    for (const stream of this.streams) this.#listener.onKeyFrameNeeded(this, stream.ssrc);
-  }
-
-  #onKeyFrame(): void {
-    // A key frame satisfies whatever request was waiting.
-    clearTimeout(this.#pendingKeyFrameRequest);
-    this.#pendingKeyFrameRequest = undefined;
-  }
-
-  #trackSequence(stream: ProducerStream, seq: number): void {
-    if (!stream.firstSeqSeen) {
-      stream.firstSeqSeen = true;
-      stream.baseSeq = seq;
-      stream.highestSeq = seq;
-      stream.score = 10;
-      return;
-    }
-    const delta = (seq - stream.highestSeq) & 0xffff;
-    if (delta !== 0 && delta < 0x8000) {
-      if (seq < stream.highestSeq) stream.cycles += 0x10000;
-      stream.highestSeq = seq;
-    }
+    this.#keyFrames.clear();
   }
 }

@@ -5,10 +5,21 @@
  * consumers. Packets from tuples ICE has not validated, undecryptable or
  * malformed packets are dropped and counted; nothing here throws on input.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { classifyPacket } from '../../protocols/demux.js';
 import { RtpPacketView } from '../../protocols/rtp/index.js';
-import { parseRtcpCompound, writePli, type RtcpPacket } from '../../protocols/rtcp/index.js';
+import {
+  SdesItemType,
+  nackItemsFromSequenceNumbers,
+  parseRtcpCompound,
+  writeFir,
+  writeNack,
+  writePli,
+  writeRtcpCompound,
+  type ReportBlock,
+  type RtcpPacket,
+} from '../../protocols/rtcp/index.js';
+import { ntpFromUnixMs } from '../rtpStream/index.js';
 import { SrtpSession, isSrtpError } from '../../protocols/srtp/index.js';
 import { IceServer, type IceState } from '../ice/IceServer.js';
 import type { Tuple, TransportTupleData } from '../transport/TransportTuple.js';
@@ -55,7 +66,10 @@ export interface DropCounters {
   dtlsBeforeConnect: number;
 }
 
+/** RTCP reports: about once a second (RFC 3550 §6.2 allows more for a small session). */
 const RTCP_INTERVAL_MS = 1000;
+/** NACK retries and key frame request retries are timed at this granularity. */
+const FEEDBACK_TICK_MS = 40;
 
 export class WebRtcTransport implements RoutedTransport {
   readonly id: string;
@@ -79,6 +93,11 @@ export class WebRtcTransport implements RoutedTransport {
   readonly #header = { payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, marker: false };
   readonly #pool = new SendBufferPool(64, 1500 + 256);
   readonly #rtcpScratch = Buffer.alloc(1500);
+  readonly #outView = new RtpPacketView();
+  /** The SSRC our receiver reports and feedback are sent from (RFC 3550 §6.4.2). */
+  readonly #rtcpSsrc = randomInt(1, 0xffffffff);
+  readonly #cname = randomUUID().slice(0, 8);
+  readonly #feedbackTimer: NodeJS.Timeout;
   readonly drops: DropCounters = {
     unverifiedTuple: 0,
     srtpAuthFailed: 0,
@@ -90,6 +109,11 @@ export class WebRtcTransport implements RoutedTransport {
   };
   readonly bytes = { received: 0, sent: 0 };
   #transportSeq = 0;
+  /** Loss injection for tests (every Nth RTP packet dropped; 0 = off). */
+  #dropIncomingEvery = 0;
+  #dropOutgoingEvery = 0;
+  #incomingCount = 0;
+  #outgoingCount = 0;
   #timer: NodeJS.Timeout;
   #closed = false;
   /** Called when closing, to release sockets or the WebRtcServer registration. */
@@ -120,6 +144,8 @@ export class WebRtcTransport implements RoutedTransport {
     });
     this.#timer = setInterval(() => this.#tick(), RTCP_INTERVAL_MS);
     this.#timer.unref();
+    this.#feedbackTimer = setInterval(() => this.#feedbackTick(), FEEDBACK_TICK_MS);
+    this.#feedbackTimer.unref();
   }
 
   setRelease(release: () => void): void {
@@ -256,24 +282,64 @@ export class WebRtcTransport implements RoutedTransport {
       this.#transportSeq++,
     );
     if (length < 0) return;
-    const out = this.#pool.next();
-    const result = srtp.protectRtp(this.#scratch.subarray(0, length), out);
+    if (this.#outView.wrap(this.#scratch, length) === 'ok') consumer.sent(this.#outView, nowMs);
+    if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
+    const result = srtp.protectRtp(this.#scratch.subarray(0, length), this.#pool.next());
     if (isSrtpError(result)) return;
     tuple.send(result);
     this.bytes.sent += result.length;
-    consumer.sent(length, header.timestamp, nowMs);
   }
 
-  /** Sends a PLI for `mediaSsrc` to the endpoint producing it (RFC 4585 §6.3.1). */
-  sendPli(mediaSsrc: number): void {
-    const length = writePli({ kind: 'pli', senderSsrc: 0, mediaSsrc }, this.#rtcpScratch);
+  /** A consumer resends a packet a NACK asked for (RTX-wrapped when negotiated). */
+  sendRetransmission(packet: RtpPacketView): void {
+    const srtp = this.#srtpSend;
+    const tuple = this.iceServer.selectedTuple;
+    if (!srtp || !tuple) return;
+    const result = srtp.protectRtp(packet.buffer.subarray(0, packet.length), this.#pool.next());
+    if (isSrtpError(result)) return;
+    tuple.send(result);
+    this.bytes.sent += result.length;
+  }
+
+  /** Asks the endpoint producing `mediaSsrc` for a key frame (RFC 4585 §6.3.1, RFC 5104 §4.3.1). */
+  sendKeyFrameRequest(mediaSsrc: number, kind: 'pli' | 'fir', firSequenceNumber: number): void {
+    const senderSsrc = this.#rtcpSsrc;
+    const length =
+      kind === 'pli'
+        ? writePli({ kind: 'pli', senderSsrc, mediaSsrc }, this.#rtcpScratch)
+        : writeFir(
+            {
+              kind: 'fir',
+              senderSsrc,
+              mediaSsrc: 0,
+              entries: [{ ssrc: mediaSsrc, sequenceNumber: firSequenceNumber & 0xff }],
+            },
+            this.#rtcpScratch,
+          );
     if (length > 0) this.#sendRtcp(this.#rtcpScratch.subarray(0, length));
+  }
+
+  /** Asks the endpoint producing `mediaSsrc` to resend these packets (RFC 4585 §6.2.1). */
+  sendNack(mediaSsrc: number, seqs: readonly number[]): void {
+    const items = nackItemsFromSequenceNumbers(seqs);
+    const length = writeNack(
+      { kind: 'nack', senderSsrc: this.#rtcpSsrc, mediaSsrc, items },
+      this.#rtcpScratch,
+    );
+    if (length > 0) this.#sendRtcp(this.#rtcpScratch.subarray(0, length));
+  }
+
+  /** Test hook: drop every Nth RTP packet received / sent (0 = none), as a lossy network would. */
+  setPacketLoss(incomingEvery: number, outgoingEvery: number): void {
+    this.#dropIncomingEvery = incomingEvery;
+    this.#dropOutgoingEvery = outgoingEvery;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    clearInterval(this.#feedbackTimer);
     this.iceServer.close();
     this.#dtls.close();
     this.#release();
@@ -306,6 +372,7 @@ export class WebRtcTransport implements RoutedTransport {
       this.drops.dtlsBeforeConnect++;
       return;
     }
+    if (this.#dropIncomingEvery && ++this.#incomingCount % this.#dropIncomingEvery === 0) return;
     const result = srtp.unprotectRtp(data);
     if (isSrtpError(result)) {
       this.#countSrtpError(result);
@@ -317,7 +384,7 @@ export class WebRtcTransport implements RoutedTransport {
       return;
     }
     const producer = this.#producerBySsrc.get(view.ssrc);
-    if (!producer || !producer.receiveRtp(view)) this.drops.unknownSsrc++;
+    if (!producer || !producer.receiveRtp(view, performance.now())) this.drops.unknownSsrc++;
   }
 
   #receiveRtcp(data: Buffer, tuple: Tuple): void {
@@ -344,32 +411,34 @@ export class WebRtcTransport implements RoutedTransport {
   }
 
   #handleRtcp(packet: RtcpPacket): void {
+    const nowMs = performance.now();
     switch (packet.kind) {
-      case 'pli': {
-        const consumer = this.#consumerBySsrc.get(packet.mediaSsrc);
-        if (consumer) {
-          consumer.counters.pliCount++;
-          consumer.requestKeyFrame();
-        }
+      case 'sr':
+        this.#producerBySsrc.get(packet.ssrc)?.receiveSenderReport(packet, nowMs);
+        this.#receiveReportBlocks(packet.reports, nowMs);
         return;
-      }
-      case 'fir': {
+      case 'rr':
+        this.#receiveReportBlocks(packet.reports, nowMs);
+        return;
+      case 'pli':
+        this.#consumerBySsrc.get(packet.mediaSsrc)?.receiveKeyFrameRequest('pli');
+        return;
+      case 'fir':
         for (const entry of packet.entries) {
-          const consumer = this.#consumerBySsrc.get(entry.ssrc);
-          if (consumer) {
-            consumer.counters.firCount++;
-            consumer.requestKeyFrame();
-          }
+          this.#consumerBySsrc.get(entry.ssrc)?.receiveKeyFrameRequest('fir');
         }
         return;
-      }
-      case 'nack': {
-        const consumer = this.#consumerBySsrc.get(packet.mediaSsrc);
-        if (consumer) consumer.counters.nackCount++;
+      case 'nack':
+        this.#consumerBySsrc.get(packet.mediaSsrc)?.receiveNack(packet.items, nowMs);
         return;
-      }
       default:
         return;
+    }
+  }
+
+  #receiveReportBlocks(blocks: readonly ReportBlock[], nowMs: number): void {
+    for (const block of blocks) {
+      this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, nowMs);
     }
   }
 
@@ -417,7 +486,47 @@ export class WebRtcTransport implements RoutedTransport {
   }
 
   #tick(): void {
-    this.iceServer.tick(performance.now());
+    const nowMs = performance.now();
+    this.iceServer.tick(nowMs);
+    this.#sendReports(nowMs);
+  }
+
+  #feedbackTick(): void {
+    if (this.#producers.size === 0) return;
+    const nowMs = performance.now();
+    for (const producer of this.#producers.values()) producer.tick(nowMs);
+  }
+
+  /**
+   * Sender reports (with SDES CNAME) for what we send and one receiver report
+   * for what we receive (RFC 3550 §6.4; compound packets per §6.1).
+   */
+  #sendReports(nowMs: number): void {
+    if (!this.#srtpSend) return;
+    const ntp = ntpFromUnixMs(Date.now());
+    for (const consumer of this.#consumers.values()) {
+      const sr = consumer.getSenderReport(nowMs, ntp);
+      if (!sr) continue;
+      this.#sendCompound([
+        sr,
+        {
+          kind: 'sdes',
+          chunks: [{ ssrc: sr.ssrc, items: [{ type: SdesItemType.CNAME, value: this.#cname }] }],
+        },
+      ]);
+    }
+    if (this.#producers.size === 0) return;
+    const blocks: ReportBlock[] = [];
+    for (const producer of this.#producers.values()) producer.getReportBlocks(nowMs, blocks);
+    // At most 31 report blocks per RR (5-bit count, RFC 3550 §6.4.2).
+    for (let i = 0; i < blocks.length || i === 0; i += 31) {
+      this.#sendCompound([{ kind: 'rr', ssrc: this.#rtcpSsrc, reports: blocks.slice(i, i + 31) }]);
+    }
+  }
+
+  #sendCompound(packets: RtcpPacket[]): void {
+    const length = writeRtcpCompound(packets, this.#rtcpScratch);
+    if (length > 0) this.#sendRtcp(this.#rtcpScratch.subarray(0, length));
   }
 }
 

@@ -59,6 +59,18 @@ export class WebRtcTransportHandler implements Handler {
       case 'transport.closeConsumer':
         this.closeConsumer(requireId(asObject(data, 'data').consumerId, 'consumerId'), false);
         return undefined;
+      case 'transport.debugSetPacketLoss': {
+        // Like worker.debugCrash: only where tests enabled debug requests.
+        if (process.env.SKEIN_ENABLE_CRASH_REQUESTS !== '1') {
+          throw new InvalidStateError('debug requests are disabled');
+        }
+        const d = asObject(data, 'data');
+        this.transport.setPacketLoss(
+          optionalNumber(d.incomingEvery, 'incomingEvery', 0, 0, 1000),
+          optionalNumber(d.outgoingEvery, 'outgoingEvery', 0, 0, 1000),
+        );
+        return undefined;
+      }
       case 'transport.setMaxIncomingBitrate':
       case 'transport.setMaxOutgoingBitrate':
       case 'transport.setMinOutgoingBitrate':
@@ -164,10 +176,11 @@ export class WebRtcTransportHandler implements Handler {
       },
       {
         onRtp: (p, packet, keyFrame) => router.onProducerRtp(p, packet, keyFrame),
-        onKeyFrameNeeded: (_p, ssrc) => transport.sendPli(ssrc),
-        onScore: () => undefined,
+        onNack: (ssrc, seqs) => transport.sendNack(ssrc, seqs),
+        onKeyFrameRequest: (ssrc, kind, firSeq) =>
+          transport.sendKeyFrameRequest(ssrc, kind, firSeq),
+        onScore: (p) => this.#context.notify(p.id, 'score', p.scores),
       },
-      performance.now(),
     );
     transport.addProducer(producer);
     router.addProducer(producer);
@@ -204,7 +217,10 @@ export class WebRtcTransportHandler implements Handler {
         producerPaused: producer.paused,
         routerIdForUri: router.routerIdForUri(producer.kind),
       },
-      { onKeyFrameNeeded: (c) => router.onConsumerKeyFrameNeeded(c) },
+      {
+        onKeyFrameNeeded: (c) => router.onConsumerKeyFrameNeeded(c),
+        onRetransmit: (_c, packet) => this.transport.sendRetransmission(packet),
+      },
     );
     this.transport.addConsumer(consumer);
     router.addConsumer(consumer, this.transport);

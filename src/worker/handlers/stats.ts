@@ -7,28 +7,12 @@ import type { Consumer } from '../../rtc/rtp/Consumer.js';
 import type { WebRtcTransport } from '../../rtc/webrtc/WebRtcTransport.js';
 
 export function producerStats(producer: Producer): Record<string, unknown>[] {
+  const nowMs = performance.now();
   const timestamp = Date.now();
-  return producer.streams.map((s) => ({
-    type: 'inbound-rtp',
+  return producer.getStats(nowMs).map((stats) => ({
+    ...stats,
     timestamp,
-    ssrc: s.ssrc,
-    rtxSsrc: s.rtxSsrc,
-    rid: s.rid,
     kind: producer.kind,
-    mimeType: s.mimeType,
-    packetsLost: 0,
-    fractionLost: 0,
-    packetsDiscarded: s.packetsDiscarded,
-    packetsRetransmitted: s.packetsRetransmitted,
-    packetsRepaired: 0,
-    nackCount: 0,
-    nackPacketCount: 0,
-    pliCount: 0,
-    firCount: 0,
-    score: s.score,
-    packetCount: s.packetCount,
-    byteCount: s.byteCount,
-    bitrate: 0,
   }));
 }
 
@@ -36,29 +20,12 @@ export function consumerStats(
   consumer: Consumer,
   producer: Producer | undefined,
 ): Record<string, unknown>[] {
-  const c = consumer.counters;
-  const codec = consumer.rtpParameters.codecs[0];
   const stats: Record<string, unknown>[] = [
     {
-      type: 'outbound-rtp',
+      ...consumer.getStats(performance.now()),
       timestamp: Date.now(),
-      ssrc: consumer.ssrc,
-      rtxSsrc: consumer.rtxSsrc,
       kind: consumer.kind,
-      mimeType: codec?.mimeType,
-      packetsLost: 0,
-      fractionLost: 0,
-      packetsDiscarded: c.packetsDiscarded,
-      packetsRetransmitted: c.packetsRetransmitted,
-      packetsRepaired: 0,
-      nackCount: c.nackCount,
-      nackPacketCount: 0,
-      pliCount: c.pliCount,
-      firCount: c.firCount,
-      score: 10,
-      packetCount: c.packetCount,
-      byteCount: c.byteCount,
-      bitrate: 0,
+      packetsDiscarded: consumer.packetsDiscarded,
     },
   ];
   if (producer) stats.push(...producerStats(producer));
