@@ -16,6 +16,7 @@ import {
   type Producer,
   type Router,
   type TransportTuple,
+  type WebRtcServer,
   type WebRtcTransport,
   type Worker,
 } from '../../src/index.js';
@@ -449,5 +450,95 @@ for (const mode of MODES) {
       const [consumerStats] = (await consumer.getStats()) as { packetCount: number }[];
       assert.equal(consumerStats.packetCount, 0);
     });
+  });
+}
+
+for (const mode of MODES) {
+  describe(`hostile packets on a WebRtcServer port (${mode} mode)`, () => {
+    let worker: Worker;
+    let router: Router;
+    let server: WebRtcServer;
+    let peer: Peer;
+
+    before(async () => {
+      worker = await createWorker({ mode });
+      router = await worker.createRouter({ mediaCodecs });
+      server = await worker.createWebRtcServer({
+        listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+      });
+      peer = await Peer.open();
+    });
+
+    after(() => {
+      peer.close();
+      worker.close();
+    });
+
+    test('junk and unknown fragments on the shared port are ignored; a valid request connects its transport', async () => {
+      const transport = await router.createWebRtcTransport({ webRtcServer: server });
+      const other = await router.createWebRtcTransport({ webRtcServer: server });
+      const port = transport.iceCandidates[0].port;
+      assert.equal(other.iceCandidates[0].port, port);
+      const makers = garbage(transport.iceParameters.usernameFragment);
+      await flood(peer, port, Object.values(makers), 1000);
+      const stranger = await peer.transact(
+        bindingRequest({ username: 'nobody:x', password: 'whatever' }),
+        port,
+        300,
+      );
+      // No transport has that fragment: no answer at all (mediasoup drops it too).
+      assert.equal(stranger, undefined);
+      assert.equal(worker.died, false);
+
+      const { usernameFragment, password } = transport.iceParameters;
+      const connected = once(transport, 'icestatechange', 2000);
+      const response = await peer.transact(
+        bindingRequest({ username: `${usernameFragment}:x`, password, useCandidate: true }),
+        port,
+      );
+      assert.equal(response?.class, StunClass.SuccessResponse);
+      const mapped = getAttribute(response, StunAttr.XorMappedAddress);
+      assert.deepEqual(decodeXorAddress(mapped!.value, response.transactionId), {
+        family: 'IPv4',
+        address: '127.0.0.1',
+        port: peer.port,
+      });
+      assert.deepEqual(await connected, ['completed']);
+      // The other transport of the server was not touched.
+      assert.equal(other.iceState, 'new');
+      // Its password does not open the first transport.
+      const crossed = await peer.transact(
+        bindingRequest({
+          username: `${usernameFragment}:x`,
+          password: other.iceParameters.password,
+        }),
+        port,
+      );
+      if (crossed) assert.equal(errorCodeOf(crossed), 401);
+      transport.close();
+      other.close();
+    });
+
+    test(
+      'after restartIce() a request with the new credentials through the server succeeds',
+      {
+        todo: 'src/worker/handlers/WebRtcTransportHandler.ts (transport.restartIce) never calls WebRtcServer.updateUfrag() in src/rtc/webrtc/WebRtcServer.ts: the server does not know the new fragment and drops the request',
+      },
+      async () => {
+        const transport = await router.createWebRtcTransport({ webRtcServer: server });
+        try {
+          const port = transport.iceCandidates[0].port;
+          const { usernameFragment, password } = await transport.restartIce();
+          const response = await peer.transact(
+            bindingRequest({ username: `${usernameFragment}:x`, password }),
+            port,
+            500,
+          );
+          assert.equal(response?.class, StunClass.SuccessResponse);
+        } finally {
+          transport.close();
+        }
+      },
+    );
   });
 }
