@@ -248,7 +248,7 @@ for (const mode of MODES) {
     test(
       'a new consumer reports producerScore 0 until the producer has a score',
       {
-        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:223 #consume() returns a hard-coded score { score: 10, producerScore: 10, producerScores: [10] }; mediasoup starts at { score: 10, producerScore: 0, producerScores: [0] } for a producer that has received nothing',
+        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:235 #consume() returns a hard-coded score { score: 10, producerScore: 10, producerScores: [10] }; mediasoup starts at { score: 10, producerScore: 0, producerScores: [0] } for a producer that has received nothing',
       },
       async () => {
         const transport = await udpTransport(router);
@@ -468,7 +468,7 @@ for (const mode of MODES) {
     test(
       'consumer.getStats() has only the outbound-rtp entry before any RTP arrived',
       {
-        todo: 'src/worker/handlers/stats.ts consumerStats() appends producerStats(), which lists every signalled encoding before any RTP arrived (mediasoup: no receive stream yet, so [outbound-rtp] only)',
+        todo: 'src/worker/handlers/stats.ts:31 consumerStats() appends producerStats(), which lists every signalled encoding before any RTP arrived (mediasoup: no receive stream yet, so [outbound-rtp] only)',
       },
       async () => {
         const transport = await udpTransport(router);

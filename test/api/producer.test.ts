@@ -344,7 +344,7 @@ for (const mode of MODES) {
     test(
       'transport.produce() with a MID already used in the transport rejects',
       {
-        todo: 'src/rtc/webrtc/WebRtcTransport.ts addProducer() (line 204) checks SSRCs only; mediasoup rejects a second producer with the same MID in a transport (RtpListener)',
+        todo: 'src/rtc/webrtc/WebRtcTransport.ts:230 addProducer() checks SSRCs only; mediasoup rejects a second producer with the same MID in a transport (RtpListener)',
       },
       async () => {
         const own = await udpTransport(router);
@@ -374,7 +374,7 @@ for (const mode of MODES) {
     test(
       'transport.produce() of rid-only simulcast (what Chrome + mediasoup-client send) succeeds',
       {
-        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:149-151 #produce() rejects encodings without ssrc ("every encoding needs an ssrc"); mediasoup accepts rid-only encodings and learns each SSRC from the RID header extension',
+        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:161-163 #produce() rejects encodings without ssrc ("every encoding needs an ssrc"); mediasoup accepts rid-only encodings and learns each SSRC from the RID header extension',
       },
       async () => {
         const rtpParameters = simulcastRtpParameters(0, 'rid-simulcast');
@@ -464,7 +464,7 @@ for (const mode of MODES) {
     test(
       'producer.getStats() is empty before any RTP arrived',
       {
-        todo: 'src/worker/handlers/stats.ts producerStats() reports one inbound-rtp entry per signalled encoding at once; mediasoup creates receive streams on the first RTP packet, so getStats() resolves [] until media arrives',
+        todo: 'src/worker/handlers/stats.ts:9 producerStats() reports one inbound-rtp entry per signalled encoding at once; mediasoup creates receive streams on the first RTP packet, so getStats() resolves [] until media arrives',
       },
       async () => {
         const producer = await transport.produce({

@@ -262,7 +262,7 @@ for (const mode of MODES) {
     test(
       'transport.restartIce() adds the new username fragment to the server',
       {
-        todo: 'src/worker/handlers/WebRtcTransportHandler.ts handleRequest(transport.restartIce) never calls WebRtcServer.updateUfrag() (src/rtc/webrtc/WebRtcServer.ts:75): the new ufrag is unknown to the server, so STUN with it is dropped',
+        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:46 handleRequest(transport.restartIce) never calls WebRtcServer.updateUfrag() (src/rtc/webrtc/WebRtcServer.ts:75): the new ufrag is unknown to the server, so STUN with it is dropped',
       },
       async () => {
         const server = await worker.createWebRtcServer({

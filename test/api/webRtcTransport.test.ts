@@ -296,7 +296,7 @@ for (const mode of MODES) {
     test(
       'transport.dump() dtlsParameters equal transport.dtlsParameters (with fingerprints)',
       {
-        todo: 'src/worker/handlers/stats.ts transportDump(): dtlsParameters is { role } only, no fingerprints',
+        todo: 'src/worker/handlers/stats.ts:72 transportDump(): dtlsParameters is { role } only, no fingerprints',
       },
       async () => {
         const transport = await udpTransport(router);
@@ -332,7 +332,7 @@ for (const mode of MODES) {
     test(
       'transport.getStats() has the rtp/rtx/probation counters mediasoup reports',
       {
-        todo: 'src/worker/handlers/stats.ts transportStats(): no rtpBytesReceived/rtpBytesSent/rtxBytes*/probationBytesSent/*Bitrate fields',
+        todo: 'src/worker/handlers/stats.ts:35 transportStats(): no rtpBytesReceived/rtpBytesSent/rtxBytes*/probationBytesSent/*Bitrate fields',
       },
       async () => {
         const transport = await udpTransport(router);
@@ -408,7 +408,7 @@ for (const mode of MODES) {
     test(
       'transport.connect() with an unknown fingerprint algorithm rejects with TypeError',
       {
-        todo: 'src/worker/handlers/WebRtcTransportHandler.ts #connect(): fingerprint algorithm is not validated (validateRemoteFingerprints in src/rtc/dtls/fingerprints.ts is not used), sha-256000 is accepted',
+        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:129 #connect(): fingerprint algorithm is not validated (validateRemoteFingerprints in src/rtc/dtls/fingerprints.ts is not used), sha-256000 is accepted',
       },
       async () => {
         const transport = await udpTransport(router);
