@@ -182,15 +182,15 @@ export class Consumer<
   }
 
   async pause(): Promise<void> {
-    const wasPaused = this.#paused;
     await this.#request('consumer.pause');
+    const wasPaused = this.#paused;
     this.#paused = true;
     if (!wasPaused && !this.#producerPaused) this.#observer.safeEmit('pause');
   }
 
   async resume(): Promise<void> {
-    const wasPaused = this.#paused;
     await this.#request('consumer.resume');
+    const wasPaused = this.#paused;
     this.#paused = false;
     if (wasPaused && !this.#producerPaused) this.#observer.safeEmit('resume');
   }

@@ -153,15 +153,15 @@ export class Producer<
   }
 
   async pause(): Promise<void> {
-    const wasPaused = this.#paused;
     await this.#request('producer.pause');
+    const wasPaused = this.#paused;
     this.#paused = true;
     if (!wasPaused) this.#observer.safeEmit('pause');
   }
 
   async resume(): Promise<void> {
-    const wasPaused = this.#paused;
     await this.#request('producer.resume');
+    const wasPaused = this.#paused;
     this.#paused = false;
     if (wasPaused) this.#observer.safeEmit('resume');
   }

@@ -111,7 +111,7 @@ export abstract class Transport<
   }
 
   /** @internal The WebRtcServer this transport listens through closed. */
-  protected listenServerClosed(): void {
+  listenServerClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.channel.offNotification(this.#id);
@@ -158,6 +158,7 @@ export abstract class Transport<
     assertAppData(appData);
     const rtpParameters: unknown = structuredClone(options.rtpParameters);
     validateRtpParameters(rtpParameters, 'rtpParameters');
+    if (rtpParameters.codecs.length === 0) throw new TypeError('rtpParameters.codecs is empty');
     // One CNAME per transport, generated when the endpoint gave none (an empty
     // one would break the consumers' msid in mediasoup-client).
     this.#cnameForProducers ??= rtpParameters.rtcp?.cname || randomUUID().slice(0, 8);

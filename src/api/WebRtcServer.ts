@@ -68,6 +68,8 @@ export class WebRtcServer<
     this.#channel
       .request('worker.closeWebRtcServer', undefined, { webRtcServerId: this.#id })
       .catch((error: unknown) => logger.debug(`close() | ${String(error)}`));
+    // Each closes at once ('listenserverclose'); its '@close' unregisters it here.
+    for (const transport of [...this.#transports]) transport.listenServerClosed();
     this.#transports.clear();
     this.emit('@close');
     this.#observer.safeEmit('close');

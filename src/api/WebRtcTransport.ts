@@ -158,6 +158,15 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
     super.routerClosed();
   }
 
+  /** @internal */
+  override listenServerClosed(): void {
+    if (this.closed) return;
+    this.#data.iceState = 'closed';
+    this.#data.iceSelectedTuple = undefined;
+    this.#data.dtlsState = 'closed';
+    super.listenServerClosed();
+  }
+
   async connect({ dtlsParameters }: { dtlsParameters: DtlsParameters }): Promise<void> {
     if (typeof dtlsParameters !== 'object' || dtlsParameters === null) {
       throw new TypeError('missing dtlsParameters');

@@ -245,24 +245,18 @@ for (const mode of MODES) {
       },
     );
 
-    test(
-      'a new consumer reports producerScore 0 until the producer has a score',
-      {
-        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:235 #consume() returns a hard-coded score { score: 10, producerScore: 10, producerScores: [10] }; mediasoup starts at { score: 10, producerScore: 0, producerScores: [0] } for a producer that has received nothing',
-      },
-      async () => {
-        const transport = await udpTransport(router);
-        try {
-          const consumer = await transport.consume({
-            producerId: audioProducer.id,
-            rtpCapabilities: deviceCaps,
-          });
-          assert.deepEqual(consumer.score, { score: 10, producerScore: 0, producerScores: [0] });
-        } finally {
-          transport.close();
-        }
-      },
-    );
+    test('a new consumer reports producerScore 0 until the producer has a score', async () => {
+      const transport = await udpTransport(router);
+      try {
+        const consumer = await transport.consume({
+          producerId: audioProducer.id,
+          rtpCapabilities: deviceCaps,
+        });
+        assert.deepEqual(consumer.score, { score: 10, producerScore: 0, producerScores: [0] });
+      } finally {
+        transport.close();
+      }
+    });
 
     test('transport.consume() with incompatible capabilities rejects with UnsupportedError', async () => {
       const transport = await udpTransport(router);
@@ -418,33 +412,27 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test(
-      'consumer.pause()/resume() not awaited still emit an event per state change',
-      {
-        todo: 'src/api/Consumer.ts:185/192 pause()/resume() read wasPaused before awaiting the request; mediasoup reads it after',
-      },
-      async () => {
-        const transport = await udpTransport(router);
-        try {
-          const consumer = await transport.consume({
-            producerId: audioProducer.id,
-            rtpCapabilities: deviceCaps,
-          });
-          const events: string[] = [];
-          consumer.observer.on('pause', () => events.push('pause'));
-          consumer.observer.on('resume', () => events.push('resume'));
-          void consumer.pause();
-          void consumer.resume();
-          void consumer.pause();
-          void consumer.pause();
-          void consumer.pause();
-          await consumer.resume();
-          assert.deepEqual(events, ['pause', 'resume', 'pause', 'resume']);
-        } finally {
-          transport.close();
-        }
-      },
-    );
+    test('consumer.pause()/resume() not awaited still emit an event per state change', async () => {
+      const transport = await udpTransport(router);
+      try {
+        const consumer = await transport.consume({
+          producerId: audioProducer.id,
+          rtpCapabilities: deviceCaps,
+        });
+        const events: string[] = [];
+        consumer.observer.on('pause', () => events.push('pause'));
+        consumer.observer.on('resume', () => events.push('resume'));
+        void consumer.pause();
+        void consumer.resume();
+        void consumer.pause();
+        void consumer.pause();
+        void consumer.pause();
+        await consumer.resume();
+        assert.deepEqual(events, ['pause', 'resume', 'pause', 'resume']);
+      } finally {
+        transport.close();
+      }
+    });
 
     test('consumer.getStats() starts with its outbound-rtp entry', async () => {
       const transport = await udpTransport(router);
@@ -465,25 +453,19 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test(
-      'consumer.getStats() has only the outbound-rtp entry before any RTP arrived',
-      {
-        todo: 'src/worker/handlers/stats.ts:31 consumerStats() appends producerStats(), which lists every signalled encoding before any RTP arrived (mediasoup: no receive stream yet, so [outbound-rtp] only)',
-      },
-      async () => {
-        const transport = await udpTransport(router);
-        try {
-          const consumer = await transport.consume({
-            producerId: audioProducer.id,
-            rtpCapabilities: deviceCaps,
-          });
-          const stats = (await consumer.getStats()) as Record<string, unknown>[];
-          assert.equal(stats.length, 1);
-        } finally {
-          transport.close();
-        }
-      },
-    );
+    test('consumer.getStats() has only the outbound-rtp entry before any RTP arrived', async () => {
+      const transport = await udpTransport(router);
+      try {
+        const consumer = await transport.consume({
+          producerId: audioProducer.id,
+          rtpCapabilities: deviceCaps,
+        });
+        const stats = (await consumer.getStats()) as Record<string, unknown>[];
+        assert.equal(stats.length, 1);
+      } finally {
+        transport.close();
+      }
+    });
 
     test('consumer.dump() matches the consumer', async () => {
       const transport = await udpTransport(router);

@@ -230,26 +230,20 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test(
-      'transport.produce() with empty rtpParameters.codecs rejects with TypeError',
-      {
-        todo: 'an empty codecs array passes src/ortc validateRtpParameters and src/api/Transport.ts produce(), and the worker creates a producer with no codec; mediasoup rejects it with TypeError (its worker requires a non-empty codecs list)',
-      },
-      async () => {
-        const own = await udpTransport(router);
-        try {
-          await assert.rejects(
-            own.produce({
-              kind: 'audio',
-              rtpParameters: { codecs: [], headerExtensions: [], encodings: [{ ssrc: ssrc() }] },
-            }),
-            TypeError,
-          );
-        } finally {
-          own.close();
-        }
-      },
-    );
+    test('transport.produce() with empty rtpParameters.codecs rejects with TypeError', async () => {
+      const own = await udpTransport(router);
+      try {
+        await assert.rejects(
+          own.produce({
+            kind: 'audio',
+            rtpParameters: { codecs: [], headerExtensions: [], encodings: [{ ssrc: ssrc() }] },
+          }),
+          TypeError,
+        );
+      } finally {
+        own.close();
+      }
+    });
 
     test('transport.produce() with unsupported codecs rejects with UnsupportedError', async () => {
       await assert.rejects(
@@ -341,27 +335,21 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test(
-      'transport.produce() with a MID already used in the transport rejects',
-      {
-        todo: 'src/rtc/webrtc/WebRtcTransport.ts:230 addProducer() checks SSRCs only; mediasoup rejects a second producer with the same MID in a transport (RtpListener)',
-      },
-      async () => {
-        const own = await udpTransport(router);
-        try {
-          await own.produce({
-            kind: 'audio',
-            rtpParameters: audioRtpParameters(ssrc(), 'same-mid'),
-          });
-          await assert.rejects(
-            own.produce({ kind: 'audio', rtpParameters: audioRtpParameters(ssrc(), 'same-mid') }),
-            Error,
-          );
-        } finally {
-          own.close();
-        }
-      },
-    );
+    test('transport.produce() with a MID already used in the transport rejects', async () => {
+      const own = await udpTransport(router);
+      try {
+        await own.produce({
+          kind: 'audio',
+          rtpParameters: audioRtpParameters(ssrc(), 'same-mid'),
+        });
+        await assert.rejects(
+          own.produce({ kind: 'audio', rtpParameters: audioRtpParameters(ssrc(), 'same-mid') }),
+          Error,
+        );
+      } finally {
+        own.close();
+      }
+    });
 
     test('transport.produce() without encodings (matched by MID) succeeds', async () => {
       const rtpParameters = audioRtpParameters(ssrc(), 'no-encodings');
@@ -413,36 +401,30 @@ for (const mode of MODES) {
       producer.close();
     });
 
-    test(
-      'producer.pause()/resume() not awaited still emit an event per state change',
-      {
-        todo: 'src/api/Producer.ts:156/163 pause()/resume() read wasPaused before awaiting the request; mediasoup reads it after, so pause();resume() emits pause then resume',
-      },
-      async () => {
-        const producer = await transport.produce({
-          kind: 'audio',
-          rtpParameters: audioRtpParameters(ssrc()),
-        });
-        try {
-          const events: string[] = [];
-          producer.observer.on('pause', () => events.push('pause'));
-          producer.observer.on('resume', () => events.push('resume'));
-          await Promise.all([producer.pause(), producer.resume()]);
-          assert.deepEqual(events, ['pause', 'resume']);
-          assert.equal(producer.paused, false);
-          events.length = 0;
-          void producer.pause();
-          void producer.resume();
-          void producer.pause();
-          void producer.pause();
-          void producer.pause();
-          await producer.resume();
-          assert.deepEqual(events, ['pause', 'resume', 'pause', 'resume']);
-        } finally {
-          producer.close();
-        }
-      },
-    );
+    test('producer.pause()/resume() not awaited still emit an event per state change', async () => {
+      const producer = await transport.produce({
+        kind: 'audio',
+        rtpParameters: audioRtpParameters(ssrc()),
+      });
+      try {
+        const events: string[] = [];
+        producer.observer.on('pause', () => events.push('pause'));
+        producer.observer.on('resume', () => events.push('resume'));
+        await Promise.all([producer.pause(), producer.resume()]);
+        assert.deepEqual(events, ['pause', 'resume']);
+        assert.equal(producer.paused, false);
+        events.length = 0;
+        void producer.pause();
+        void producer.resume();
+        void producer.pause();
+        void producer.pause();
+        void producer.pause();
+        await producer.resume();
+        assert.deepEqual(events, ['pause', 'resume', 'pause', 'resume']);
+      } finally {
+        producer.close();
+      }
+    });
 
     test('producer.getStats() answers with inbound-rtp entries (if any)', async () => {
       const producer = await transport.produce({
@@ -461,23 +443,17 @@ for (const mode of MODES) {
       producer.close();
     });
 
-    test(
-      'producer.getStats() is empty before any RTP arrived',
-      {
-        todo: 'src/worker/handlers/stats.ts:9 producerStats() reports one inbound-rtp entry per signalled encoding at once; mediasoup creates receive streams on the first RTP packet, so getStats() resolves [] until media arrives',
-      },
-      async () => {
-        const producer = await transport.produce({
-          kind: 'audio',
-          rtpParameters: audioRtpParameters(ssrc()),
-        });
-        try {
-          assert.deepEqual(await producer.getStats(), []);
-        } finally {
-          producer.close();
-        }
-      },
-    );
+    test('producer.getStats() is empty before any RTP arrived', async () => {
+      const producer = await transport.produce({
+        kind: 'audio',
+        rtpParameters: audioRtpParameters(ssrc()),
+      });
+      try {
+        assert.deepEqual(await producer.getStats(), []);
+      } finally {
+        producer.close();
+      }
+    });
 
     test('producer.close() emits observer close, leaves the router and rejects methods', async () => {
       const producer = await transport.produce({

@@ -235,56 +235,44 @@ for (const mode of MODES) {
       server.close();
     });
 
-    test(
-      'webRtcServer.dump() names each fragment localIceUsernameFragment',
-      {
-        todo: 'src/rtc/webrtc/WebRtcServer.ts:62-64 usernameFragments uses the key localUsernameFragment; mediasoup dumps localIceUsernameFragments[].localIceUsernameFragment',
-      },
-      async () => {
-        const server = await worker.createWebRtcServer({
-          listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
-        });
-        try {
-          const transport = await router.createWebRtcTransport({ webRtcServer: server });
-          const dump = await serverDump(server);
-          assert.deepEqual(dump.localIceUsernameFragments, [
-            {
-              localIceUsernameFragment: transport.iceParameters.usernameFragment,
-              webRtcTransportId: transport.id,
-            },
-          ]);
-        } finally {
-          server.close();
-        }
-      },
-    );
+    test('webRtcServer.dump() names each fragment localIceUsernameFragment', async () => {
+      const server = await worker.createWebRtcServer({
+        listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+      });
+      try {
+        const transport = await router.createWebRtcTransport({ webRtcServer: server });
+        const dump = await serverDump(server);
+        assert.deepEqual(dump.localIceUsernameFragments, [
+          {
+            localIceUsernameFragment: transport.iceParameters.usernameFragment,
+            webRtcTransportId: transport.id,
+          },
+        ]);
+      } finally {
+        server.close();
+      }
+    });
 
-    test(
-      'transport.restartIce() adds the new username fragment to the server',
-      {
-        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:46 handleRequest(transport.restartIce) never calls WebRtcServer.updateUfrag() (src/rtc/webrtc/WebRtcServer.ts:75): the new ufrag is unknown to the server, so STUN with it is dropped',
-      },
-      async () => {
-        const server = await worker.createWebRtcServer({
-          listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
-        });
-        try {
-          const transport = await router.createWebRtcTransport({ webRtcServer: server });
-          const { usernameFragment } = await transport.restartIce();
-          const dump = await serverDump(server);
-          assert.equal(dump.localIceUsernameFragments.length, 2);
-          assert.ok(
-            dump.localIceUsernameFragments.some(
-              (u) =>
-                u.localIceUsernameFragment === usernameFragment &&
-                u.webRtcTransportId === transport.id,
-            ),
-          );
-        } finally {
-          server.close();
-        }
-      },
-    );
+    test('transport.restartIce() adds the new username fragment to the server', async () => {
+      const server = await worker.createWebRtcServer({
+        listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+      });
+      try {
+        const transport = await router.createWebRtcTransport({ webRtcServer: server });
+        const { usernameFragment } = await transport.restartIce();
+        const dump = await serverDump(server);
+        assert.equal(dump.localIceUsernameFragments.length, 2);
+        assert.ok(
+          dump.localIceUsernameFragments.some(
+            (u) =>
+              u.localIceUsernameFragment === usernameFragment &&
+              u.webRtcTransportId === transport.id,
+          ),
+        );
+      } finally {
+        server.close();
+      }
+    });
 
     test('router.createWebRtcTransport() with a closed server rejects with InvalidStateError', async () => {
       const server = await worker.createWebRtcServer({
@@ -328,52 +316,40 @@ for (const mode of MODES) {
       assert.ok(!(await router.dump()).transportIds.includes(transport.id));
     });
 
-    test(
-      'after listenserverclose the transport reports iceState and dtlsState closed',
-      {
-        todo: 'src/api/Transport.ts:114 listenServerClosed() does not reset iceState/iceSelectedTuple/dtlsState; src/api/WebRtcTransport.ts overrides close() and routerClosed() but not listenServerClosed()',
-      },
-      async () => {
-        const server = await worker.createWebRtcServer({
-          listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
-        });
-        const transport = await router.createWebRtcTransport({ webRtcServer: server });
-        const listenServerClose = once(transport, 'listenserverclose', 2000);
-        server.close();
-        await listenServerClose;
+    test('after listenserverclose the transport reports iceState and dtlsState closed', async () => {
+      const server = await worker.createWebRtcServer({
+        listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+      });
+      const transport = await router.createWebRtcTransport({ webRtcServer: server });
+      const listenServerClose = once(transport, 'listenserverclose', 2000);
+      server.close();
+      await listenServerClose;
+      assert.equal(transport.iceState, 'closed');
+      assert.equal(transport.iceSelectedTuple, undefined);
+      assert.equal(transport.dtlsState, 'closed');
+    });
+
+    test('webRtcServer.close() closes its transports synchronously (listenserverclose, unhandled, states closed)', async () => {
+      const server = await worker.createWebRtcServer({
+        listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+      });
+      const transport = await router.createWebRtcTransport({ webRtcServer: server });
+      const unhandled: WebRtcTransport[] = [];
+      server.observer.on('webrtctransportunhandled', (t) => unhandled.push(t));
+      let listenServerClose = 0;
+      transport.on('listenserverclose', () => listenServerClose++);
+      server.close();
+      try {
+        assert.equal(listenServerClose, 1);
+        assert.deepEqual(unhandled, [transport]);
+        assert.equal(transport.closed, true);
         assert.equal(transport.iceState, 'closed');
         assert.equal(transport.iceSelectedTuple, undefined);
         assert.equal(transport.dtlsState, 'closed');
-      },
-    );
-
-    test(
-      'webRtcServer.close() closes its transports synchronously (listenserverclose, unhandled, states closed)',
-      {
-        todo: 'src/api/WebRtcServer.ts close() (line 66) only clears #transports: the transports close later, on the worker notification; mediasoup calls transport.listenServerClosed() and emits webrtctransportunhandled synchronously',
-      },
-      async () => {
-        const server = await worker.createWebRtcServer({
-          listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
-        });
-        const transport = await router.createWebRtcTransport({ webRtcServer: server });
-        const unhandled: WebRtcTransport[] = [];
-        server.observer.on('webrtctransportunhandled', (t) => unhandled.push(t));
-        let listenServerClose = 0;
-        transport.on('listenserverclose', () => listenServerClose++);
-        server.close();
-        try {
-          assert.equal(listenServerClose, 1);
-          assert.deepEqual(unhandled, [transport]);
-          assert.equal(transport.closed, true);
-          assert.equal(transport.iceState, 'closed');
-          assert.equal(transport.iceSelectedTuple, undefined);
-          assert.equal(transport.dtlsState, 'closed');
-        } finally {
-          transport.close();
-        }
-      },
-    );
+      } finally {
+        transport.close();
+      }
+    });
 
     test('worker.close() closes its servers with workerclose', async () => {
       const worker2 = await createWorker({ mode });

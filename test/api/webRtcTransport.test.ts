@@ -293,21 +293,15 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test(
-      'transport.dump() dtlsParameters equal transport.dtlsParameters (with fingerprints)',
-      {
-        todo: 'src/worker/handlers/stats.ts:72 transportDump(): dtlsParameters is { role } only, no fingerprints',
-      },
-      async () => {
-        const transport = await udpTransport(router);
-        try {
-          const dump = (await transport.dump()) as Record<string, unknown>;
-          assert.deepEqual(dump.dtlsParameters, transport.dtlsParameters);
-        } finally {
-          transport.close();
-        }
-      },
-    );
+    test('transport.dump() dtlsParameters equal transport.dtlsParameters (with fingerprints)', async () => {
+      const transport = await udpTransport(router);
+      try {
+        const dump = (await transport.dump()) as Record<string, unknown>;
+        assert.deepEqual(dump.dtlsParameters, transport.dtlsParameters);
+      } finally {
+        transport.close();
+      }
+    });
 
     test('transport.getStats() has the webrtc-transport shape', async () => {
       const transport = await udpTransport(router);
@@ -329,34 +323,28 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test(
-      'transport.getStats() has the rtp/rtx/probation counters mediasoup reports',
-      {
-        todo: 'src/worker/handlers/stats.ts:35 transportStats(): no rtpBytesReceived/rtpBytesSent/rtxBytes*/probationBytesSent/*Bitrate fields',
-      },
-      async () => {
-        const transport = await udpTransport(router);
-        try {
-          const [s] = (await transport.getStats()) as Record<string, unknown>[];
-          for (const key of [
-            'rtpBytesReceived',
-            'rtpRecvBitrate',
-            'rtpBytesSent',
-            'rtpSendBitrate',
-            'rtxBytesReceived',
-            'rtxRecvBitrate',
-            'rtxBytesSent',
-            'rtxSendBitrate',
-            'probationBytesSent',
-            'probationSendBitrate',
-          ]) {
-            assert.equal(s[key], 0, key);
-          }
-        } finally {
-          transport.close();
+    test('transport.getStats() has the rtp/rtx/probation counters mediasoup reports', async () => {
+      const transport = await udpTransport(router);
+      try {
+        const [s] = (await transport.getStats()) as Record<string, unknown>[];
+        for (const key of [
+          'rtpBytesReceived',
+          'rtpRecvBitrate',
+          'rtpBytesSent',
+          'rtpSendBitrate',
+          'rtxBytesReceived',
+          'rtxRecvBitrate',
+          'rtxBytesSent',
+          'rtxSendBitrate',
+          'probationBytesSent',
+          'probationSendBitrate',
+        ]) {
+          assert.equal(s[key], 0, key);
         }
-      },
-    );
+      } finally {
+        transport.close();
+      }
+    });
 
     test('transport.connect() with role client makes us the DTLS server; twice rejects', async () => {
       const transport = await udpTransport(router);
@@ -405,30 +393,24 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test(
-      'transport.connect() with an unknown fingerprint algorithm rejects with TypeError',
-      {
-        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:129 #connect(): fingerprint algorithm is not validated (validateRemoteFingerprints in src/rtc/dtls/fingerprints.ts is not used), sha-256000 is accepted',
-      },
-      async () => {
-        const transport = await udpTransport(router);
-        try {
-          const value = remoteDtlsParameters().fingerprints[0].value;
-          await assert.rejects(
-            transport.connect({
-              dtlsParameters: {
-                role: 'client',
-                fingerprints: [{ algorithm: 'sha-256000' as never, value }],
-              },
-            }),
-            TypeError,
-          );
-          assert.equal(transport.dtlsParameters.role, 'auto');
-        } finally {
-          transport.close();
-        }
-      },
-    );
+    test('transport.connect() with an unknown fingerprint algorithm rejects with TypeError', async () => {
+      const transport = await udpTransport(router);
+      try {
+        const value = remoteDtlsParameters().fingerprints[0].value;
+        await assert.rejects(
+          transport.connect({
+            dtlsParameters: {
+              role: 'client',
+              fingerprints: [{ algorithm: 'sha-256000' as never, value }],
+            },
+          }),
+          TypeError,
+        );
+        assert.equal(transport.dtlsParameters.role, 'auto');
+      } finally {
+        transport.close();
+      }
+    });
 
     test('transport.restartIce() returns new ICE credentials', async () => {
       const transport = await udpTransport(router);

@@ -64,6 +64,7 @@ export class Consumer {
   #lastSeq = 0;
   #lastTimestamp = 0;
   #started = false;
+  #lastScore = '';
 
   constructor(options: ConsumerOptions, listener: ConsumerListener) {
     this.id = options.id;
@@ -161,6 +162,21 @@ export class Consumer {
 
   getSenderReport(nowMs: number, ntpNow: NtpTime): SenderReport | undefined {
     return this.active ? this.stream.getSenderReport(nowMs, ntpNow) : undefined;
+  }
+
+  /** mediasoup's consumer score, when it differs from the last one reported. */
+  scoreIfChanged(
+    producerScores: number[],
+  ): { score: number; producerScore: number; producerScores: number[] } | undefined {
+    const score = {
+      score: this.stream.score,
+      producerScore: Math.max(0, ...producerScores),
+      producerScores,
+    };
+    const key = `${score.score}|${producerScores.join(',')}`;
+    if (key === this.#lastScore) return undefined;
+    this.#lastScore = key;
+    return score;
   }
 
   getStats(nowMs: number): RtpStreamSendStats {

@@ -149,39 +149,41 @@ export class Producer {
 
   /**
    * Handles one decrypted packet of one of our SSRCs; forwards it if it is
-   * new. Returns false if the SSRC is not ours.
+   * new. Returns whether the SSRC was ours, and whether it was RTX.
    */
-  receiveRtp(packet: RtpPacketView, nowMs: number): boolean {
+  receiveRtp(packet: RtpPacketView, nowMs: number): 'unknown' | 'media' | 'rtx' {
     let stream = this.#bySsrc.get(packet.ssrc);
     let keyFrame: boolean;
+    let rtx = false;
     if (stream) {
       keyFrame = isKeyFrame(packet, this.#detector);
       if (stream.recv.receivePacket(packet, nowMs, keyFrame) !== 'accepted') {
         this.packetsDiscarded++;
-        return true;
+        return 'media';
       }
     } else {
       stream = this.#byRtxSsrc.get(packet.ssrc);
-      if (!stream) return false;
+      if (!stream) return 'unknown';
       // RFC 4588 §4: restored in place to the original packet (padding-only
       // RTX, used for probing, is refused here).
       if (stream.recv.receiveRtxPacket(packet, nowMs) !== 'accepted') {
         this.packetsDiscarded++;
-        return true;
+        return 'rtx';
       }
+      rtx = true;
       keyFrame = isKeyFrame(packet, this.#detector);
     }
     const mappedPayloadType = this.#payloadTypes[packet.payloadType];
     if (mappedPayloadType === 255) {
       this.packetsDiscarded++;
-      return true;
+      return rtx ? 'rtx' : 'media';
     }
     if (keyFrame) this.#keyFrames.keyFrameReceived(stream.ssrc);
     packet.payloadType = mappedPayloadType;
     packet.ssrc = stream.mappedSsrc;
     packet.rewriteExtensionIds(this.#extensionMap);
     if (!this.paused) this.#listener.onRtp(this, packet, keyFrame);
-    return true;
+    return rtx ? 'rtx' : 'media';
   }
 
   receiveSenderReport(sr: SenderReport, nowMs: number): void {

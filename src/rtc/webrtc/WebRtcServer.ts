@@ -59,9 +59,9 @@ export class WebRtcServer {
     return [...this.#transports].map((t) => t.id);
   }
 
-  get usernameFragments(): { localUsernameFragment: string; webRtcTransportId: string }[] {
+  get usernameFragments(): { localIceUsernameFragment: string; webRtcTransportId: string }[] {
     return [...this.#byUfrag].map(([ufrag, t]) => ({
-      localUsernameFragment: ufrag,
+      localIceUsernameFragment: ufrag,
       webRtcTransportId: t.id,
     }));
   }

@@ -19,7 +19,7 @@ import {
   type ReportBlock,
   type RtcpPacket,
 } from '../../protocols/rtcp/index.js';
-import { ntpFromUnixMs } from '../rtpStream/index.js';
+import { RateCalculator, ntpFromUnixMs } from '../rtpStream/index.js';
 import { SrtpSession, isSrtpError } from '../../protocols/srtp/index.js';
 import { IceServer, type IceState } from '../ice/IceServer.js';
 import type { Tuple, TransportTupleData } from '../transport/TransportTuple.js';
@@ -53,6 +53,10 @@ export interface WebRtcTransportEvents {
   notify(event: string, data?: unknown): void;
   /** A consumer asks its producer for a key frame (through the router). */
   onConsumerKeyFrameNeeded(consumer: Consumer): void;
+  /** A notification addressed to one of our producers or consumers. */
+  notifyEntity(handlerId: string, event: string, data?: unknown): void;
+  /** The scores of a producer's streams (for consumer score events). */
+  producerScores(producerId: string): number[];
 }
 
 /** Dropped-packet counters: what getStats reports about bad input. */
@@ -75,6 +79,8 @@ export class WebRtcTransport implements RoutedTransport {
   readonly id: string;
   readonly iceServer: IceServer;
   readonly candidates: IceCandidate[];
+  /** Our certificate's fingerprints, as signalled in dtlsParameters. */
+  readonly localFingerprints: DtlsFingerprint[];
   readonly #events: WebRtcTransportEvents;
   readonly #dtls: DtlsSession;
   #remoteFingerprints: DtlsFingerprint[] | undefined;
@@ -107,7 +113,21 @@ export class WebRtcTransport implements RoutedTransport {
     unknownKind: 0,
     dtlsBeforeConnect: 0,
   };
-  readonly bytes = { received: 0, sent: 0 };
+  /** Byte counters for getStats (mediasoup's transport stats fields). */
+  readonly bytes = {
+    received: 0,
+    sent: 0,
+    rtpReceived: 0,
+    rtpSent: 0,
+    rtxReceived: 0,
+    rtxSent: 0,
+  };
+  readonly #rtxRecvRate = new RateCalculator();
+  readonly #rtxSendRate = new RateCalculator();
+  readonly #recvRate = new RateCalculator();
+  readonly #sendRate = new RateCalculator();
+  readonly #rtpRecvRate = new RateCalculator();
+  readonly #rtpSendRate = new RateCalculator();
   #transportSeq = 0;
   /** Loss injection for tests (every Nth RTP packet dropped; 0 = off). */
   #dropIncomingEvery = 0;
@@ -118,16 +138,19 @@ export class WebRtcTransport implements RoutedTransport {
   #closed = false;
   /** Called when closing, to release sockets or the WebRtcServer registration. */
   #release: () => void = () => undefined;
+  #onIceRestart: () => void = () => undefined;
 
   constructor(options: {
     id: string;
     candidates: IceCandidate[];
+    localFingerprints: DtlsFingerprint[];
     consentTimeoutMs: number;
     dtlsFactory: DtlsSessionFactory;
     events: WebRtcTransportEvents;
   }) {
     this.id = options.id;
     this.candidates = options.candidates;
+    this.localFingerprints = options.localFingerprints;
     this.#events = options.events;
     this.iceServer = new IceServer(
       {
@@ -196,13 +219,21 @@ export class WebRtcTransport implements RoutedTransport {
   }
 
   restartIce(): { usernameFragment: string; password: string; iceLite: true } {
-    return { ...this.iceServer.restart(), iceLite: true };
+    const credentials = this.iceServer.restart();
+    this.#onIceRestart();
+    return { ...credentials, iceLite: true };
+  }
+
+  /** A WebRtcServer learns the new username fragment this way. */
+  setIceRestartHook(hook: () => void): void {
+    this.#onIceRestart = hook;
   }
 
   /** Every packet from a listener addressed to this transport. */
   receivePacket(data: Buffer, tuple: Tuple): void {
     if (this.#closed) return;
     this.bytes.received += data.length;
+    this.#recvRate.update(data.length, performance.now());
     switch (classifyPacket(data)) {
       case 'stun':
         this.iceServer.processStunPacket(data, tuple, performance.now());
@@ -228,6 +259,13 @@ export class WebRtcTransport implements RoutedTransport {
   }
 
   addProducer(producer: Producer): void {
+    const mid = producer.rtpParameters.mid;
+    if (
+      mid !== undefined &&
+      [...this.#producers.values()].some((p) => p.rtpParameters.mid === mid)
+    ) {
+      throw new TypeError(`a Producer with mid '${mid}' already exists in this transport`);
+    }
     for (const stream of producer.streams) {
       for (const ssrc of [stream.ssrc, stream.rtxSsrc]) {
         if (ssrc !== undefined && this.#producerBySsrc.has(ssrc)) {
@@ -287,7 +325,28 @@ export class WebRtcTransport implements RoutedTransport {
     const result = srtp.protectRtp(this.#scratch.subarray(0, length), this.#pool.next());
     if (isSrtpError(result)) return;
     tuple.send(result);
-    this.bytes.sent += result.length;
+    this.#countSent(result.length, nowMs);
+    this.bytes.rtpSent += result.length;
+    this.#rtpSendRate.update(result.length, nowMs);
+  }
+
+  /** Bitrates over the last second, in bits per second. */
+  bitrates(
+    nowMs: number,
+  ): Record<'recv' | 'send' | 'rtpRecv' | 'rtpSend' | 'rtxRecv' | 'rtxSend', number> {
+    return {
+      recv: this.#recvRate.getRate(nowMs),
+      send: this.#sendRate.getRate(nowMs),
+      rtpRecv: this.#rtpRecvRate.getRate(nowMs),
+      rtpSend: this.#rtpSendRate.getRate(nowMs),
+      rtxRecv: this.#rtxRecvRate.getRate(nowMs),
+      rtxSend: this.#rtxSendRate.getRate(nowMs),
+    };
+  }
+
+  #countSent(length: number, nowMs: number): void {
+    this.bytes.sent += length;
+    this.#sendRate.update(length, nowMs);
   }
 
   /** A consumer resends a packet a NACK asked for (RTX-wrapped when negotiated). */
@@ -298,7 +357,10 @@ export class WebRtcTransport implements RoutedTransport {
     const result = srtp.protectRtp(packet.buffer.subarray(0, packet.length), this.#pool.next());
     if (isSrtpError(result)) return;
     tuple.send(result);
-    this.bytes.sent += result.length;
+    const nowMs = performance.now();
+    this.#countSent(result.length, nowMs);
+    this.bytes.rtxSent += result.length;
+    this.#rtxSendRate.update(result.length, nowMs);
   }
 
   /** Asks the endpoint producing `mediaSsrc` for a key frame (RFC 4585 §6.3.1, RFC 5104 §4.3.1). */
@@ -352,14 +414,14 @@ export class WebRtcTransport implements RoutedTransport {
     const result = srtp.protectRtcp(packet, this.#pool.next());
     if (isSrtpError(result)) return;
     tuple.send(result);
-    this.bytes.sent += result.length;
+    this.#countSent(result.length, performance.now());
   }
 
   #sendRaw(data: Buffer): void {
     const tuple = this.iceServer.selectedTuple;
     if (!tuple) return;
     tuple.send(data);
-    this.bytes.sent += data.length;
+    this.#countSent(data.length, performance.now());
   }
 
   #receiveRtp(data: Buffer, tuple: Tuple): void {
@@ -383,8 +445,17 @@ export class WebRtcTransport implements RoutedTransport {
       this.drops.malformed++;
       return;
     }
+    const nowMs = performance.now();
+    this.bytes.rtpReceived += data.length;
+    this.#rtpRecvRate.update(data.length, nowMs);
     const producer = this.#producerBySsrc.get(view.ssrc);
-    if (!producer || !producer.receiveRtp(view, performance.now())) this.drops.unknownSsrc++;
+    const outcome = producer ? producer.receiveRtp(view, nowMs) : 'unknown';
+    if (outcome === 'unknown') {
+      this.drops.unknownSsrc++;
+    } else if (outcome === 'rtx') {
+      this.bytes.rtxReceived += data.length;
+      this.#rtxRecvRate.update(data.length, nowMs);
+    }
   }
 
   #receiveRtcp(data: Buffer, tuple: Tuple): void {
@@ -489,6 +560,10 @@ export class WebRtcTransport implements RoutedTransport {
     const nowMs = performance.now();
     this.iceServer.tick(nowMs);
     this.#sendReports(nowMs);
+    for (const consumer of this.#consumers.values()) {
+      const score = consumer.scoreIfChanged(this.#events.producerScores(consumer.producerId));
+      if (score) this.#events.notifyEntity(consumer.id, 'score', score);
+    }
   }
 
   #feedbackTick(): void {

@@ -97,8 +97,11 @@ export class RouterHandler implements Handler {
     const transportId = requireId(asObject(data, 'data').transportId, 'transportId');
     if (this.#transports.has(transportId)) throw new TypeError(`Transport '${transportId}' exists`);
     const router = this.#router;
-    const transport = await createWebRtcTransport(data, this.#context, (consumer) =>
-      router.onConsumerKeyFrameNeeded(consumer),
+    const transport = await createWebRtcTransport(
+      data,
+      this.#context,
+      (consumer) => router.onConsumerKeyFrameNeeded(consumer),
+      (producerId) => router.getProducer(producerId)?.scores.map((s) => s.score) ?? [],
     );
     if (this.#closed) {
       transport.close();

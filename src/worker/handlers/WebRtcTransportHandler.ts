@@ -17,6 +17,7 @@ import type { Handler } from './Handler.js';
 import { ProducerHandler } from './ProducerHandler.js';
 import { ConsumerHandler } from './ConsumerHandler.js';
 import { transportDump, transportStats } from './stats.js';
+import { validateRemoteFingerprints } from '../../rtc/dtls/fingerprints.js';
 
 const DTLS_ROLES = ['auto', 'client', 'server'];
 
@@ -120,16 +121,9 @@ export class WebRtcTransportHandler implements Handler {
     if (typeof role !== 'string' || !DTLS_ROLES.includes(role)) {
       throw new TypeError('dtlsParameters.role must be auto, client or server');
     }
-    const fingerprints = requireArray(dtls.fingerprints, 'dtlsParameters.fingerprints').map(
-      (f, i) => {
-        const fp = asObject(f, `dtlsParameters.fingerprints[${i}]`);
-        if (typeof fp.algorithm !== 'string' || typeof fp.value !== 'string') {
-          throw new TypeError(`dtlsParameters.fingerprints[${i}] needs algorithm and value`);
-        }
-        return { algorithm: fp.algorithm.toLowerCase(), value: fp.value };
-      },
-    );
-    if (fingerprints.length === 0) throw new TypeError('dtlsParameters.fingerprints is empty');
+    requireArray(dtls.fingerprints, 'dtlsParameters.fingerprints');
+    // Entries with an unknown algorithm or a malformed value are ignored; none usable is an error.
+    const fingerprints = validateRemoteFingerprints(dtls.fingerprints);
     let localRole: DtlsRole;
     try {
       localRole = this.transport.connect(role as DtlsRole, fingerprints);
@@ -147,6 +141,7 @@ export class WebRtcTransportHandler implements Handler {
     const kind: MediaKind = d.kind;
     const rtpParameters: unknown = structuredClone(d.rtpParameters);
     validateRtpParameters(rtpParameters, 'rtpParameters');
+    if (rtpParameters.codecs.length === 0) throw new TypeError('rtpParameters.codecs is empty');
     const rtpMapping = validateRtpMapping(d.rtpMapping);
     const paused = optionalBoolean(d.paused, 'paused', false);
     const keyFrameRequestDelay = optionalNumber(
@@ -232,7 +227,11 @@ export class WebRtcTransportHandler implements Handler {
     return {
       paused: consumer.paused,
       producerPaused: consumer.producerPaused,
-      score: { score: 10, producerScore: 10, producerScores: [10] },
+      score: {
+        score: 10,
+        producerScore: Math.max(0, ...producer.scores.map((s) => s.score)),
+        producerScores: producer.scores.map((s) => s.score),
+      },
     };
   }
 

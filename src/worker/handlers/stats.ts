@@ -9,11 +9,11 @@ import type { WebRtcTransport } from '../../rtc/webrtc/WebRtcTransport.js';
 export function producerStats(producer: Producer): Record<string, unknown>[] {
   const nowMs = performance.now();
   const timestamp = Date.now();
-  return producer.getStats(nowMs).map((stats) => ({
-    ...stats,
-    timestamp,
-    kind: producer.kind,
-  }));
+  // As mediasoup: a stream appears in the stats once its first packet arrived.
+  return producer
+    .getStats(nowMs)
+    .filter((stats) => stats.packetCount > 0)
+    .map((stats) => ({ ...stats, timestamp, kind: producer.kind }));
 }
 
 export function consumerStats(
@@ -33,15 +33,27 @@ export function consumerStats(
 }
 
 export function transportStats(transport: WebRtcTransport): Record<string, unknown>[] {
+  const rates = transport.bitrates(performance.now());
   return [
     {
       type: 'webrtc-transport',
       transportId: transport.id,
       timestamp: Date.now(),
       bytesReceived: transport.bytes.received,
+      recvBitrate: rates.recv,
       bytesSent: transport.bytes.sent,
-      recvBitrate: 0,
-      sendBitrate: 0,
+      sendBitrate: rates.send,
+      rtpBytesReceived: transport.bytes.rtpReceived,
+      rtpRecvBitrate: rates.rtpRecv,
+      rtpBytesSent: transport.bytes.rtpSent,
+      rtpSendBitrate: rates.rtpSend,
+      rtxBytesReceived: transport.bytes.rtxReceived,
+      rtxRecvBitrate: rates.rtxRecv,
+      rtxBytesSent: transport.bytes.rtxSent,
+      rtxSendBitrate: rates.rtxSend,
+      // Skein sends no bandwidth probation packets (no send-side estimator yet).
+      probationBytesSent: 0,
+      probationSendBitrate: 0,
       iceRole: 'controlled',
       iceState: transport.iceState,
       iceSelectedTuple: transport.iceSelectedTuple,
@@ -69,6 +81,6 @@ export function transportDump(transport: WebRtcTransport): Record<string, unknow
     iceState: transport.iceState,
     iceSelectedTuple: transport.iceSelectedTuple,
     dtlsState: transport.dtlsState,
-    dtlsParameters: { role: transport.dtlsRole },
+    dtlsParameters: { role: transport.dtlsRole, fingerprints: transport.localFingerprints },
   };
 }

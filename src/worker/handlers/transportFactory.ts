@@ -52,6 +52,7 @@ export async function createWebRtcTransport(
   data: unknown,
   context: WorkerContext,
   onConsumerKeyFrameNeeded: (consumer: Consumer) => void,
+  producerScores: (producerId: string) => number[],
 ): Promise<WebRtcTransport> {
   const d = asObject(data, 'data');
   const transportId = requireId(d.transportId, 'transportId');
@@ -98,16 +99,20 @@ export async function createWebRtcTransport(
   const transport = new WebRtcTransport({
     id: transportId,
     candidates,
+    localFingerprints: context.fingerprints,
     consentTimeoutMs: consentTimeout * 1000,
     dtlsFactory: context.dtlsFactory,
     events: {
       notify: (event, eventData) => context.notify(transportId, event, eventData),
+      notifyEntity: (handlerId, event, eventData) => context.notify(handlerId, event, eventData),
       onConsumerKeyFrameNeeded,
+      producerScores,
     },
   });
   if (server) {
     server.register(transport);
     transport.setRelease(() => server.unregister(transport));
+    transport.setIceRestartHook(() => server.updateUfrag(transport));
   } else {
     const onPacket = (packet: Buffer, tuple: Tuple): void => transport.receivePacket(packet, tuple);
     for (const listener of listeners) {
