@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
 import {
   createWorker,
@@ -228,6 +230,47 @@ for (const mode of MODES) {
         publisher.transport.close();
         subscriber.transport.close();
       } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    test('garbage thrown at a live transport port is dropped and counted while media flows', async () => {
+      const a = await browser.newPeerPage();
+      const b = await browser.newPeerPage();
+      const attacker = createSocket('udp4');
+      try {
+        const publisher = await publish(a, router, { audio: false });
+        const subscriber = await subscribe(b, router, publisher.producers);
+        await b.waitForInboundStats('video', (st) => st.framesDecoded >= 10, 20_000);
+        const { port } = publisher.transport.iceCandidates[0]!;
+        const before = await b.getInboundStats('video');
+        // STUN, DTLS, RTP and RTCP look-alikes and plain junk, 2000 datagrams.
+        const firstBytes = [0x00, 0x01, 22, 23, 0x80, 0x81, 0xff];
+        for (let i = 0; i < 2000; i++) {
+          const junk = randomBytes(1 + (i % 300));
+          junk[0] = firstBytes[i % firstBytes.length]!;
+          if (i % 7 === 5 && junk.length > 1) junk[1] = 200; // RTCP SR packet type
+          attacker.send(junk, port, '127.0.0.1');
+          if (i % 100 === 0) await sleep(5);
+        }
+        const after = await b.waitForInboundStats(
+          'video',
+          (st) => st.framesDecoded >= before.framesDecoded + 20,
+          20_000,
+        );
+        assert.ok(after.framesDecoded > before.framesDecoded, 'media kept flowing');
+        const [stats] = (await publisher.transport.getStats()) as {
+          packetsDropped: Record<string, number>;
+        }[];
+        const dropped = Object.values(stats!.packetsDropped).reduce((x, y) => x + y, 0);
+        assert.ok(dropped >= 1000, `dropped and counted: ${JSON.stringify(stats!.packetsDropped)}`);
+        assert.equal(worker.died, false);
+        assert.ok((await worker.dump()).routerIds.includes(router.id));
+        publisher.transport.close();
+        subscriber.transport.close();
+      } finally {
+        attacker.close();
         await a.close();
         await b.close();
       }
