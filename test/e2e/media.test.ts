@@ -243,7 +243,7 @@ for (const mode of MODES) {
         const publisher = await publish(a, router, { audio: false });
         const subscriber = await subscribe(b, router, publisher.producers);
         await b.waitForInboundStats('video', (st) => st.framesDecoded >= 10, 20_000);
-        const { port } = publisher.transport.iceCandidates[0]!;
+        const { port } = publisher.transport.iceCandidates[0];
         const before = await b.getInboundStats('video');
         // STUN, DTLS, RTP and RTCP look-alikes and plain junk, 2000 datagrams.
         const firstBytes = [0x00, 0x01, 22, 23, 0x80, 0x81, 0xff];
@@ -263,8 +263,8 @@ for (const mode of MODES) {
         const [stats] = (await publisher.transport.getStats()) as {
           packetsDropped: Record<string, number>;
         }[];
-        const dropped = Object.values(stats!.packetsDropped).reduce((x, y) => x + y, 0);
-        assert.ok(dropped >= 1000, `dropped and counted: ${JSON.stringify(stats!.packetsDropped)}`);
+        const dropped = Object.values(stats.packetsDropped).reduce((x, y) => x + y, 0);
+        assert.ok(dropped >= 1000, `dropped and counted: ${JSON.stringify(stats.packetsDropped)}`);
         assert.equal(worker.died, false);
         assert.ok((await worker.dump()).routerIds.includes(router.id));
         publisher.transport.close();
