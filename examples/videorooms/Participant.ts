@@ -1,0 +1,255 @@
+/**
+ * One participant: a WebSocket session, and while joined, its room, its two
+ * WebRTC transports, its producers and its consumers. Every request is
+ * validated; ids must belong to this participant.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import {
+  UnsupportedError,
+  type Consumer,
+  type DtlsParameters,
+  type Producer,
+  type RtpCapabilities,
+  type RtpParameters,
+  type WebRtcTransport,
+} from '../../src/index.js';
+import {
+  ProtocolError,
+  displayNameField,
+  kindField,
+  objectField,
+  roomIdField,
+  stringField,
+  type ClientRequest,
+} from './protocol.js';
+import type { Room } from './Room.js';
+import type { RoomsRegistry } from './RoomsRegistry.js';
+
+export interface TransportInfo {
+  id: string;
+  iceParameters: WebRtcTransport['iceParameters'];
+  iceCandidates: WebRtcTransport['iceCandidates'];
+  dtlsParameters: WebRtcTransport['dtlsParameters'];
+}
+
+export class Participant {
+  readonly id = randomUUID();
+  displayName = '';
+  room: Room | undefined;
+  readonly #socket: WebSocket;
+  readonly #registry: RoomsRegistry;
+  sendTransport: WebRtcTransport | undefined;
+  recvTransport: WebRtcTransport | undefined;
+  readonly producers = new Map<string, Producer>();
+  readonly consumers = new Map<string, Consumer>();
+
+  constructor(socket: WebSocket, registry: RoomsRegistry) {
+    this.#socket = socket;
+    this.#registry = registry;
+  }
+
+  notify(event: string, data: unknown): void {
+    if (this.#socket.readyState === this.#socket.OPEN) {
+      this.#socket.send(JSON.stringify({ type: 'notification', event, data }));
+    }
+  }
+
+  async handle(request: ClientRequest): Promise<unknown> {
+    const { type, body } = request;
+    if (type === 'join') return this.#join(body);
+    const room = this.room;
+    if (!room) throw new ProtocolError('not-joined', `'${type}' needs a joined participant`);
+    switch (type) {
+      case 'connectTransport': {
+        const transport = this.#transport(stringField(body, 'transportId'));
+        await transport.connect({
+          dtlsParameters: objectField(body, 'dtlsParameters') as unknown as DtlsParameters,
+        });
+        return {};
+      }
+      case 'produce':
+        return this.#produce(room, body);
+      case 'consume':
+        return this.#consume(room, body);
+      case 'resumeConsumer': {
+        await this.#consumer(stringField(body, 'consumerId')).resume();
+        return {};
+      }
+      case 'pauseProducer':
+      case 'resumeProducer': {
+        const producer = this.#producer(stringField(body, 'producerId'));
+        const pause = type === 'pauseProducer';
+        if (pause) await producer.pause();
+        else await producer.resume();
+        room.broadcast(this, pause ? 'producerPaused' : 'producerResumed', {
+          participantId: this.id,
+          producerId: producer.id,
+        });
+        return {};
+      }
+      case 'closeProducer': {
+        const producer = this.#producer(stringField(body, 'producerId'));
+        producer.close();
+        this.#producerClosed(producer);
+        return {};
+      }
+      case 'leave':
+        this.leave();
+        return {};
+      default:
+        throw new ProtocolError('bad-request', `unknown request type '${type}'`);
+    }
+  }
+
+  /** Leaves the room (socket closed, 'leave', or the room moved). */
+  leave(notifyOthers = true): void {
+    const room = this.room;
+    if (!room) return;
+    this.room = undefined;
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = undefined;
+    this.recvTransport = undefined;
+    this.producers.clear();
+    this.consumers.clear();
+    room.participants.delete(this.id);
+    if (notifyOthers) room.broadcast(this, 'participantLeft', { participantId: this.id });
+    this.#registry.participantLeft(room);
+  }
+
+  async #join(body: Record<string, unknown>): Promise<unknown> {
+    if (this.room) throw new ProtocolError('already-joined', 'already in a room');
+    const roomId = roomIdField(body);
+    this.displayName = displayNameField(body);
+    const room = await this.#registry.getOrCreate(roomId);
+    const sendTransport = await this.#registry.createTransport(room);
+    const recvTransport = await this.#registry.createTransport(room);
+    if (room.closed) {
+      sendTransport.close();
+      recvTransport.close();
+      throw new ProtocolError('internal', 'the room closed while joining; join again');
+    }
+    this.sendTransport = sendTransport;
+    this.recvTransport = recvTransport;
+    this.room = room;
+    const peers = [...room.participants.values()].map((p) => ({
+      participantId: p.id,
+      displayName: p.displayName,
+      producers: [...p.producers.values()].map((producer) => ({
+        producerId: producer.id,
+        kind: producer.kind,
+        paused: producer.paused,
+      })),
+    }));
+    room.participants.set(this.id, this);
+    room.broadcast(this, 'participantJoined', {
+      participantId: this.id,
+      displayName: this.displayName,
+    });
+    return {
+      participantId: this.id,
+      routerRtpCapabilities: room.router.rtpCapabilities,
+      sendTransport: transportInfo(sendTransport),
+      recvTransport: transportInfo(recvTransport),
+      peers,
+    };
+  }
+
+  async #produce(room: Room, body: Record<string, unknown>): Promise<unknown> {
+    const transport = this.#transport(stringField(body, 'transportId'));
+    if (transport !== this.sendTransport) {
+      throw new ProtocolError('bad-request', 'produce on the send transport');
+    }
+    const kind = kindField(body);
+    const rtpParameters = objectField(body, 'rtpParameters') as unknown as RtpParameters;
+    const producer = await transport.produce({ kind, rtpParameters });
+    if (this.room !== room) {
+      producer.close();
+      throw new ProtocolError('not-joined', 'left the room');
+    }
+    this.producers.set(producer.id, producer);
+    producer.on('transportclose', () => this.producers.delete(producer.id));
+    room.broadcast(this, 'newProducer', {
+      participantId: this.id,
+      producerId: producer.id,
+      kind,
+      paused: producer.paused,
+    });
+    return { producerId: producer.id };
+  }
+
+  async #consume(room: Room, body: Record<string, unknown>): Promise<unknown> {
+    const producerId = stringField(body, 'producerId');
+    const rtpCapabilities = objectField(body, 'rtpCapabilities') as unknown as RtpCapabilities;
+    const owner = [...room.participants.values()].find((p) => p.producers.has(producerId));
+    if (!owner || owner === this) throw new ProtocolError('not-found', 'unknown producer');
+    if (!room.router.canConsume({ producerId, rtpCapabilities })) {
+      throw new ProtocolError('unsupported', 'this device cannot consume that producer');
+    }
+    const consumer = await this.recvTransport!.consume({
+      producerId,
+      rtpCapabilities,
+      paused: true,
+    });
+    this.consumers.set(consumer.id, consumer);
+    const forget = (): void => {
+      this.consumers.delete(consumer.id);
+    };
+    consumer.on('transportclose', forget);
+    consumer.on('producerclose', () => {
+      forget();
+      this.notify('consumerClosed', { consumerId: consumer.id, producerId });
+    });
+    return {
+      consumerId: consumer.id,
+      producerId,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      participantId: owner.id,
+    };
+  }
+
+  #producerClosed(producer: Producer): void {
+    this.producers.delete(producer.id);
+    this.room?.broadcast(this, 'producerClosed', {
+      participantId: this.id,
+      producerId: producer.id,
+    });
+  }
+
+  #transport(id: string): WebRtcTransport {
+    if (this.sendTransport?.id === id) return this.sendTransport;
+    if (this.recvTransport?.id === id) return this.recvTransport;
+    throw new ProtocolError('not-found', 'unknown transport');
+  }
+
+  #producer(id: string): Producer {
+    const producer = this.producers.get(id);
+    if (!producer) throw new ProtocolError('not-found', 'unknown producer');
+    return producer;
+  }
+
+  #consumer(id: string): Consumer {
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw new ProtocolError('not-found', 'unknown consumer');
+    return consumer;
+  }
+}
+
+function transportInfo(transport: WebRtcTransport): TransportInfo {
+  return {
+    id: transport.id,
+    iceParameters: transport.iceParameters,
+    iceCandidates: transport.iceCandidates,
+    dtlsParameters: transport.dtlsParameters,
+  };
+}
+
+/** Maps API errors to protocol errors for the reply. */
+export function toProtocolError(error: unknown): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  if (error instanceof UnsupportedError) return new ProtocolError('unsupported', error.message);
+  if (error instanceof TypeError) return new ProtocolError('bad-request', error.message);
+  return new ProtocolError('internal', error instanceof Error ? error.message : String(error));
+}

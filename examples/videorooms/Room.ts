@@ -1,0 +1,37 @@
+/**
+ * A room: one router on one worker, and its participants. A participant's
+ * producers are consumed by the others through the router.
+ */
+import type { Router, Worker } from '../../src/index.js';
+import type { Participant } from './Participant.js';
+
+export class Room {
+  readonly id: string;
+  readonly router: Router;
+  readonly worker: Worker;
+  readonly participants = new Map<string, Participant>();
+  #closed = false;
+
+  constructor(id: string, router: Router, worker: Worker) {
+    this.id = id;
+    this.router = router;
+    this.worker = worker;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sends a notification to every participant but `except`. */
+  broadcast(except: Participant | undefined, event: string, data: unknown): void {
+    for (const participant of this.participants.values()) {
+      if (participant !== except) participant.notify(event, data);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.router.close();
+  }
+}

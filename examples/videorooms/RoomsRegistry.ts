@@ -1,0 +1,86 @@
+/**
+ * The rooms of this server: a room is created (on the least loaded worker)
+ * by its first join and closed when its last participant leaves. When a
+ * worker dies, its rooms are dropped and their participants told to
+ * reconnect: their next join re-creates the room on a live worker.
+ */
+import type { WebRtcTransport, Worker } from '../../src/index.js';
+import type { Config } from './config.js';
+import { Room } from './Room.js';
+import type { WorkerManager } from './WorkerManager.js';
+
+export class RoomsRegistry {
+  readonly #rooms = new Map<string, Room>();
+  /** Rooms being created, so concurrent first joins share one router. */
+  readonly #creating = new Map<string, Promise<Room>>();
+  readonly #workers: WorkerManager;
+  readonly #config: Config;
+
+  constructor(workers: WorkerManager, config: Config) {
+    this.#workers = workers;
+    this.#config = config;
+    workers.on('workerdied', (worker) => this.#onWorkerDied(worker));
+  }
+
+  get rooms(): ReadonlyMap<string, Room> {
+    return this.#rooms;
+  }
+
+  async getOrCreate(roomId: string): Promise<Room> {
+    const existing = this.#rooms.get(roomId);
+    if (existing && !existing.closed) return existing;
+    let pending = this.#creating.get(roomId);
+    if (!pending) {
+      pending = this.#workers.createRouter().then(({ router, worker }) => {
+        const room = new Room(roomId, router, worker);
+        this.#rooms.set(roomId, room);
+        return room;
+      });
+      this.#creating.set(roomId, pending);
+      const forget = (): void => {
+        this.#creating.delete(roomId);
+      };
+      pending.then(forget, forget);
+    }
+    return pending;
+  }
+
+  createTransport(room: Room): Promise<WebRtcTransport> {
+    const { host, announcedAddress } = this.#config;
+    return room.router.createWebRtcTransport({
+      listenInfos: [
+        { protocol: 'udp', ip: host, announcedAddress },
+        { protocol: 'tcp', ip: host, announcedAddress },
+      ],
+      preferUdp: true,
+    });
+  }
+
+  /** Closes the room once nobody is left in it. */
+  participantLeft(room: Room): void {
+    if (room.participants.size > 0) return;
+    room.close();
+    if (this.#rooms.get(room.id) === room) this.#rooms.delete(room.id);
+  }
+
+  closeAll(): void {
+    for (const room of this.#rooms.values()) {
+      for (const participant of [...room.participants.values()]) participant.leave(false);
+      room.close();
+    }
+    this.#rooms.clear();
+  }
+
+  #onWorkerDied(worker: Worker): void {
+    for (const room of [...this.#rooms.values()]) {
+      if (room.worker !== worker) continue;
+      this.#rooms.delete(room.id);
+      const participants = [...room.participants.values()];
+      for (const participant of participants) participant.leave(false);
+      room.close();
+      for (const participant of participants) {
+        participant.notify('reconnect', { reason: 'the media worker of this room restarted' });
+      }
+    }
+  }
+}

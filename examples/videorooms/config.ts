@@ -1,0 +1,88 @@
+/**
+ * videorooms configuration: command-line flags, then environment variables,
+ * then defaults (127.0.0.1:3000, one worker per core, thread mode).
+ */
+import { availableParallelism } from 'node:os';
+import type { WorkerMode } from '../../src/index.js';
+
+export interface Config {
+  host: string;
+  port: number;
+  announcedAddress: string | undefined;
+  workers: number;
+  workerMode: WorkerMode;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+}
+
+export const HELP = `videorooms — multi-party video rooms on Skein
+
+Usage: npm start -- [options]
+
+Options (each also read from the environment variable in brackets):
+  --host ADDR               address to listen on and for media [HOST] (default 127.0.0.1)
+  --port N                  HTTP/WebSocket port, 0 for any free one [PORT] (default 3000)
+  --announced-address ADDR  address announced in ICE candidates, e.g. a public IP
+                            [ANNOUNCED_ADDRESS] (default: the listen address)
+  --workers N               media workers [WORKERS] (default: one per core)
+  --worker-mode MODE        thread or process [WORKER_MODE] (default thread)
+  --rtc-min-port N          lowest media port [RTC_MIN_PORT] (default 40000)
+  --rtc-max-port N          highest media port [RTC_MAX_PORT] (default 49999)
+  --help                    show this help
+
+Open http://HOST:PORT/?room=NAME&name=DISPLAY to join a room at once.
+`;
+
+const FLAGS: Record<string, string> = {
+  '--host': 'HOST',
+  '--port': 'PORT',
+  '--announced-address': 'ANNOUNCED_ADDRESS',
+  '--workers': 'WORKERS',
+  '--worker-mode': 'WORKER_MODE',
+  '--rtc-min-port': 'RTC_MIN_PORT',
+  '--rtc-max-port': 'RTC_MAX_PORT',
+};
+
+export class ConfigError extends Error {}
+
+/** Returns the config, or 'help' when --help was given. Throws ConfigError on bad input. */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'help' {
+  const values: Record<string, string | undefined> = {};
+  for (const name of Object.values(FLAGS)) values[name] = env[name];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return 'help';
+    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    const name = FLAGS[flag];
+    if (!name) throw new ConfigError(`unknown option: ${arg}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
+    values[name] = value;
+  }
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = values[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${name} must be an integer in [${min}, ${max}]`);
+    }
+    return n;
+  };
+  const workerMode = values.WORKER_MODE || 'thread';
+  if (workerMode !== 'thread' && workerMode !== 'process') {
+    throw new ConfigError('WORKER_MODE must be thread or process');
+  }
+  const config: Config = {
+    host: values.HOST || '127.0.0.1',
+    port: integer('PORT', 3000, 0, 65535),
+    announcedAddress: values.ANNOUNCED_ADDRESS || undefined,
+    workers: integer('WORKERS', availableParallelism(), 1, 64),
+    workerMode,
+    rtcMinPort: integer('RTC_MIN_PORT', 40000, 1024, 65535),
+    rtcMaxPort: integer('RTC_MAX_PORT', 49999, 1024, 65535),
+  };
+  if (config.rtcMinPort > config.rtcMaxPort) {
+    throw new ConfigError('RTC_MIN_PORT must not exceed RTC_MAX_PORT');
+  }
+  return config;
+}
