@@ -1,0 +1,238 @@
+/**
+ * Headless Chromium pages running the videorooms web client, and polling
+ * helpers over its test hooks (`window.videorooms.state()` and
+ * `.inboundVideoStats()`, see examples/videorooms/public/app.js).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, withTimeout } from '../browser.js';
+
+const DEBUG = process.env.SKEIN_E2E_DEBUG === '1';
+
+export interface PeerState {
+  participantId: string;
+  displayName: string;
+  hasVideo: boolean;
+}
+
+export interface RoomState {
+  joined: boolean;
+  participantId: string | null;
+  roomId: string;
+  status: string;
+  reconnects: number;
+  peers: PeerState[];
+}
+
+export interface VideoStats {
+  participantId: string;
+  consumerId: string;
+  framesDecoded: number;
+  frameWidth: number;
+}
+
+interface VideoroomsApi {
+  state(): RoomState;
+  inboundVideoStats(): Promise<VideoStats[]>;
+}
+
+/** One participant's tab. */
+export class ParticipantPage {
+  readonly page: Page;
+  readonly name: string;
+  readonly logs: string[] = [];
+  readonly pageErrors: string[] = [];
+
+  constructor(page: Page, name: string) {
+    this.page = page;
+    this.name = name;
+    page.on('console', (message) => {
+      const line = `[${name}] console.${message.type()}: ${message.text()}`;
+      this.logs.push(line);
+      if (DEBUG) console.log(line);
+    });
+    page.on('pageerror', (error) => {
+      const line = `[${name}] pageerror: ${error.message}`;
+      this.pageErrors.push(line);
+      this.logs.push(line);
+      if (DEBUG) console.log(line);
+    });
+  }
+
+  state(): Promise<RoomState> {
+    return withTimeout(
+      this.page.evaluate(() =>
+        (globalThis as unknown as { videorooms: VideoroomsApi }).videorooms.state(),
+      ),
+      10_000,
+      `${this.name} state()`,
+    );
+  }
+
+  inboundVideoStats(): Promise<VideoStats[]> {
+    return withTimeout(
+      this.page.evaluate(() =>
+        (globalThis as unknown as { videorooms: VideoroomsApi }).videorooms.inboundVideoStats(),
+      ),
+      10_000,
+      `${this.name} inboundVideoStats()`,
+    );
+  }
+
+  /** Number of grid tiles for a participant id. */
+  tileCount(participantId: string): Promise<number> {
+    return this.page.locator(`.tile[data-participant-id="${participantId}"]`).count();
+  }
+
+  /** videoWidth of each remote tile's <video>, by participant id. */
+  remoteVideoWidths(): Promise<Record<string, number>> {
+    return this.page.$$eval('.tile:not([data-local]) video', (videos) => {
+      const widths: Record<string, number> = {};
+      for (const video of videos as unknown as {
+        videoWidth: number;
+        parentElement: { dataset: { participantId: string } };
+      }[]) {
+        widths[video.parentElement.dataset.participantId] = video.videoWidth;
+      }
+      return widths;
+    });
+  }
+
+  /** Polls state() until `check` holds; returns that state. */
+  async waitForState(
+    check: (state: RoomState) => boolean,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<RoomState> {
+    let last: RoomState | undefined;
+    await waitFor(
+      async () => {
+        last = await this.state();
+        return check(last);
+      },
+      `${this.name}: ${what}`,
+      timeoutMs,
+      () => JSON.stringify(last),
+    );
+    return last!;
+  }
+
+  /**
+   * Waits until the video of each of `participantIds` decodes: two samples of
+   * inboundVideoStats(), framesDecoded higher in the second, frameWidth > 0.
+   * Returns the second sample.
+   */
+  async waitForDecoding(participantIds: string[], timeoutMs = 30_000): Promise<VideoStats[]> {
+    let first = new Map<string, VideoStats>();
+    let latest: VideoStats[] = [];
+    await waitFor(
+      async () => {
+        latest = await this.inboundVideoStats();
+        const byParticipant = new Map(latest.map((s) => [s.participantId, s]));
+        const ok = participantIds.every((id) => {
+          const now = byParticipant.get(id);
+          const before = first.get(id);
+          return (
+            now !== undefined &&
+            before !== undefined &&
+            before.consumerId === now.consumerId &&
+            now.frameWidth > 0 &&
+            now.framesDecoded > before.framesDecoded
+          );
+        });
+        first = byParticipant;
+        return ok;
+      },
+      `${this.name}: decoding the video of ${participantIds.length} participants`,
+      timeoutMs,
+      () => JSON.stringify(latest),
+      500,
+    );
+    return latest;
+  }
+}
+
+/** One headless Chromium (fresh profile) for the participants' tabs. */
+export class VideoroomsBrowser {
+  readonly #context: BrowserContext;
+  readonly #userDataDir: string;
+  readonly pages: ParticipantPage[] = [];
+
+  private constructor(context: BrowserContext, userDataDir: string) {
+    this.#context = context;
+    this.#userDataDir = userDataDir;
+  }
+
+  static async launch(timeoutMs = 30_000): Promise<VideoroomsBrowser> {
+    const userDataDir = await mkdtemp(join(tmpdir(), 'skein-videorooms-chromium-'));
+    try {
+      const context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        ignoreDefaultArgs: true,
+        timeout: timeoutMs,
+        viewport: { width: 1280, height: 720 },
+        args: [
+          ...CHROMIUM_FLAGS,
+          '--autoplay-policy=no-user-gesture-required',
+          // Every tab is a participant: keep background tabs running at full speed.
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
+          `--user-data-dir=${userDataDir}`,
+          '--remote-debugging-pipe',
+          'about:blank',
+        ],
+      });
+      context.setDefaultTimeout(timeoutMs);
+      for (const page of context.pages()) await page.close().catch(() => {});
+      return new VideoroomsBrowser(context, userDataDir);
+    } catch (error) {
+      await rm(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+      throw error;
+    }
+  }
+
+  /** Opens `${origin}/?room=ROOM&name=NAME` (the client joins at once). */
+  async open(origin: string, room: string, name: string): Promise<ParticipantPage> {
+    const page = await withTimeout(this.#context.newPage(), 30_000, 'newPage');
+    const participant = new ParticipantPage(page, name);
+    this.pages.push(participant);
+    const url = `${origin}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`;
+    const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+    if (!response?.ok()) throw new Error(`${url}: HTTP ${response?.status() ?? 'no response'}`);
+    return participant;
+  }
+
+  /** Everything the pages logged (for failure messages). */
+  logs(): string {
+    return this.pages.flatMap((p) => p.logs).join('\n');
+  }
+
+  async close(): Promise<void> {
+    await withTimeout(this.#context.close(), 30_000, 'browser close').catch((error: unknown) =>
+      console.warn(`videorooms e2e: ${String(error)}`),
+    );
+    await rm(this.#userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs`. */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  describe: () => string = () => '',
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() >= deadline) {
+      throw new Error(`${what}: not reached after ${timeoutMs} ms; last: ${describe()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
