@@ -3,6 +3,8 @@
  * Each is bounded in time; none asserts anything.
  */
 import { runChannelBench } from './channel.js';
+import { runForwardingBench } from './forwarding.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
+await runForwardingBench();
