@@ -235,6 +235,7 @@ describe('videorooms in Chromium', { skip }, () => {
           );
           const ids = states.map((s) => s.participantId!);
           assert.equal(new Set(ids).size, 3);
+          for (const state of states) assert.equal(state.status, 'connected');
           await Promise.all(
             alpha.map((page, i) => page.waitForDecoding(ids.filter((_, j) => j !== i))),
           );

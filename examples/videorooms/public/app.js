@@ -989,7 +989,7 @@ async function leave() {
   stopLocalMedia();
   updateHeader();
   setStatus('left', 'Left');
-  ui.leftDetail.textContent = `You left ${app.roomId}.`;
+  ui.leftDetail.textContent = `You left “${app.roomId}”. Rejoin it, or pick another room.`;
   showView('left');
 }
 
