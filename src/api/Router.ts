@@ -209,6 +209,8 @@ export class Router<
         announcedAddress: info.announcedAddress ?? info.announcedIp,
         port: info.port,
         portRange: info.portRange,
+        recvBufferSize: info.recvBufferSize,
+        sendBufferSize: info.sendBufferSize,
       })),
       enableUdp,
       enableTcp,

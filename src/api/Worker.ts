@@ -206,6 +206,8 @@ export class Worker<
         announcedAddress: info.announcedAddress ?? info.announcedIp,
         port: info.port,
         portRange: info.portRange,
+        recvBufferSize: info.recvBufferSize,
+        sendBufferSize: info.sendBufferSize,
       })),
     });
     const server = new WebRtcServer<WebRtcServerAppData>({

@@ -9,6 +9,9 @@ import type { Tuple } from './TransportTuple.js';
 
 export type PacketHandler = (data: Buffer, tuple: Tuple) => void;
 
+/** Kernel socket buffer size unless the listen info says otherwise. */
+const DEFAULT_SOCKET_BUFFER = 4 * 1024 * 1024;
+
 /** Remote endpoints remembered per socket, bounded so a flood cannot grow memory. */
 const MAX_TUPLES = 4096;
 
@@ -29,10 +32,24 @@ export class UdpListener {
     socket.on('error', () => undefined);
   }
 
-  static async bind(ip: string, port: number | undefined, range: PortRange): Promise<UdpListener> {
+  static async bind(
+    ip: string,
+    port: number | undefined,
+    range: PortRange,
+    buffers: { recvBufferSize?: number; sendBufferSize?: number } = {},
+  ): Promise<UdpListener> {
+    const family = isIPv6(ip) ? 6 : 4;
     const bindOne = (p: number): Promise<Socket> =>
       new Promise((resolve, reject) => {
-        const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', reuseAddr: false });
+        const socket = createSocket({
+          type: family === 6 ? 'udp6' : 'udp4',
+          reuseAddr: false,
+          // Remote addresses are always IP literals: answering the lookup at
+          // once makes send() hand the datagram to the kernel synchronously
+          // (uv_udp_try_send) instead of after a deferred dns.lookup(), so
+          // the caller's buffer is free again when send() returns.
+          lookup: (hostname, _options, callback) => callback(null, hostname, family),
+        });
         socket.once('error', (error) => {
           socket.close();
           reject(error);
@@ -43,10 +60,11 @@ export class UdpListener {
         });
       });
     const socket = port ? await bindOne(port) : await bindInRange(range, bindOne);
-    // Media bursts: larger kernel buffers reduce drops at the socket.
+    // Media bursts: larger kernel buffers reduce drops at the socket (the
+    // listen info may choose; mediasoup's option names).
     try {
-      socket.setRecvBufferSize(4 * 1024 * 1024);
-      socket.setSendBufferSize(4 * 1024 * 1024);
+      socket.setRecvBufferSize(buffers.recvBufferSize ?? DEFAULT_SOCKET_BUFFER);
+      socket.setSendBufferSize(buffers.sendBufferSize ?? DEFAULT_SOCKET_BUFFER);
     } catch {
       // Not fatal: the system may cap buffer sizes.
     }
@@ -114,9 +132,9 @@ class UdpTuple implements Tuple {
 
   send(data: Uint8Array): void {
     if (this.#isClosed()) return;
-    // dgram tries a synchronous send first (uv_udp_try_send), so callers may
-    // reuse `data` once it has been handed over in the common case; the
-    // senders rotate through a pool of buffers for the rare queued send.
+    // With the synchronous lookup above, dgram sends at once (uv_udp_try_send)
+    // and `data` is free when this returns; only a send queued behind a full
+    // socket buffer keeps a reference, which the senders' buffer ring covers.
     this.#socket.send(data, this.remotePort, this.remoteIp);
   }
 }

@@ -13,6 +13,8 @@ export interface ListenInfo {
   announcedAddress?: string;
   port?: number;
   portRange?: PortRange;
+  recvBufferSize?: number;
+  sendBufferSize?: number;
 }
 
 export type Listener = UdpListener | TcpListener;
@@ -20,7 +22,7 @@ export type Listener = UdpListener | TcpListener;
 export async function openListener(info: ListenInfo, workerRange: PortRange): Promise<Listener> {
   const range = info.portRange ?? workerRange;
   return info.protocol === 'udp'
-    ? UdpListener.bind(info.ip, info.port, range)
+    ? UdpListener.bind(info.ip, info.port, range, info)
     : TcpListener.bind(info.ip, info.port, range);
 }
 

@@ -35,12 +35,18 @@ export function validateListenInfo(value: unknown, name: string): ListenInfo {
     if (!min || !max || min > max) throw new TypeError(`${name}.portRange is invalid`);
     portRange = { min, max };
   }
+  const bufferSize = (key: 'recvBufferSize' | 'sendBufferSize'): number | undefined => {
+    const value = optionalNumber(info[key], `${name}.${key}`, 0, 0, 256 * 1024 * 1024);
+    return value || undefined;
+  };
   return {
     protocol: info.protocol,
     ip: info.ip,
     announcedAddress: info.announcedAddress,
     port: port || undefined,
     portRange,
+    recvBufferSize: bufferSize('recvBufferSize'),
+    sendBufferSize: bufferSize('sendBufferSize'),
   };
 }
 
