@@ -17,7 +17,7 @@ test('a tuple sends synchronously: the caller may reuse its buffer when send() r
     const received: number[] = [];
     const done = new Promise<void>((resolve) => {
       client.on('message', (message) => {
-        received.push(message[0]!);
+        received.push(message[0]);
         if (received.length === 200) resolve();
       });
     });
