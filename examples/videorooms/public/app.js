@@ -419,6 +419,8 @@ const app = {
   joined: false,
   reconnects: 0,
   retryAttempt: 0,
+  /** Set while re-joining after a loss: the next successful join says so. */
+  recovering: false,
   /** @type {Session | null} */
   session: null,
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -608,6 +610,8 @@ class Session {
     }
     app.joined = true;
     app.retryAttempt = 0;
+    if (app.recovering) toast('Reconnected', { kind: 'success' });
+    app.recovering = false;
     setStatus('connected', 'Connected');
     updateHeader();
     for (const peer of joined.peers ?? []) {
@@ -927,9 +931,8 @@ function startSession() {
       return;
     }
     const delay = retryDelay();
-    toast(`Could not join: ${message}. Retrying in ${Math.round(delay / 1000) || 1} s.`, {
-      kind: 'error',
-    });
+    // One toast for a run of failures; the status pill counts down the rest.
+    if (app.retryAttempt === 1) toast(`Could not join: ${message}.`, { kind: 'error' });
     scheduleRejoin(delay);
   });
 }
@@ -955,12 +958,26 @@ function scheduleRejoin(delayMs) {
   app.session?.close();
   app.session = null;
   app.joined = false;
-  setStatus('reconnecting', 'Reconnecting…');
+  app.recovering = true;
   clearTimeout(app.retryTimer);
-  app.retryTimer = setTimeout(() => {
-    app.retryTimer = undefined;
-    startSession();
-  }, delayMs);
+  const due = Date.now() + delayMs;
+  const tick = () => {
+    const remaining = due - Date.now();
+    if (remaining >= 1000) {
+      setStatus('reconnecting', `Reconnecting in ${Math.ceil(remaining / 1000)} s…`);
+      app.retryTimer = setTimeout(tick, remaining - 1000 * Math.floor((remaining - 1) / 1000));
+      return;
+    }
+    setStatus('reconnecting', 'Reconnecting…');
+    app.retryTimer = setTimeout(
+      () => {
+        app.retryTimer = undefined;
+        startSession();
+      },
+      Math.max(0, remaining),
+    );
+  };
+  tick();
 }
 
 /**
@@ -971,6 +988,7 @@ function join(roomId, displayName) {
   app.roomId = roomId;
   app.displayName = displayName;
   app.retryAttempt = 0;
+  app.recovering = false;
   setStatus('connecting', 'Connecting…');
   startSession();
 }
