@@ -119,6 +119,29 @@ for (const mode of MODES) {
       });
     }
 
+    test('Skein as the DTLS client: media flows with the browser as DTLS server', async () => {
+      const a = await browser.newPeerPage();
+      const b = await browser.newPeerPage();
+      try {
+        // Only the send transport: for a recv transport mediasoup-client 3.24
+        // still offers a=setup:actpass while reporting role 'server', so the
+        // browser would be a DTLS client too (as against mediasoup itself).
+        const publisher = await publish(a, router, { audio: false, signalledDtlsRole: 'client' });
+        const subscriber = await subscribe(b, router, publisher.producers);
+        await b.waitForInboundStats('video', (st) => st.framesDecoded >= 20, 20_000);
+        assert.equal(publisher.transport.dtlsParameters.role, 'client');
+        assert.equal(publisher.transport.dtlsState, 'connected');
+        const [stats] = (await publisher.transport.getStats()) as { srtpCryptoSuite: string }[];
+        // The browser, as DTLS server, picks the profile by its own order.
+        assert.ok(stats.srtpCryptoSuite, 'an SRTP profile was negotiated');
+        publisher.transport.close();
+        subscriber.transport.close();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
     test('H264 video flows and is decoded', async () => {
       const a = await browser.newPeerPage();
       const b = await browser.newPeerPage();

@@ -16,6 +16,11 @@ import type { PeerPage, TransportParams } from './browser.js';
 export interface TransportChoice {
   protocol?: 'udp' | 'tcp';
   webRtcServer?: WebRtcServer;
+  /**
+   * The DTLS role signalled to the browser. 'client' makes the browser the
+   * DTLS server, so Skein runs the client role.
+   */
+  signalledDtlsRole?: 'auto' | 'client';
 }
 
 export async function serverTransport(
@@ -34,12 +39,15 @@ export async function serverTransport(
   });
 }
 
-export function transportParams(transport: WebRtcTransport): TransportParams {
+export function transportParams(
+  transport: WebRtcTransport,
+  signalledDtlsRole: 'auto' | 'client' = 'auto',
+): TransportParams {
   return {
     id: transport.id,
     iceParameters: transport.iceParameters,
     iceCandidates: transport.iceCandidates,
-    dtlsParameters: transport.dtlsParameters,
+    dtlsParameters: { ...transport.dtlsParameters, role: signalledDtlsRole },
   };
 }
 
@@ -57,7 +65,7 @@ export async function publish(
   await page.loadDevice(router.rtpCapabilities);
   const transport = await serverTransport(router, options);
   const producers: Producer[] = [];
-  await page.createSendTransport(transportParams(transport), {
+  await page.createSendTransport(transportParams(transport, options.signalledDtlsRole), {
     connect: (dtlsParameters) => transport.connect({ dtlsParameters: dtlsParameters as never }),
     produce: async ({ kind, rtpParameters }) => {
       const producer = await transport.produce({ kind, rtpParameters });
@@ -85,7 +93,7 @@ export async function subscribe(
   const device = await page.loadDevice(router.rtpCapabilities);
   const rtpCapabilities: RtpCapabilities = device.rtpCapabilities;
   const transport = await serverTransport(router, options);
-  await page.createRecvTransport(transportParams(transport), {
+  await page.createRecvTransport(transportParams(transport, options.signalledDtlsRole), {
     connect: (dtlsParameters) => transport.connect({ dtlsParameters: dtlsParameters as never }),
   });
   const consumers: Consumer[] = [];
