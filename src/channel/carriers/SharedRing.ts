@@ -169,8 +169,16 @@ export class SharedRingReader {
   /** Fragments of a message larger than a fragment, being put together. */
   #assembly: Uint8Array[] = [];
   #stopped = false;
+  /** How long to keep polling after a drain before sleeping (ms); 0 = sleep at once. */
+  readonly #spinMs: number;
 
-  constructor(buffers: SharedRingBuffers) {
+  /**
+   * `spinMicros`: after a drain, poll for this long before sleeping. A reader
+   * on a dedicated thread (the worker) trades that much CPU per burst for
+   * skipping the wake-up on the next message; the host never spins.
+   */
+  constructor(buffers: SharedRingBuffers, spinMicros = 0) {
+    this.#spinMs = spinMicros / 1000;
     this.#header = new Int32Array(buffers.header);
     this.#bytes = new Uint8Array(buffers.data);
     this.#words = new Uint32Array(buffers.data);
@@ -234,6 +242,7 @@ export class SharedRingReader {
       if (this.#stopped || Atomics.load(h, CLOSED)) return;
       const seq = Atomics.load(h, DATA_SEQ);
       this.drain();
+      if (this.#spinMs > 0 && this.#spinUntilData(seq)) continue;
       Atomics.store(h, READER_SLEEPING, 1);
       const result = Atomics.waitAsync(h, DATA_SEQ, seq);
       if (result.async) {
@@ -247,5 +256,14 @@ export class SharedRingReader {
     }
     // The writer keeps us busy: let the rest of this event loop run first.
     setImmediate(() => this.#loop());
+  }
+
+  /** Polls DATA_SEQ for up to the spin budget; true if new data came. */
+  #spinUntilData(seq: number): boolean {
+    const end = performance.now() + this.#spinMs;
+    while (performance.now() < end) {
+      if (Atomics.load(this.#header, DATA_SEQ) !== seq) return true;
+    }
+    return false;
   }
 }

@@ -14,6 +14,8 @@ export interface SharedRingEnd {
   kind: 'ring';
   tx: SharedRingBuffers;
   rx: SharedRingBuffers;
+  /** Reader spin budget after each drain, µs (see SharedRingReader). */
+  spinMicros?: number;
 }
 
 export function createSharedRingPair(capacity?: number): [SharedRingEnd, SharedRingEnd] {
@@ -32,7 +34,7 @@ export class SharedRingCarrier implements Carrier {
 
   constructor(end: SharedRingEnd) {
     this.#writer = new SharedRingWriter(end.tx);
-    this.#reader = new SharedRingReader(end.rx);
+    this.#reader = new SharedRingReader(end.rx, end.spinMicros);
   }
 
   send(frame: Uint8Array): void {
