@@ -4,7 +4,9 @@
  */
 import { runChannelBench } from './channel.js';
 import { runForwardingBench } from './forwarding.js';
+import { runSrtpBench } from './srtp.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
+await runSrtpBench();
 await runForwardingBench();
