@@ -7,10 +7,11 @@
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import type { NackItem, ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
-import type { MediaKind, RtpCodecParameters, RtpParameters } from '../../ortc/index.js';
+import type { MediaKind, RtpParameters } from '../../ortc/index.js';
 import { RtpStreamSend, type NtpTime, type RtpStreamSendStats } from '../rtpStream/index.js';
 import { URI, buildConsumerExtensionMap, extensionId } from './ExtensionMap.js';
 import type { HopExtensions } from './OutgoingPacketWriter.js';
+import { hasFeedback } from './codecFeedback.js';
 
 export interface ConsumerOptions {
   id: string;
@@ -28,15 +29,6 @@ export interface ConsumerListener {
   /** Resend this (already rewritten, possibly RTX-wrapped) packet now. */
   onRetransmit(consumer: Consumer, packet: RtpPacketView): void;
 }
-
-const hasFeedback = (
-  codec: RtpCodecParameters | undefined,
-  type: string,
-  parameter?: string,
-): boolean =>
-  (codec?.rtcpFeedback ?? []).some(
-    (fb) => fb.type === type && (fb.parameter ?? '') === (parameter ?? ''),
-  );
 
 export class Consumer {
   readonly id: string;

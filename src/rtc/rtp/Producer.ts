@@ -7,7 +7,7 @@
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import type { ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
-import type { MediaKind, RtpCodecParameters, RtpMapping, RtpParameters } from '../../ortc/index.js';
+import type { MediaKind, RtpMapping, RtpParameters } from '../../ortc/index.js';
 import {
   KeyFrameRequestManager,
   RtpStreamRecv,
@@ -18,6 +18,7 @@ import {
   type RtpStreamRecvStats,
 } from '../rtpStream/index.js';
 import { buildProducerExtensionMap } from './ExtensionMap.js';
+import { hasFeedback } from './codecFeedback.js';
 
 export type ProducerType = 'simple' | 'simulcast' | 'svc';
 
@@ -56,11 +57,6 @@ export interface ProducerScore {
   rid?: string;
   score: number;
 }
-
-const hasFeedback = (codec: RtpCodecParameters, type: string, parameter?: string): boolean =>
-  (codec.rtcpFeedback ?? []).some(
-    (fb) => fb.type === type && (fb.parameter ?? '') === (parameter ?? ''),
-  );
 
 export class Producer {
   readonly id: string;
