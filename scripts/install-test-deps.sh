@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages the end-to-end tests need (Debian): headless
-# Chromium for the mediasoup-client browser tests and ffmpeg for plain-RTP
-# tests. Idempotent: a package whose command is already present is skipped, and
+# Chromium for the mediasoup-client browser tests. Idempotent: a package whose command is already present is skipped, and
 # nothing is touched when everything is there. Runs as root, or through sudo.
 set -euo pipefail
 
 # command name -> Debian package name
 declare -A wanted=(
   [chromium]=chromium
-  [ffmpeg]=ffmpeg
 )
 
 missing=()
@@ -19,7 +17,7 @@ for cmd in "${!wanted[@]}"; do
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-test-deps: chromium and ffmpeg already present"
+  echo "install-test-deps: chromium already present"
   exit 0
 fi
 
