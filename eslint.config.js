@@ -2,6 +2,26 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Forbids files under `folder` to import from the sibling folders of src/ named in `above`. */
+function layer(folder, above) {
+  return [
+    {
+      files: [`${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: above.map((name) => ({
+              group: [`**/${name}/*`, `../${name}/*`, `../../${name}/*`],
+              message: `${folder} must not import from src/${name} (DESIGN.md: a layer imports only from the layers below it).`,
+            })),
+          },
+        ],
+      },
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'examples/**/public/**', '**/*.bundle.js'] },
   js.configs.recommended,
@@ -28,6 +48,13 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The planes of DESIGN.md: a layer imports only from the layers below it.
+  ...layer('src/common', ['api', 'channel', 'worker', 'rtc', 'protocols', 'ortc']),
+  ...layer('src/protocols', ['api', 'channel', 'worker', 'rtc', 'ortc']),
+  ...layer('src/ortc', ['api', 'channel', 'worker', 'rtc', 'protocols']),
+  ...layer('src/rtc', ['api', 'channel', 'worker']),
+  ...layer('src/worker', ['api']),
+  ...layer('src/channel', ['api', 'rtc', 'worker']),
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
