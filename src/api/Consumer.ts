@@ -199,8 +199,10 @@ export class Consumer<
     if (typeof layers !== 'object' || layers === null || !Number.isInteger(layers.spatialLayer)) {
       throw new TypeError('spatialLayer must be an integer');
     }
-    await this.#request('consumer.setPreferredLayers', layers);
-    this.#preferredLayers = layers;
+    // The worker answers with the layers in force (clamped to the producer's), as mediasoup.
+    const preferred = (await this.#request('consumer.setPreferredLayers', layers)) as
+      ConsumerLayers | undefined;
+    this.#preferredLayers = preferred ?? undefined;
   }
 
   async setPriority(priority: number): Promise<void> {
@@ -258,7 +260,7 @@ export class Consumer<
         this.#observer.safeEmit('score', this.#score);
         return;
       case 'layerschange':
-        this.#currentLayers = data as ConsumerLayers | undefined;
+        this.#currentLayers = (data as ConsumerLayers | null | undefined) ?? undefined;
         this.safeEmit('layerschange', this.#currentLayers);
         this.#observer.safeEmit('layerschange', this.#currentLayers);
         return;

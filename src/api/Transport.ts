@@ -17,7 +17,13 @@ import {
 import type { RtpCapabilities, RtpParameters } from '../ortc/index.js';
 import { assertAppData, type AppData } from './appData.js';
 import { Producer, type ProducerOptions, type ProducerType } from './Producer.js';
-import { Consumer, type ConsumerOptions, type ConsumerScore } from './Consumer.js';
+import {
+  Consumer,
+  type ConsumerLayers,
+  type ConsumerOptions,
+  type ConsumerScore,
+  type ConsumerType,
+} from './Consumer.js';
 
 const logger = new Logger('Transport');
 
@@ -237,29 +243,36 @@ export abstract class Transport<
       rtpParameters.mid = String(this.#nextMidForConsumers++);
       if (this.#nextMidForConsumers === 100_000_000) this.#nextMidForConsumers = 0;
     }
+    // mediasoup: the consumer is of its producer's type (simulcast: one layer at a time).
+    const type: ConsumerType = producer.type === 'simulcast' ? 'simulcast' : 'simple';
     const consumerId = randomUUID();
     const response = (await this.request('transport.consume', {
       consumerId,
       producerId,
       kind: producer.kind,
       rtpParameters,
-      type: 'simple',
+      type,
       consumableRtpEncodings: producer.consumableRtpParameters.encodings,
       paused,
       preferredLayers,
       ignoreDtx,
-    })) as { paused: boolean; producerPaused: boolean; score: ConsumerScore };
+    })) as {
+      paused: boolean;
+      producerPaused: boolean;
+      score: ConsumerScore;
+      preferredLayers?: ConsumerLayers;
+    };
     const consumer = new Consumer<ConsumerAppData>({
       id: consumerId,
       transportId: this.#id,
       producerId,
       kind: producer.kind,
       rtpParameters,
-      type: 'simple',
+      type,
       paused: response.paused,
       producerPaused: response.producerPaused,
       score: response.score,
-      preferredLayers,
+      preferredLayers: response.preferredLayers,
       channel: this.channel,
       appData,
     });

@@ -97,7 +97,8 @@ export class RtcRouter {
       entry.transport.sendConsumerRtp(entry.consumer, packet, isKeyFrame);
   }
 
-  onConsumerKeyFrameNeeded(consumer: Consumer): void {
-    this.#producers.get(consumer.producerId)?.requestKeyFrame(performance.now());
+  /** A key frame of one producer stream (its router SSRC), or of all of them. */
+  onConsumerKeyFrameNeeded(consumer: Consumer, mappedSsrc?: number): void {
+    this.#producers.get(consumer.producerId)?.requestKeyFrame(performance.now(), mappedSsrc);
   }
 }

@@ -219,31 +219,25 @@ for (const mode of MODES) {
       simulcast.close();
     });
 
-    test(
-      'transport.consume() of a simulcast producer is a simulcast consumer (L3T3)',
-      {
-        todo: 'src/api/Transport.ts:245,257 consume() (type simple, hard-coded) and src/worker ConsumerHandler: every consumer is simple; mediasoup makes a simulcast consumer for a simulcast producer with encodings[0].scalabilityMode L3T3 and preferredLayers/currentLayers',
-      },
-      async () => {
-        const simulcast = await sendTransport.produce({
-          kind: 'video',
-          rtpParameters: simulcastRtpParameters(ssrc()),
+    test('transport.consume() of a simulcast producer is a simulcast consumer (L3T3)', async () => {
+      const simulcast = await sendTransport.produce({
+        kind: 'video',
+        rtpParameters: simulcastRtpParameters(ssrc()),
+      });
+      nextSsrc += 10;
+      const transport = await udpTransport(router);
+      try {
+        const consumer = await transport.consume({
+          producerId: simulcast.id,
+          rtpCapabilities: deviceCaps,
         });
-        nextSsrc += 10;
-        const transport = await udpTransport(router);
-        try {
-          const consumer = await transport.consume({
-            producerId: simulcast.id,
-            rtpCapabilities: deviceCaps,
-          });
-          assert.equal(consumer.type, 'simulcast');
-          assert.equal(consumer.rtpParameters.encodings![0].scalabilityMode, 'L3T3');
-        } finally {
-          transport.close();
-          simulcast.close();
-        }
-      },
-    );
+        assert.equal(consumer.type, 'simulcast');
+        assert.equal(consumer.rtpParameters.encodings![0].scalabilityMode, 'L3T3');
+      } finally {
+        transport.close();
+        simulcast.close();
+      }
+    });
 
     test('a new consumer reports producerScore 0 until the producer has a score', async () => {
       const transport = await udpTransport(router);

@@ -359,27 +359,21 @@ for (const mode of MODES) {
       producer.close();
     });
 
-    test(
-      'transport.produce() of rid-only simulcast (what Chrome + mediasoup-client send) succeeds',
-      {
-        todo: 'src/worker/handlers/WebRtcTransportHandler.ts:161-163 #produce() rejects encodings without ssrc ("every encoding needs an ssrc"); mediasoup accepts rid-only encodings and learns each SSRC from the RID header extension',
-      },
-      async () => {
-        const rtpParameters = simulcastRtpParameters(0, 'rid-simulcast');
-        rtpParameters.encodings = ['r0', 'r1', 'r2'].map((rid, i) => ({
-          rid,
-          scalabilityMode: 'L1T3',
-          scaleResolutionDownBy: 4 / 2 ** i,
-        }));
-        rtpParameters.headerExtensions!.push(
-          { uri: 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', id: 10 },
-          { uri: 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id', id: 11 },
-        );
-        const producer = await transport.produce({ kind: 'video', rtpParameters });
-        assert.equal(producer.type, 'simulcast');
-        producer.close();
-      },
-    );
+    test('transport.produce() of rid-only simulcast (what Chrome + mediasoup-client send) succeeds', async () => {
+      const rtpParameters = simulcastRtpParameters(0, 'rid-simulcast');
+      rtpParameters.encodings = ['r0', 'r1', 'r2'].map((rid, i) => ({
+        rid,
+        scalabilityMode: 'L1T3',
+        scaleResolutionDownBy: 4 / 2 ** i,
+      }));
+      rtpParameters.headerExtensions!.push(
+        { uri: 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', id: 10 },
+        { uri: 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id', id: 11 },
+      );
+      const producer = await transport.produce({ kind: 'video', rtpParameters });
+      assert.equal(producer.type, 'simulcast');
+      producer.close();
+    });
 
     test('producer.pause() and resume() succeed and emit observer events', async () => {
       const producer = await transport.produce({

@@ -24,11 +24,13 @@ export interface ConsumerOptions {
 }
 
 export interface ConsumerListener {
-  /** The consumer needs a key frame from its producer. */
-  onKeyFrameNeeded(consumer: Consumer): void;
+  /** The consumer needs a key frame from its producer (of one stream: its router SSRC). */
+  onKeyFrameNeeded(consumer: Consumer, mappedSsrc?: number): void;
   /** Resend this (already rewritten, possibly RTX-wrapped) packet now. */
   onRetransmit(consumer: Consumer, packet: RtpPacketView): void;
 }
+
+export type ConsumerType = 'simple' | 'simulcast';
 
 export class Consumer {
   readonly id: string;
@@ -48,14 +50,17 @@ export class Consumer {
   producerPaused: boolean;
   /** router payload type → consumer payload type (255: not negotiated). */
   readonly #payloadTypes = new Uint8Array(128).fill(255);
-  readonly #listener: ConsumerListener;
+  protected readonly listener: ConsumerListener;
   /** Video must restart on a key frame; audio on any packet. */
-  #syncRequired = true;
-  #seqOffset = 0;
-  #timestampOffset = 0;
-  #lastSeq = 0;
-  #lastTimestamp = 0;
-  #started = false;
+  protected syncRequired = true;
+  protected seqOffset = 0;
+  protected timestampOffset = 0;
+  /** The last sequence number and timestamp sent (outgoing numbering). */
+  protected lastSeq = 0;
+  protected lastTimestamp = 0;
+  /** When the last packet went out (ms, monotonic). */
+  protected lastSentMs = 0;
+  protected started = false;
   #lastScore = '';
 
   constructor(options: ConsumerOptions, listener: ConsumerListener) {
@@ -65,7 +70,7 @@ export class Consumer {
     this.rtpParameters = options.rtpParameters;
     this.paused = options.paused;
     this.producerPaused = options.producerPaused;
-    this.#listener = listener;
+    this.listener = listener;
     const encoding = options.rtpParameters.encodings?.[0];
     if (encoding?.ssrc === undefined) throw new TypeError('consumer encoding without ssrc');
     this.ssrc = encoding.ssrc;
@@ -98,6 +103,10 @@ export class Consumer {
     };
   }
 
+  get type(): ConsumerType {
+    return 'simple';
+  }
+
   get active(): boolean {
     return !this.paused && !this.producerPaused;
   }
@@ -117,16 +126,13 @@ export class Consumer {
       this.packetsDiscarded++;
       return false;
     }
-    if (this.#syncRequired) {
-      if (this.kind === 'video' && !isKeyFrame) return false;
-      this.#sync(packet);
-    }
-    const seq = (packet.sequenceNumber + this.#seqOffset) & 0xffff;
-    const timestamp = (packet.timestamp + this.#timestampOffset) >>> 0;
+    if (!this.accept(packet, isKeyFrame)) return false;
+    const seq = (packet.sequenceNumber + this.seqOffset) & 0xffff;
+    const timestamp = (packet.timestamp + this.timestampOffset) >>> 0;
     // Only advance on newer packets; late ones keep their rewritten numbers.
-    if (((seq - this.#lastSeq) & 0xffff) < 0x8000) {
-      this.#lastSeq = seq;
-      this.#lastTimestamp = timestamp;
+    if (((seq - this.lastSeq) & 0xffff) < 0x8000) {
+      this.lastSeq = seq;
+      this.lastTimestamp = timestamp;
     }
     out.payloadType = payloadType;
     out.sequenceNumber = seq;
@@ -136,7 +142,25 @@ export class Consumer {
 
   /** Called with the rewritten packet as it goes out (kept for NACKs, counted). */
   sent(packet: RtpPacketView, nowMs: number): void {
+    this.lastSentMs = nowMs;
     this.stream.storePacket(packet, nowMs);
+  }
+
+  /** Periodic work (every few tens of ms); a simple consumer has none. */
+  tick(nowMs: number): void {
+    void nowMs;
+  }
+
+  /**
+   * Whether this packet of the producer goes out; re-bases the numbering
+   * when the stream (re)starts. Video restarts on a key frame.
+   */
+  protected accept(packet: RtpPacketView, isKeyFrame: boolean): boolean {
+    if (!this.syncRequired) return true;
+    if (this.kind === 'video' && !isKeyFrame) return false;
+    this.syncRequired = false;
+    this.rebase(packet);
+    return true;
   }
 
   receiveNack(items: readonly NackItem[], nowMs: number): void {
@@ -182,48 +206,50 @@ export class Consumer {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    this.#requireSync();
+    this.requireSync();
   }
 
   setProducerPaused(paused: boolean): void {
     if (this.producerPaused === paused) return;
     this.producerPaused = paused;
-    if (!paused) this.#requireSync();
+    if (!paused) this.requireSync();
   }
 
   /** Starts the stream (after creation): video asks for a key frame. */
   start(): void {
-    this.#requireSync();
+    this.requireSync();
   }
 
   requestKeyFrame(): void {
-    if (this.kind === 'video' && this.active) this.#listener.onKeyFrameNeeded(this);
+    if (this.kind === 'video' && this.active) this.listener.onKeyFrameNeeded(this);
   }
 
-  #requireSync(): void {
-    this.#syncRequired = true;
+  protected requireSync(): void {
+    this.syncRequired = true;
     this.requestKeyFrame();
   }
 
   /**
    * Re-bases the outgoing numbering so the first packet after a (re)start
    * follows the last one sent: no sequence gap the endpoint would NACK.
+   * `timestampOffset` replaces the current one (a simulcast layer switch);
+   * either way the outgoing timestamp does not go back.
    */
-  #sync(packet: RtpPacketView): void {
-    this.#syncRequired = false;
-    if (!this.#started) {
-      this.#started = true;
-      this.#seqOffset = 0;
-      this.#timestampOffset = 0;
-      this.#lastSeq = (packet.sequenceNumber - 1) & 0xffff;
-      this.#lastTimestamp = packet.timestamp;
+  protected rebase(packet: RtpPacketView, timestampOffset?: number): void {
+    if (!this.started) {
+      this.started = true;
+      this.seqOffset = 0;
+      this.timestampOffset = 0;
+      this.lastSeq = (packet.sequenceNumber - 1) & 0xffff;
+      this.lastTimestamp = packet.timestamp;
       return;
     }
-    this.#seqOffset = (this.#lastSeq + 1 - packet.sequenceNumber) & 0xffff;
+    this.seqOffset = (this.lastSeq + 1 - packet.sequenceNumber) & 0xffff;
+    if (timestampOffset !== undefined) this.timestampOffset = timestampOffset >>> 0;
     // Keep the producer's timestamp progression; just make sure time moves forward.
-    const candidate = (packet.timestamp + this.#timestampOffset) >>> 0;
-    if ((candidate - this.#lastTimestamp) >>> 0 >= 0x80000000) {
-      this.#timestampOffset = (this.#lastTimestamp + 1 - packet.timestamp) >>> 0;
+    const candidate = (packet.timestamp + this.timestampOffset) >>> 0;
+    if ((candidate - this.lastTimestamp) >>> 0 >= 0x80000000) {
+      this.timestampOffset = (this.lastTimestamp + 1 - packet.timestamp) >>> 0;
     }
   }
 }

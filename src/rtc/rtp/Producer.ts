@@ -7,7 +7,7 @@
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import type { ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
-import type { MediaKind, RtpMapping, RtpParameters } from '../../ortc/index.js';
+import type { MediaKind, RtpCodecParameters, RtpMapping, RtpParameters } from '../../ortc/index.js';
 import {
   KeyFrameRequestManager,
   RtpStreamRecv,
@@ -17,7 +17,8 @@ import {
   type KeyFrameRequestKind,
   type RtpStreamRecvStats,
 } from '../rtpStream/index.js';
-import { buildProducerExtensionMap } from './ExtensionMap.js';
+import { URI, buildProducerExtensionMap, extensionId } from './ExtensionMap.js';
+import { extensionEquals } from './streamIds.js';
 import { hasFeedback } from './codecFeedback.js';
 
 export type ProducerType = 'simple' | 'simulcast' | 'svc';
@@ -51,6 +52,17 @@ export interface ProducerStream {
   recv: RtpStreamRecv;
 }
 
+/** One encoding as signalled; its stream exists once its SSRC is known (signalled or learned). */
+interface EncodingSlot {
+  encodingIdx: number;
+  rid: string | undefined;
+  ridBytes: Uint8Array | undefined;
+  mappedSsrc: number;
+  codec: RtpCodecParameters;
+  rtxPayloadType: number | undefined;
+  stream: ProducerStream | undefined;
+}
+
 export interface ProducerScore {
   encodingIdx: number;
   ssrc: number;
@@ -75,6 +87,10 @@ export class Producer {
   readonly #listener: ProducerListener;
   readonly #keyFrames: KeyFrameRequestManager;
   readonly #detector: KeyFrameDetector | undefined;
+  readonly #slots: EncodingSlot[] = [];
+  /** The producer's own ids of the rid and repaired-rid extensions (0: not negotiated). */
+  readonly #ridId: number;
+  readonly #rridId: number;
   #lastScores = '';
   #closed = false;
 
@@ -98,44 +114,45 @@ export class Producer {
     });
     encodings.forEach((encoding, encodingIdx) => {
       const mapping = options.rtpMapping.encodings[encodingIdx];
-      if (!mapping || encoding.ssrc === undefined || !media) return;
-      const ssrc = encoding.ssrc;
+      if (!mapping || !media) return;
       const codec = codecs.find((c) => c.payloadType === encoding.codecPayloadType) ?? media;
       const rtx = codecs.find(
         (c) =>
           c.mimeType.toLowerCase().endsWith('/rtx') &&
           Number(c.parameters?.apt) === codec.payloadType,
       );
-      const recv = new RtpStreamRecv({
-        ssrc,
-        payloadType: codec.payloadType,
-        clockRate: codec.clockRate,
-        mimeType: codec.mimeType,
-        rtxSsrc: encoding.rtx?.ssrc,
-        rtxPayloadType: rtx?.payloadType,
-        useNack: hasFeedback(codec, 'nack'),
-        usePli: hasFeedback(codec, 'nack', 'pli'),
-        useFir: hasFeedback(codec, 'ccm', 'fir'),
-        onNack: (seqs) => this.#listener.onNack(ssrc, seqs),
-        onKeyFrameRequest: (kind) =>
-          this.#listener.onKeyFrameRequest(ssrc, kind, recv.firSequenceNumber),
-      });
-      const stream: ProducerStream = {
+      const slot: EncodingSlot = {
         encodingIdx,
-        ssrc,
-        rtxSsrc: encoding.rtx?.ssrc,
-        mappedSsrc: mapping.mappedSsrc,
         rid: encoding.rid,
-        recv,
+        ridBytes: encoding.rid === undefined ? undefined : Buffer.from(encoding.rid, 'latin1'),
+        mappedSsrc: mapping.mappedSsrc,
+        codec,
+        rtxPayloadType: rtx?.payloadType,
+        stream: undefined,
       };
-      this.streams.push(stream);
-      this.#bySsrc.set(ssrc, stream);
-      if (stream.rtxSsrc !== undefined) this.#byRtxSsrc.set(stream.rtxSsrc, stream);
+      this.#slots.push(slot);
+      if (encoding.ssrc !== undefined) {
+        this.#createStream(slot, encoding.ssrc);
+        if (encoding.rtx?.ssrc !== undefined) this.#setRtx(slot, encoding.rtx.ssrc);
+      }
     });
+    const extensions = options.rtpParameters.headerExtensions ?? [];
+    this.#ridId = extensionId(extensions, URI.rid);
+    this.#rridId = extensionId(extensions, URI.repairedRid);
     this.#extensionMap = buildProducerExtensionMap(
       options.rtpParameters.headerExtensions ?? [],
       options.routerIdForUri,
     );
+  }
+
+  /** The stream of encoding `encodingIdx` (spatial layer), once its SSRC is known. */
+  streamOfEncoding(encodingIdx: number): ProducerStream | undefined {
+    return this.#slots[encodingIdx]?.stream;
+  }
+
+  /** The router SSRCs of the encodings, in encoding (spatial layer) order. */
+  get mappedSsrcs(): number[] {
+    return this.#slots.map((slot) => slot.mappedSsrc);
   }
 
   /** Whether this producer receives the given SSRC (media or RTX). */
@@ -149,6 +166,10 @@ export class Producer {
    */
   receiveRtp(packet: RtpPacketView, nowMs: number): 'unknown' | 'media' | 'rtx' {
     let stream = this.#bySsrc.get(packet.ssrc);
+    if (!stream && !this.#byRtxSsrc.has(packet.ssrc)) {
+      if (!this.#learn(packet)) return 'unknown';
+      stream = this.#bySsrc.get(packet.ssrc);
+    }
     let keyFrame: boolean;
     let rtx = false;
     if (stream) {
@@ -194,10 +215,17 @@ export class Producer {
     }
   }
 
-  /** A consumer needs a key frame (throttled as mediasoup does). */
-  requestKeyFrame(nowMs: number): void {
+  /**
+   * A consumer needs a key frame (throttled as mediasoup does): of the stream
+   * with router SSRC `mappedSsrc` (a simulcast layer), or of every stream.
+   */
+  requestKeyFrame(nowMs: number, mappedSsrc?: number): void {
     if (this.#closed || this.kind !== 'video' || this.paused) return;
-    for (const stream of this.streams) this.#keyFrames.keyFrameNeeded(stream.ssrc, nowMs);
+    for (const stream of this.streams) {
+      if (mappedSsrc === undefined || stream.mappedSsrc === mappedSsrc) {
+        this.#keyFrames.keyFrameNeeded(stream.ssrc, nowMs);
+      }
+    }
   }
 
   /** Periodic work: NACK retries, key frame request retries, score changes. */
@@ -227,6 +255,81 @@ export class Producer {
 
   getStats(nowMs: number): (RtpStreamRecvStats & { rid: string | undefined })[] {
     return this.streams.map((s) => ({ ...s.recv.getStats(nowMs), rid: s.rid }));
+  }
+
+  /**
+   * An SSRC we do not know yet: mediasoup's Producer::GetRtpStream. A media
+   * payload type with a rid (RFC 8852 §3.1) naming an encoding without a
+   * stream starts that encoding's stream; an RTX payload type with a
+   * repaired-rid (RFC 8852 §3.2) names the stream it repairs (RFC 4588). A
+   * producer with one encoding and no rid takes the first SSRC of the right
+   * payload type (the transport matched it by MID, RFC 8843 §15). Every
+   * encoding learns at most one media and one RTX SSRC: this table is bounded.
+   */
+  #learn(packet: RtpPacketView): boolean {
+    const pt = packet.payloadType;
+    const single = this.#slots.length === 1 ? this.#slots[0] : undefined;
+    for (const slot of this.#slots) {
+      if (pt === slot.codec.payloadType) {
+        if (slot.stream || !slot.ridBytes) continue;
+        if (!extensionEquals(packet, this.#ridId, slot.ridBytes)) continue;
+        this.#createStream(slot, packet.ssrc);
+        return true;
+      }
+      if (pt === slot.rtxPayloadType) {
+        if (!slot.stream || slot.stream.rtxSsrc !== undefined || !slot.ridBytes) continue;
+        if (!extensionEquals(packet, this.#rridId, slot.ridBytes)) continue;
+        this.#setRtx(slot, packet.ssrc);
+        return true;
+      }
+    }
+    if (!single || single.rid !== undefined) return false;
+    if (pt === single.codec.payloadType && !single.stream) {
+      this.#createStream(single, packet.ssrc);
+      return true;
+    }
+    if (pt === single.rtxPayloadType && single.stream && single.stream.rtxSsrc === undefined) {
+      this.#setRtx(single, packet.ssrc);
+      return true;
+    }
+    return false;
+  }
+
+  #createStream(slot: EncodingSlot, ssrc: number): void {
+    const codec = slot.codec;
+    const recv = new RtpStreamRecv({
+      ssrc,
+      payloadType: codec.payloadType,
+      clockRate: codec.clockRate,
+      mimeType: codec.mimeType,
+      useNack: hasFeedback(codec, 'nack'),
+      usePli: hasFeedback(codec, 'nack', 'pli'),
+      useFir: hasFeedback(codec, 'ccm', 'fir'),
+      onNack: (seqs) => this.#listener.onNack(ssrc, seqs),
+      onKeyFrameRequest: (kind) =>
+        this.#listener.onKeyFrameRequest(ssrc, kind, recv.firSequenceNumber),
+    });
+    const stream: ProducerStream = {
+      encodingIdx: slot.encodingIdx,
+      ssrc,
+      rtxSsrc: undefined,
+      mappedSsrc: slot.mappedSsrc,
+      rid: slot.rid,
+      recv,
+    };
+    slot.stream = stream;
+    // Streams stay in encoding order (spatial layers), whatever order they were learned in.
+    this.streams.push(stream);
+    this.streams.sort((a, b) => a.encodingIdx - b.encodingIdx);
+    this.#bySsrc.set(ssrc, stream);
+  }
+
+  #setRtx(slot: EncodingSlot, rtxSsrc: number): void {
+    const stream = slot.stream;
+    if (!stream || slot.rtxPayloadType === undefined) return;
+    stream.rtxSsrc = rtxSsrc;
+    stream.recv.setRtx(rtxSsrc, slot.rtxPayloadType);
+    this.#byRtxSsrc.set(rtxSsrc, stream);
   }
 
   close(): void {

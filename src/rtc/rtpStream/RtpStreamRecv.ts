@@ -93,8 +93,9 @@ export class RtpStreamRecv {
   readonly payloadType: number;
   readonly clockRate: number;
   readonly mimeType: string | undefined;
-  readonly rtxSsrc: number | undefined;
-  readonly rtxPayloadType: number | undefined;
+  /** Known from the start (signalled) or learned later (RFC 8852 repaired-rid), see setRtx(). */
+  rtxSsrc: number | undefined;
+  rtxPayloadType: number | undefined;
   readonly usePli: boolean;
   readonly useFir: boolean;
 
@@ -247,6 +248,12 @@ export class RtpStreamRecv {
   get nackGenerator(): NackGenerator | undefined {
     return this.#nack;
   }
+  /** The RTX stream (RFC 4588) of this stream, once learned. */
+  setRtx(rtxSsrc: number, rtxPayloadType: number): void {
+    this.rtxSsrc = rtxSsrc >>> 0;
+    this.rtxPayloadType = rtxPayloadType;
+  }
+
   /** RTT estimate used to space NACK retries. */
   set rttMs(rtt: number) {
     if (this.#nack) this.#nack.rttMs = rtt;

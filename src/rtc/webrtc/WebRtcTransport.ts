@@ -25,6 +25,7 @@ import { IceServer, type IceState } from '../ice/IceServer.js';
 import type { Tuple, TransportTupleData } from '../transport/TransportTuple.js';
 import { tupleData } from '../transport/TransportTuple.js';
 import type { Producer } from '../rtp/Producer.js';
+import { RtpListener } from '../rtp/RtpListener.js';
 import type { Consumer } from '../rtp/Consumer.js';
 import { writeOutgoingPacket } from '../rtp/OutgoingPacketWriter.js';
 import type { RoutedTransport } from '../Router.js';
@@ -91,7 +92,7 @@ export class WebRtcTransport implements RoutedTransport {
   #srtpCryptoSuite: string | undefined;
   #dtlsRemoteCert: string | undefined;
   readonly #producers = new Map<string, Producer>();
-  readonly #producerBySsrc = new Map<number, Producer>();
+  readonly #listener = new RtpListener();
   readonly #consumers = new Map<string, Consumer>();
   readonly #consumerBySsrc = new Map<number, Consumer>();
   readonly #view = new RtpPacketView();
@@ -259,33 +260,13 @@ export class WebRtcTransport implements RoutedTransport {
   }
 
   addProducer(producer: Producer): void {
-    const mid = producer.rtpParameters.mid;
-    if (
-      mid !== undefined &&
-      [...this.#producers.values()].some((p) => p.rtpParameters.mid === mid)
-    ) {
-      throw new TypeError(`a Producer with mid '${mid}' already exists in this transport`);
-    }
-    for (const stream of producer.streams) {
-      for (const ssrc of [stream.ssrc, stream.rtxSsrc]) {
-        if (ssrc !== undefined && this.#producerBySsrc.has(ssrc)) {
-          throw new TypeError(`ssrc ${ssrc} already exists in this transport`);
-        }
-      }
-    }
+    this.#listener.add(producer);
     this.#producers.set(producer.id, producer);
-    for (const stream of producer.streams) {
-      this.#producerBySsrc.set(stream.ssrc, producer);
-      if (stream.rtxSsrc !== undefined) this.#producerBySsrc.set(stream.rtxSsrc, producer);
-    }
   }
 
   removeProducer(producer: Producer): void {
     this.#producers.delete(producer.id);
-    for (const stream of producer.streams) {
-      this.#producerBySsrc.delete(stream.ssrc);
-      if (stream.rtxSsrc !== undefined) this.#producerBySsrc.delete(stream.rtxSsrc);
-    }
+    this.#listener.remove(producer);
   }
 
   addConsumer(consumer: Consumer): void {
@@ -448,8 +429,18 @@ export class WebRtcTransport implements RoutedTransport {
     const nowMs = performance.now();
     this.bytes.rtpReceived += data.length;
     this.#rtpRecvRate.update(data.length, nowMs);
-    const producer = this.#producerBySsrc.get(view.ssrc);
+    const ssrc = view.ssrc;
+    let producer = this.#listener.bySsrc(ssrc);
+    let learning = false;
+    if (!producer) {
+      producer = this.#listener.find(view);
+      learning = true;
+    }
     const outcome = producer ? producer.receiveRtp(view, nowMs) : 'unknown';
+    // The producer took a new SSRC as one of its streams (RFC 8852 rid, or MID): remember it.
+    if (learning && producer && outcome !== 'unknown') {
+      this.#listener.learn(ssrc, undefined, producer);
+    }
     if (outcome === 'unknown') {
       this.drops.unknownSsrc++;
     } else if (outcome === 'rtx') {
@@ -485,7 +476,7 @@ export class WebRtcTransport implements RoutedTransport {
     const nowMs = performance.now();
     switch (packet.kind) {
       case 'sr':
-        this.#producerBySsrc.get(packet.ssrc)?.receiveSenderReport(packet, nowMs);
+        this.#listener.bySsrc(packet.ssrc)?.receiveSenderReport(packet, nowMs);
         this.#receiveReportBlocks(packet.reports, nowMs);
         return;
       case 'rr':
@@ -567,9 +558,11 @@ export class WebRtcTransport implements RoutedTransport {
   }
 
   #feedbackTick(): void {
-    if (this.#producers.size === 0) return;
+    if (this.#producers.size === 0 && this.#consumers.size === 0) return;
     const nowMs = performance.now();
     for (const producer of this.#producers.values()) producer.tick(nowMs);
+    // Simulcast consumers re-check which layer to forward.
+    for (const consumer of this.#consumers.values()) consumer.tick(nowMs);
   }
 
   /**

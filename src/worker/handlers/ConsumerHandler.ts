@@ -1,8 +1,10 @@
 /** Requests addressed to a Consumer (handlerId = consumer id). */
 import type { Consumer } from '../../rtc/rtp/Consumer.js';
+import { SimulcastConsumer } from '../../rtc/rtp/SimulcastConsumer.js';
 import type { Producer } from '../../rtc/rtp/Producer.js';
 import type { Handler } from './Handler.js';
 import { consumerStats } from './stats.js';
+import { validatePreferredLayers } from './layers.js';
 
 export class ConsumerHandler implements Handler {
   readonly #consumer: Consumer;
@@ -13,7 +15,7 @@ export class ConsumerHandler implements Handler {
     this.#producer = producer;
   }
 
-  handleRequest(method: string): unknown {
+  handleRequest(method: string, data?: unknown): unknown {
     const consumer = this.#consumer;
     switch (method) {
       case 'consumer.pause':
@@ -32,16 +34,29 @@ export class ConsumerHandler implements Handler {
           id: consumer.id,
           producerId: consumer.producerId,
           kind: consumer.kind,
-          type: 'simple',
+          type: consumer.type,
           rtpParameters: consumer.rtpParameters,
           paused: consumer.paused,
           producerPaused: consumer.producerPaused,
+          ...(consumer instanceof SimulcastConsumer
+            ? {
+                preferredSpatialLayer: consumer.preferredLayers.spatialLayer,
+                preferredTemporalLayer: consumer.preferredLayers.temporalLayer,
+                targetSpatialLayer: consumer.targetSpatialLayer,
+                currentSpatialLayer: consumer.currentLayers?.spatialLayer ?? -1,
+              }
+            : {}),
         };
-      case 'consumer.setPreferredLayers':
+      case 'consumer.setPreferredLayers': {
+        // mediasoup answers with the preferred layers in force (clamped); a simple consumer has none.
+        const layers = validatePreferredLayers(data);
+        if (!(consumer instanceof SimulcastConsumer) || !layers) return undefined;
+        return consumer.setPreferredLayers(layers);
+      }
       case 'consumer.setPriority':
       case 'consumer.unsetPriority':
       case 'consumer.enableTraceEvent':
-        // Simple consumers have one layer and no priority to apply.
+        // No bandwidth allocation yet: priorities have nothing to weigh.
         return undefined;
       default:
         throw new TypeError(`unknown method '${method}' for a Consumer`);

@@ -8,6 +8,8 @@ import { validateRtpParameters } from '../../ortc/index.js';
 import type { MediaKind, RtpMapping } from '../../ortc/index.js';
 import { Producer } from '../../rtc/rtp/Producer.js';
 import { Consumer } from '../../rtc/rtp/Consumer.js';
+import { SimulcastConsumer } from '../../rtc/rtp/SimulcastConsumer.js';
+import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import type { RtcRouter } from '../../rtc/Router.js';
 import type { WebRtcTransport } from '../../rtc/webrtc/WebRtcTransport.js';
 import type { DtlsRole } from '../../rtc/webrtc/dtlsSession.js';
@@ -16,6 +18,7 @@ import { asObject, optionalBoolean, optionalNumber, requireArray, requireId } fr
 import type { Handler } from './Handler.js';
 import { ProducerHandler } from './ProducerHandler.js';
 import { ConsumerHandler } from './ConsumerHandler.js';
+import { validatePreferredLayers } from './layers.js';
 import { transportDump, transportStats } from './stats.js';
 import { validateRemoteFingerprints } from '../../rtc/dtls/fingerprints.js';
 
@@ -153,9 +156,11 @@ export class WebRtcTransportHandler implements Handler {
     );
     if (this.#router.getProducer(producerId))
       throw new TypeError(`Producer '${producerId}' exists`);
-    if ((rtpParameters.encodings ?? []).some((e) => e.ssrc === undefined)) {
-      // Simulcast by rid without SSRCs needs RTP listener learning (issue: simulcast).
-      throw new TypeError('every encoding needs an ssrc');
+    const encodings = rtpParameters.encodings ?? [];
+    // Several encodings are told apart by SSRC or by rid (RFC 8852); a single
+    // one may have neither: its SSRC is learned through the MID (RFC 8843 §15).
+    if (encodings.length > 1 && encodings.some((e) => e.ssrc === undefined && !e.rid)) {
+      throw new TypeError('each of several encodings needs an ssrc or a rid');
     }
     const transport = this.transport;
     const router = this.#router;
@@ -202,21 +207,37 @@ export class WebRtcTransportHandler implements Handler {
     validateRtpParameters(rtpParameters, 'rtpParameters');
     const paused = optionalBoolean(d.paused, 'paused', false);
     const router = this.#router;
-    const consumer = new Consumer(
-      {
-        id: consumerId,
-        producerId,
-        kind: producer.kind,
-        rtpParameters,
-        paused,
-        producerPaused: producer.paused,
-        routerIdForUri: router.routerIdForUri(producer.kind),
-      },
-      {
-        onKeyFrameNeeded: (c) => router.onConsumerKeyFrameNeeded(c),
-        onRetransmit: (_c, packet) => this.transport.sendRetransmission(packet),
-      },
-    );
+    const options = {
+      id: consumerId,
+      producerId,
+      kind: producer.kind,
+      rtpParameters,
+      paused,
+      producerPaused: producer.paused,
+      routerIdForUri: router.routerIdForUri(producer.kind),
+    };
+    const listener = {
+      onKeyFrameNeeded: (c: Consumer, mappedSsrc?: number) =>
+        router.onConsumerKeyFrameNeeded(c, mappedSsrc),
+      onRetransmit: (_c: Consumer, packet: RtpPacketView) =>
+        this.transport.sendRetransmission(packet),
+    };
+    // mediasoup: a simulcast producer (several encodings) gets simulcast consumers.
+    const consumer =
+      producer.type === 'simulcast'
+        ? new SimulcastConsumer(
+            {
+              ...options,
+              layerSsrcs: producer.mappedSsrcs,
+              preferredLayers: validatePreferredLayers(d.preferredLayers),
+              layerStream: (layer) => producer.streamOfEncoding(layer)?.recv,
+            },
+            {
+              ...listener,
+              onLayersChange: (c, layers) => this.#context.notify(c.id, 'layerschange', layers),
+            },
+          )
+        : new Consumer(options, listener);
     this.transport.addConsumer(consumer);
     router.addConsumer(consumer, this.transport);
     this.#context.registerHandler(
@@ -225,6 +246,8 @@ export class WebRtcTransportHandler implements Handler {
     );
     consumer.start();
     return {
+      type: consumer.type,
+      preferredLayers: consumer instanceof SimulcastConsumer ? consumer.preferredLayers : undefined,
       paused: consumer.paused,
       producerPaused: consumer.producerPaused,
       score: {
