@@ -17,6 +17,7 @@ import {
   type TransportListenInfo,
   type TransportListenIp,
   type WebRtcTransportData,
+  listenInfoToWire,
 } from './WebRtcTransport.js';
 import { WebRtcServer } from './WebRtcServer.js';
 import { randomUUID } from 'node:crypto';
@@ -203,15 +204,7 @@ export class Router<
     const data = (await this.#channel.request('router.createWebRtcTransport', this.#id, {
       transportId,
       webRtcServerId: webRtcServer?.id,
-      listenInfos: listenInfos?.map((info) => ({
-        protocol: info.protocol,
-        ip: info.ip,
-        announcedAddress: info.announcedAddress ?? info.announcedIp,
-        port: info.port,
-        portRange: info.portRange,
-        recvBufferSize: info.recvBufferSize,
-        sendBufferSize: info.sendBufferSize,
-      })),
+      listenInfos: listenInfos?.map(listenInfoToWire),
       enableUdp,
       enableTcp,
       preferUdp: options.preferUdp ?? false,

@@ -60,6 +60,19 @@ export interface TransportListenInfo {
   recvBufferSize?: number;
 }
 
+/** A listen info as the worker takes it (deprecated names resolved). */
+export function listenInfoToWire(info: TransportListenInfo): Record<string, unknown> {
+  return {
+    protocol: info.protocol,
+    ip: info.ip,
+    announcedAddress: info.announcedAddress ?? info.announcedIp,
+    port: info.port,
+    portRange: info.portRange,
+    recvBufferSize: info.recvBufferSize,
+    sendBufferSize: info.sendBufferSize,
+  };
+}
+
 export interface TransportListenIp {
   ip: string;
   announcedIp?: string;

@@ -14,6 +14,7 @@ import { generateRouterRtpCapabilities } from '../ortc/index.js';
 import type { RouterRtpCodecCapability } from '../ortc/index.js';
 import { Router } from './Router.js';
 import { WebRtcServer, type WebRtcServerOptions } from './WebRtcServer.js';
+import { listenInfoToWire } from './WebRtcTransport.js';
 import { assertAppData, type AppData } from './appData.js';
 
 const logger = new Logger('Worker');
@@ -200,15 +201,7 @@ export class Worker<
     const webRtcServerId = randomUUID();
     await this.#request('worker.createWebRtcServer', {
       webRtcServerId,
-      listenInfos: listenInfos.map((info) => ({
-        protocol: info.protocol,
-        ip: info.ip,
-        announcedAddress: info.announcedAddress ?? info.announcedIp,
-        port: info.port,
-        portRange: info.portRange,
-        recvBufferSize: info.recvBufferSize,
-        sendBufferSize: info.sendBufferSize,
-      })),
+      listenInfos: listenInfos.map(listenInfoToWire),
     });
     const server = new WebRtcServer<WebRtcServerAppData>({
       id: webRtcServerId,
