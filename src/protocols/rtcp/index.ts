@@ -10,3 +10,4 @@ export * from './pli.js';
 export * from './fir.js';
 export * from './remb.js';
 export * from './compound.js';
+export * from './transportCc.js';
