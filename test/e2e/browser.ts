@@ -179,6 +179,16 @@ export interface OutboundStats {
   pliCount: number;
 }
 
+/** The selected candidate pair of a transport (RTCIceCandidatePairStats). */
+export interface CandidatePairStats {
+  found: boolean;
+  /** The sender's bandwidth estimate in bits/s (0 until there is one). */
+  availableOutgoingBitrate: number;
+  bytesSent: number;
+  bytesReceived: number;
+  currentRoundTripTime: number;
+}
+
 export interface TransportEventRecord {
   direction: TransportDirection;
   event: string;
@@ -198,6 +208,7 @@ interface PageApi {
   resumeConsumer(id: string): void;
   getInboundStats(kind: MediaKind, consumerId?: string): InboundStats;
   getOutboundStats(kind: MediaKind, producerId?: string): OutboundStats;
+  getCandidatePairStats(direction: TransportDirection): CandidatePairStats;
   connectionState(): Record<TransportDirection, ConnectionState | null>;
   videoWidth(consumerId?: string): number;
   close(): void;
@@ -471,6 +482,11 @@ export class PeerPage {
   /** outbound-rtp of the send transport (or of one producer), summed over streams of `kind`. */
   getOutboundStats(kind: MediaKind, producerId?: string): Promise<OutboundStats> {
     return this.#call('getOutboundStats', kind, producerId);
+  }
+
+  /** The selected candidate pair of a transport: its bandwidth estimate and byte counts. */
+  getCandidatePairStats(direction: TransportDirection): Promise<CandidatePairStats> {
+    return this.#call('getCandidatePairStats', direction);
   }
 
   /** Each transport's connectionState (null where there is no such transport). */

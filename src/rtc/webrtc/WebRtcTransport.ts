@@ -7,7 +7,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { classifyPacket } from '../../protocols/demux.js';
-import { RtpPacketView } from '../../protocols/rtp/index.js';
+import { RtpPacketView, readU16 } from '../../protocols/rtp/index.js';
 import {
   SdesItemType,
   nackItemsFromSequenceNumbers,
@@ -16,8 +16,10 @@ import {
   writeNack,
   writePli,
   writeRtcpCompound,
+  writeTransportCc,
   type ReportBlock,
   type RtcpPacket,
+  type TransportCcFeedback,
 } from '../../protocols/rtcp/index.js';
 import { RateCalculator, ntpFromUnixMs } from '../rtpStream/index.js';
 import { SrtpSession, isSrtpError } from '../../protocols/srtp/index.js';
@@ -26,6 +28,8 @@ import type { Tuple, TransportTupleData } from '../transport/TransportTuple.js';
 import { tupleData } from '../transport/TransportTuple.js';
 import type { Producer } from '../rtp/Producer.js';
 import { RtpListener } from '../rtp/RtpListener.js';
+import { URI, extensionId } from '../rtp/ExtensionMap.js';
+import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerator.js';
 import type { Consumer } from '../rtp/Consumer.js';
 import { writeOutgoingPacket } from '../rtp/OutgoingPacketWriter.js';
 import type { RoutedTransport } from '../Router.js';
@@ -130,6 +134,13 @@ export class WebRtcTransport implements RoutedTransport {
   readonly #rtpRecvRate = new RateCalculator();
   readonly #rtpSendRate = new RateCalculator();
   #transportSeq = 0;
+  /**
+   * Transport-wide CC feedback for what our producers send, when one of them negotiated the
+   * transport-wide-cc extension; `#twccId` is the sender's id for it (one per transport, as
+   * BUNDLE gives every m-section the same ids; mediasoup keeps it per transport too).
+   */
+  #twcc: TransportCcFeedbackGenerator | undefined;
+  #twccId = 0;
   /** Loss injection for tests (every Nth RTP packet dropped; 0 = off). */
   #dropIncomingEvery = 0;
   #dropOutgoingEvery = 0;
@@ -262,11 +273,31 @@ export class WebRtcTransport implements RoutedTransport {
   addProducer(producer: Producer): void {
     this.#listener.add(producer);
     this.#producers.set(producer.id, producer);
+    this.#updateTransportCc();
   }
 
   removeProducer(producer: Producer): void {
     this.#producers.delete(producer.id);
     this.#listener.remove(producer);
+    this.#updateTransportCc();
+  }
+
+  /** Feedback is generated while some producer negotiated transport-wide-cc (the latest wins). */
+  #updateTransportCc(): void {
+    let id = 0;
+    for (const producer of this.#producers.values()) {
+      id = extensionId(producer.rtpParameters.headerExtensions, URI.transportWideCc) || id;
+    }
+    this.#twccId = id;
+    if (id === 0) this.#twcc = undefined;
+    else this.#twcc ??= new TransportCcFeedbackGenerator({ senderSsrc: this.#rtcpSsrc });
+  }
+
+  #sendTransportCc(feedback: readonly TransportCcFeedback[]): void {
+    for (const packet of feedback) {
+      const length = writeTransportCc(packet, this.#rtcpScratch);
+      if (length > 0) this.#sendRtcp(this.#rtcpScratch.subarray(0, length));
+    }
   }
 
   addConsumer(consumer: Consumer): void {
@@ -430,6 +461,17 @@ export class WebRtcTransport implements RoutedTransport {
     this.bytes.rtpReceived += data.length;
     this.#rtpRecvRate.update(data.length, nowMs);
     const ssrc = view.ssrc;
+    // The transport-wide sequence number, read before a producer rewrites extension ids; every
+    // packet the sender numbered counts (RTX and probes too), known SSRC or not.
+    const twcc = this.#twcc;
+    if (twcc) {
+      const at = view.findExtension(this.#twccId);
+      if (at >= 0 && view.foundExtensionLength === 2) {
+        if (twcc.record(readU16(view.buffer, at), nowMs, ssrc)) {
+          this.#sendTransportCc(twcc.takeFeedback(nowMs));
+        }
+      }
+    }
     let producer = this.#listener.bySsrc(ssrc);
     let learning = false;
     if (!producer) {
@@ -561,6 +603,7 @@ export class WebRtcTransport implements RoutedTransport {
     if (this.#producers.size === 0 && this.#consumers.size === 0) return;
     const nowMs = performance.now();
     for (const producer of this.#producers.values()) producer.tick(nowMs);
+    if (this.#twcc) this.#sendTransportCc(this.#twcc.tick(nowMs));
     // Simulcast consumers re-check which layer to forward.
     for (const consumer of this.#consumers.values()) consumer.tick(nowMs);
   }

@@ -158,6 +158,32 @@
     };
   }
 
+  // The selected candidate pair of a transport: what the browser's bandwidth estimator says
+  // (availableOutgoingBitrate, absent until it has an estimate) and the bytes it carried.
+  async function getCandidatePairStats(direction) {
+    const report = await requireTransport(direction).getStats();
+    let selectedId;
+    report.forEach((stats) => {
+      if (stats.type === 'transport' && stats.selectedCandidatePairId) {
+        selectedId = stats.selectedCandidatePairId;
+      }
+    });
+    let pair;
+    report.forEach((stats) => {
+      if (stats.type !== 'candidate-pair') return;
+      if (selectedId ? stats.id === selectedId : stats.nominated && stats.state === 'succeeded') {
+        pair = stats;
+      }
+    });
+    return {
+      found: Boolean(pair),
+      availableOutgoingBitrate: pair ? pair.availableOutgoingBitrate || 0 : 0,
+      bytesSent: pair ? pair.bytesSent || 0 : 0,
+      bytesReceived: pair ? pair.bytesReceived || 0 : 0,
+      currentRoundTripTime: pair ? pair.currentRoundTripTime || 0 : 0,
+    };
+  }
+
   window.skeinPeer = {
     async loadDevice(routerRtpCapabilities) {
       if (state.device) throw new Error('device already loaded');
@@ -192,6 +218,7 @@
     },
     getInboundStats,
     getOutboundStats,
+    getCandidatePairStats,
     connectionState() {
       return {
         send: state.transports.send ? state.transports.send.connectionState : null,
