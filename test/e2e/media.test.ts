@@ -18,7 +18,13 @@ import {
   type Worker,
   type WorkerMode,
 } from '../../src/index.js';
-import { CHROMIUM_PATH, chromiumAvailable, launchBrowser, type E2EBrowser } from './browser.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  launchBrowser,
+  type E2EBrowser,
+  type PeerPage,
+} from './browser.js';
 import {
   publish,
   serverTransport,
@@ -88,9 +94,7 @@ for (const mode of MODES) {
     ];
     for (const { name, choice } of scenarios) {
       test(`VP8 video and opus audio flow from one page to another over ${name}`, async () => {
-        const a = await browser.newPeerPage();
-        const b = await browser.newPeerPage();
-        try {
+        await withTwoPages(browser, async (a, b) => {
           const options = await choice();
           const publisher = await publish(a, router, options);
           assert.equal(publisher.producers.length, 2);
@@ -112,17 +116,12 @@ for (const mode of MODES) {
           assert.ok(stats[0].packetCount > 0);
           publisher.transport.close();
           subscriber.transport.close();
-        } finally {
-          await a.close();
-          await b.close();
-        }
+        });
       });
     }
 
     test('Skein as the DTLS client: media flows with the browser as DTLS server', async () => {
-      const a = await browser.newPeerPage();
-      const b = await browser.newPeerPage();
-      try {
+      await withTwoPages(browser, async (a, b) => {
         // Only the send transport: for a recv transport mediasoup-client 3.24
         // still offers a=setup:actpass while reporting role 'server', so the
         // browser would be a DTLS client too (as against mediasoup itself).
@@ -136,16 +135,11 @@ for (const mode of MODES) {
         assert.ok(stats.srtpCryptoSuite, 'an SRTP profile was negotiated');
         publisher.transport.close();
         subscriber.transport.close();
-      } finally {
-        await a.close();
-        await b.close();
-      }
+      });
     });
 
     test('H264 video flows and is decoded', async () => {
-      const a = await browser.newPeerPage();
-      const b = await browser.newPeerPage();
-      try {
+      await withTwoPages(browser, async (a, b) => {
         const publisher = await publish(a, router, { audio: false, videoCodec: 'video/H264' });
         assert.equal(publisher.producers[0].rtpParameters.codecs[0].mimeType, 'video/H264');
         const subscriber = await subscribe(b, router, publisher.producers);
@@ -154,16 +148,11 @@ for (const mode of MODES) {
         assert.ok(video.frameWidth > 0);
         publisher.transport.close();
         subscriber.transport.close();
-      } finally {
-        await a.close();
-        await b.close();
-      }
+      });
     });
 
     test('a paused consumer stops frames; resumed, a key frame restarts decoding', async () => {
-      const a = await browser.newPeerPage();
-      const b = await browser.newPeerPage();
-      try {
+      await withTwoPages(browser, async (a, b) => {
         const publisher = await publish(a, router, { audio: false });
         const subscriber = await subscribe(b, router, publisher.producers);
         const consumer = subscriber.consumers[0];
@@ -191,16 +180,11 @@ for (const mode of MODES) {
         );
         publisher.transport.close();
         subscriber.transport.close();
-      } finally {
-        await a.close();
-        await b.close();
-      }
+      });
     });
 
     test('lost packets toward a consumer are NACKed by the browser and resent over RTX', async () => {
-      const a = await browser.newPeerPage();
-      const b = await browser.newPeerPage();
-      try {
+      await withTwoPages(browser, async (a, b) => {
         const publisher = await publish(a, router, { audio: false });
         const subscriber = await subscribe(b, router, publisher.producers);
         await b.waitForInboundStats('video', (st) => st.framesDecoded >= 10, 20_000);
@@ -220,16 +204,11 @@ for (const mode of MODES) {
         assert.ok(outbound.packetsRetransmitted > 0, 'Skein resent the packets');
         publisher.transport.close();
         subscriber.transport.close();
-      } finally {
-        await a.close();
-        await b.close();
-      }
+      });
     });
 
     test('packets lost from a producer are NACKed by Skein and repaired over RTX', async () => {
-      const a = await browser.newPeerPage();
-      const b = await browser.newPeerPage();
-      try {
+      await withTwoPages(browser, async (a, b) => {
         const publisher = await publish(a, router, { audio: false });
         const subscriber = await subscribe(b, router, publisher.producers);
         await b.waitForInboundStats('video', (st) => st.framesDecoded >= 10, 20_000);
@@ -252,10 +231,7 @@ for (const mode of MODES) {
         assert.ok(inbound.packetsRepaired > 0, 'and repaired losses');
         publisher.transport.close();
         subscriber.transport.close();
-      } finally {
-        await a.close();
-        await b.close();
-      }
+      });
     });
 
     test('garbage thrown at a live transport port is dropped and counted while media flows', async () => {
@@ -342,6 +318,21 @@ for (const mode of MODES) {
       }
     });
   });
+}
+
+/** Opens two pages (publisher and subscriber), runs `body`, and always closes both. */
+async function withTwoPages(
+  browser: E2EBrowser,
+  body: (a: PeerPage, b: PeerPage) => Promise<void>,
+): Promise<void> {
+  const a = await browser.newPeerPage();
+  const b = await browser.newPeerPage();
+  try {
+    await body(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+  }
 }
 
 function sleep(ms: number): Promise<void> {
