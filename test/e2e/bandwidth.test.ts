@@ -34,8 +34,11 @@ const MODES: WorkerMode[] = ['thread', 'process'];
 // estimate reaches ~3.5 Mbps within 1–2 s and the encoder sends ~480 kbps (the fake camera's
 // simple picture needs no more); without feedback (wiring disabled) the estimate never exceeds
 // ~330 kbps and then decays to 30 kbps, and the video falls from ~270 to ~25 kbps.
+// One fresh-clone run under load saw the initial probe settle at 1085 kbps and stay there (the
+// fake camera is application-limited, so Chrome stops probing): the bar sits between that and
+// the ≤ 330 kbps of the no-feedback case.
 /** What the publisher's bandwidth estimate must exceed (bits/s). */
-const ESTIMATE_BPS = 1_500_000;
+const ESTIMATE_BPS = 700_000;
 /** What its video send rate must still exceed afterwards, measured over 3 s (bits/s). */
 const SEND_BPS = 300_000;
 /** How long Chrome gets to ramp up. */
