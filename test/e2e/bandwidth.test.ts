@@ -16,7 +16,7 @@ import {
   type Worker,
   type WorkerMode,
 } from '../../src/index.js';
-import { CHROMIUM_PATH, chromiumAvailable, launchBrowser, type E2EBrowser } from './browser.js';
+import { SKIP_WITHOUT_CHROMIUM, launchBrowser, type E2EBrowser } from './browser.js';
 import { publish, subscribe } from './sfu.js';
 
 const mediaCodecs: RouterRtpCodecCapability[] = [
@@ -24,9 +24,7 @@ const mediaCodecs: RouterRtpCodecCapability[] = [
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
 ];
 
-const skip = chromiumAvailable()
-  ? false
-  : `${CHROMIUM_PATH} not found: run scripts/install-test-deps.sh`;
+const skip = SKIP_WITHOUT_CHROMIUM;
 
 const MODES: WorkerMode[] = ['thread', 'process'];
 

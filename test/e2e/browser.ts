@@ -74,6 +74,11 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
+/** The `skip` option of a browser suite: false, or why it cannot run here. */
+export const SKIP_WITHOUT_CHROMIUM: false | string = chromiumAvailable()
+  ? false
+  : `${CHROMIUM_PATH} not found: run scripts/install-test-deps.sh (CI installs it)`;
+
 // ---------------------------------------------------------------------------
 // mediasoup v3 transport parameter shapes (what a server's WebRtcTransport
 // hands to mediasoup-client).

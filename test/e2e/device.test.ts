@@ -32,8 +32,7 @@ import {
   validateRtpParameters,
 } from '../../src/ortc/index.js';
 import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
+  SKIP_WITHOUT_CHROMIUM,
   fabricatedTransportParams,
   launchBrowser,
   type DtlsParameters,
@@ -58,9 +57,7 @@ const mediaCodecs: RouterRtpCodecCapability[] = [
   { kind: 'video', mimeType: 'video/VP9', clockRate: 90000, parameters: { 'profile-id': 0 } },
 ];
 
-const skip = chromiumAvailable()
-  ? false
-  : `${CHROMIUM_PATH} not found: run scripts/install-test-deps.sh (CI installs it)`;
+const skip = SKIP_WITHOUT_CHROMIUM;
 
 const mimeTypes = (caps: RtpCapabilities): string[] =>
   (caps.codecs ?? []).map((c) => c.mimeType.toLowerCase());

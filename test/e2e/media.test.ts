@@ -18,13 +18,7 @@ import {
   type Worker,
   type WorkerMode,
 } from '../../src/index.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  launchBrowser,
-  type E2EBrowser,
-  type PeerPage,
-} from './browser.js';
+import { SKIP_WITHOUT_CHROMIUM, launchBrowser, type E2EBrowser, type PeerPage } from './browser.js';
 import {
   publish,
   serverTransport,
@@ -48,9 +42,7 @@ const mediaCodecs: RouterRtpCodecCapability[] = [
   },
 ];
 
-const skip = chromiumAvailable()
-  ? false
-  : `${CHROMIUM_PATH} not found: run scripts/install-test-deps.sh`;
+const skip = SKIP_WITHOUT_CHROMIUM;
 
 const MODES: WorkerMode[] = ['thread', 'process'];
 

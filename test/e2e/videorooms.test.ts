@@ -15,13 +15,11 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CHROMIUM_PATH, chromiumAvailable } from './browser.js';
+import { SKIP_WITHOUT_CHROMIUM } from './browser.js';
 import { VideoroomsBrowser, waitFor, type ParticipantPage } from './videorooms/pages.js';
 import { REPO_ROOT, startVideorooms, type VideoroomsServer } from './videorooms/server.js';
 
-const skip = chromiumAvailable()
-  ? false
-  : `${CHROMIUM_PATH} not found: run scripts/install-test-deps.sh`;
+const skip = SKIP_WITHOUT_CHROMIUM;
 
 const SCREENSHOT = join(REPO_ROOT, 'artifacts', 'videorooms-3-participants.png');
 
