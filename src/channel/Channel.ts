@@ -9,10 +9,15 @@
  * subscribed the entity the notifications are for.
  */
 import { EventEmitter } from 'node:events';
-import { InvalidStateError, deserializeError } from '../common/errors.js';
+import {
+  ChannelMessageTooLargeError,
+  ChannelTimeoutError,
+  InvalidStateError,
+  deserializeError,
+} from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Carrier } from './carriers/Carrier.js';
-import { decodeMessage, encodeMessage } from './codec.js';
+import { checkRequestLimits, decodeMessage, encodeMessage } from './codec.js';
 import type { ChannelMessage, NotificationMessage, ResponseMessage } from './messages.js';
 
 const logger = new Logger('Channel');
@@ -64,7 +69,23 @@ export class Channel {
     }
     this.#nextId = this.#nextId < MAX_REQUEST_ID ? this.#nextId + 1 : 1;
     const id = this.#nextId;
-    const frame = encodeMessage({ t: 'q', id, method, handlerId, data });
+    let frame: Buffer;
+    try {
+      frame = encodeMessage({ t: 'q', id, method, handlerId, data });
+    } catch (error) {
+      // Too deep for JSON.stringify (RangeError), a cycle or a BigInt (TypeError).
+      const reason = `request data cannot be encoded [method:${method}]: ${(error as Error).message}`;
+      return Promise.reject(
+        error instanceof RangeError
+          ? new ChannelMessageTooLargeError(reason)
+          : new TypeError(reason),
+      );
+    }
+    // Refused here, before it crosses: the worker would refuse it too.
+    const refused = checkRequestLimits(frame);
+    if (refused !== undefined) {
+      return Promise.reject(new ChannelMessageTooLargeError(`${refused} [method:${method}]`));
+    }
     // Like mediasoup: a generous timeout that grows with the backlog.
     const deadline = Date.now() + 1000 * (15 + 0.1 * this.#pending.size);
     return new Promise<unknown>((resolve, reject) => {
@@ -79,7 +100,7 @@ export class Channel {
     for (const [id, pending] of this.#pending) {
       if (pending.deadline > now) continue;
       this.#pending.delete(id);
-      pending.reject(new Error(`Channel request timeout [method:${pending.method}]`));
+      pending.reject(new ChannelTimeoutError(`Channel request timeout [method:${pending.method}]`));
     }
     if (this.#pending.size === 0) {
       clearInterval(this.#sweeper);

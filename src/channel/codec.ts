@@ -7,7 +7,7 @@
  *
  *   request       [1][u32 id][u16 n][method][u16 n][handlerId][json data]
  *   response ok   [2][u32 id][json data]
- *   response err  [3][u32 id][json {name, message}]
+ *   response err  [3][u32 id][json {name, message, code?}]
  *   notification  [4][u16 n][handlerId][u16 n][event][json data]
  *
  * The envelope is binary because it is on every message: JSON for it alone
@@ -16,7 +16,9 @@
  * hostile frame becomes a dropped message (`undefined`), never an exception in
  * the reader's loop.
  */
+import type { SerializedError } from '../common/errors.js';
 import type { ChannelMessage } from './messages.js';
+import { MAX_CHANNEL_MESSAGE_SIZE, checkJsonBounds } from './limits.js';
 
 const REQUEST = 1;
 const RESPONSE_OK = 2;
@@ -67,8 +69,29 @@ export function encodeMessage(message: ChannelMessage): Buffer {
   }
 }
 
-/** Decodes one frame; `bytes` may be a view into shared memory (it is not retained). */
-export function decodeMessage(bytes: Uint8Array): ChannelMessage | undefined {
+/**
+ * Why an encoded request breaks the channel's limits (size, and the depth and
+ * value count of its JSON, see limits.ts), or undefined when it does not.
+ */
+export function checkRequestLimits(frame: Uint8Array): string | undefined {
+  if (frame.byteLength > MAX_CHANNEL_MESSAGE_SIZE) {
+    return `message of ${frame.byteLength} bytes exceeds ${MAX_CHANNEL_MESSAGE_SIZE}`;
+  }
+  const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  const method = readString(bytes, 5);
+  const handlerId = method && readString(bytes, method.end);
+  return handlerId ? checkJsonBounds(bytes, handlerId.end) : undefined;
+}
+
+/**
+ * Decodes one frame; `bytes` may be a view into shared memory (it is not
+ * retained). With `enforceLimits` (the worker), a request over the limits is
+ * not parsed: it comes back with `refused` set so that it can be answered.
+ */
+export function decodeMessage(
+  bytes: Uint8Array,
+  enforceLimits = false,
+): ChannelMessage | undefined {
   const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
     switch (frame[0]) {
@@ -79,10 +102,15 @@ export function decodeMessage(bytes: Uint8Array): ChannelMessage | undefined {
         if (method === undefined) return undefined;
         const handlerId = readString(frame, method.end);
         if (handlerId === undefined) return undefined;
-        const data = readJson(frame, handlerId.end);
-        if (data === INVALID) return undefined;
         const message: ChannelMessage = { t: 'q', id, method: method.value };
         if (handlerId.value !== '') message.handlerId = handlerId.value;
+        const refused = enforceLimits ? checkRequestLimits(frame) : undefined;
+        if (refused !== undefined) {
+          message.refused = refused;
+          return message;
+        }
+        const data = readJson(frame, handlerId.end);
+        if (data === INVALID) return undefined;
         if (data !== undefined) message.data = data;
         return message;
       }
@@ -96,9 +124,11 @@ export function decodeMessage(bytes: Uint8Array): ChannelMessage | undefined {
           return payload === undefined ? { t: 's', id } : { t: 's', id, data: payload };
         }
         if (typeof payload !== 'object' || payload === null) return undefined;
-        const { name, message } = payload as Record<string, unknown>;
+        const { name, message, code } = payload as Record<string, unknown>;
         if (typeof message !== 'string') return undefined;
-        return { t: 's', id, error: { name: typeof name === 'string' ? name : 'Error', message } };
+        const error: SerializedError = { name: typeof name === 'string' ? name : 'Error', message };
+        if (typeof code === 'string') error.code = code;
+        return { t: 's', id, error };
       }
       case NOTIFICATION: {
         const handlerId = readString(frame, 1);

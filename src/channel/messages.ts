@@ -11,6 +11,8 @@ export interface RequestMessage {
   method: string;
   handlerId?: string;
   data?: unknown;
+  /** Set by the worker's decoder when the data broke the channel's limits (not parsed). */
+  refused?: string;
 }
 
 export interface ResponseMessage {

@@ -3,20 +3,30 @@
  * pipes, as mediasoup's Node binding talks to its worker process.
  */
 import type { Readable, Writable } from 'node:stream';
+import { MAX_CHANNEL_MESSAGE_SIZE } from '../limits.js';
 import type { Carrier } from './Carrier.js';
-
-/** Frames larger than this are treated as corruption and end the channel. */
-export const MAX_PIPE_FRAME = 64 * 1024 * 1024;
 
 export class PipeCarrier implements Carrier {
   readonly #readable: Readable;
   readonly #writable: Writable;
-  #pending: Buffer = Buffer.alloc(0);
+  readonly #maxFrame: number;
+  /** The length prefix being read (it may come split across chunks). */
+  readonly #header = Buffer.alloc(4);
+  #headerFill = 0;
+  /** Length of the frame being received (-1: none), and its chunks so far. */
+  #expected = -1;
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  /** Bytes still to discard of a frame over the limit (never buffered). */
+  #skipping = 0;
   #closed = false;
+  /** Frames over the limit that were skipped. */
+  droppedFrames = 0;
 
-  constructor(readable: Readable, writable: Writable) {
+  constructor(readable: Readable, writable: Writable, maxFrame = MAX_CHANNEL_MESSAGE_SIZE) {
     this.#readable = readable;
     this.#writable = writable;
+    this.#maxFrame = maxFrame;
     // A peer that went away shows up as EPIPE: the owner learns it from the
     // process exit, so only keep the error from being unhandled.
     this.#writable.on('error', () => undefined);
@@ -34,22 +44,7 @@ export class PipeCarrier implements Carrier {
   }
 
   start(onFrame: (frame: Uint8Array) => void): void {
-    this.#readable.on('data', (chunk: Buffer) => {
-      let buffer = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
-      let offset = 0;
-      while (!this.#closed && buffer.length - offset >= 4) {
-        const length = buffer.readUInt32BE(offset);
-        if (length > MAX_PIPE_FRAME) {
-          this.close();
-          return;
-        }
-        if (buffer.length - offset - 4 < length) break;
-        onFrame(buffer.subarray(offset + 4, offset + 4 + length));
-        offset += 4 + length;
-      }
-      buffer = buffer.subarray(offset);
-      this.#pending = buffer.length > 0 ? Buffer.from(buffer) : Buffer.alloc(0);
-    });
+    this.#readable.on('data', (chunk: Buffer) => this.#onData(chunk, onFrame));
   }
 
   close(): void {
@@ -57,5 +52,60 @@ export class PipeCarrier implements Carrier {
     this.#closed = true;
     this.#readable.destroy();
     this.#writable.end();
+  }
+
+  #onData(chunk: Buffer, onFrame: (frame: Uint8Array) => void): void {
+    let data = chunk;
+    while (!this.#closed && data.length > 0) {
+      if (this.#skipping > 0) {
+        const skipped = Math.min(this.#skipping, data.length);
+        this.#skipping -= skipped;
+        data = data.subarray(skipped);
+      } else if (this.#expected >= 0) {
+        const taken = Math.min(this.#expected - this.#buffered, data.length);
+        // Copied: the stream may reuse its chunk.
+        this.#chunks.push(Buffer.from(data.subarray(0, taken)));
+        this.#buffered += taken;
+        data = data.subarray(taken);
+        if (this.#buffered === this.#expected) {
+          const frame = Buffer.concat(this.#chunks, this.#buffered);
+          this.#chunks = [];
+          this.#buffered = 0;
+          this.#expected = -1;
+          onFrame(frame);
+        }
+      } else if (this.#headerFill === 0 && data.length >= 4) {
+        const length = data.readUInt32BE(0);
+        data = data.subarray(4);
+        // A whole frame inside this chunk is delivered without a copy.
+        if (length <= this.#maxFrame && data.length >= length) {
+          onFrame(data.subarray(0, length));
+          data = data.subarray(length);
+        } else {
+          this.#startFrame(length, onFrame);
+        }
+      } else {
+        const taken = Math.min(4 - this.#headerFill, data.length);
+        data.copy(this.#header, this.#headerFill, 0, taken);
+        this.#headerFill += taken;
+        data = data.subarray(taken);
+        if (this.#headerFill === 4) {
+          this.#headerFill = 0;
+          this.#startFrame(this.#header.readUInt32BE(0), onFrame);
+        }
+      }
+    }
+  }
+
+  #startFrame(length: number, onFrame: (frame: Uint8Array) => void): void {
+    if (length > this.#maxFrame) {
+      // A well-framed message over the limit: dropped unread, the stream stays in step.
+      this.droppedFrames++;
+      this.#skipping = length;
+    } else if (length === 0) {
+      onFrame(Buffer.alloc(0));
+    } else {
+      this.#expected = length;
+    }
   }
 }

@@ -15,6 +15,8 @@
  * the reader can decode them in place.
  */
 
+import { MAX_CHANNEL_MESSAGE_SIZE } from '../limits.js';
+
 const WRITE = 0;
 const READ = 1;
 const DATA_SEQ = 2;
@@ -168,6 +170,11 @@ export class SharedRingReader {
   #onFrame: ((frame: Uint8Array) => void) | undefined;
   /** Fragments of a message larger than a fragment, being put together. */
   #assembly: Uint8Array[] = [];
+  /** Bytes of the message being put together, kept or dropped. */
+  #assembled = 0;
+  readonly #maxFrame: number;
+  /** Messages over the size limit that were dropped. */
+  droppedFrames = 0;
   #stopped = false;
   /** How long to keep polling after a drain before sleeping (ms); 0 = sleep at once. */
   readonly #spinMs: number;
@@ -177,8 +184,9 @@ export class SharedRingReader {
    * on a dedicated thread (the worker) trades that much CPU per burst for
    * skipping the wake-up on the next message; the host never spins.
    */
-  constructor(buffers: SharedRingBuffers, spinMicros = 0) {
+  constructor(buffers: SharedRingBuffers, spinMicros = 0, maxFrame = MAX_CHANNEL_MESSAGE_SIZE) {
     this.#spinMs = spinMicros / 1000;
+    this.#maxFrame = maxFrame;
     this.#header = new Int32Array(buffers.header);
     this.#bytes = new Uint8Array(buffers.data);
     this.#words = new Uint32Array(buffers.data);
@@ -212,14 +220,25 @@ export class SharedRingReader {
       }
       const length = word & LENGTH_MASK;
       const payload = this.#bytes.subarray(position + 4, position + 4 + length);
-      if ((word & MORE) !== 0) {
+      const more = (word & MORE) !== 0;
+      this.#assembled += length;
+      if (this.#assembled > this.#maxFrame) {
+        // Over the limit: the fragments are dropped as they come, never kept.
+        if (this.#assembly.length > 0) this.#assembly = [];
+        if (!more) {
+          this.droppedFrames++;
+          this.#assembled = 0;
+        }
+      } else if (more) {
         this.#assembly.push(payload.slice());
       } else if (this.#assembly.length > 0) {
         this.#assembly.push(payload);
         const whole = Buffer.concat(this.#assembly);
         this.#assembly = [];
+        this.#assembled = 0;
         this.#deliver(whole);
       } else {
+        this.#assembled = 0;
         this.#deliver(payload);
       }
       read = (read + 4 + pad4(length)) >>> 0;
