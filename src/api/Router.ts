@@ -4,6 +4,7 @@
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError } from '../common/errors.js';
+import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
 import type { RouterDump } from '../worker/handlers/RouterHandler.js';
@@ -150,9 +151,12 @@ export class Router<
       return false;
     }
     try {
-      return ortcCanConsume(producer.consumableRtpParameters, structuredClone(rtpCapabilities));
+      const caps = cloneJsonInput(rtpCapabilities, 'rtpCapabilities') as RtpCapabilities;
+      return ortcCanConsume(producer.consumableRtpParameters, caps);
     } catch (error) {
-      logger.error(`canConsume() | unexpected error: ${String(error)}`);
+      // Invalid capabilities come from a client: not worth an error line each.
+      if (error instanceof TypeError) logger.debug(`canConsume() | ${error.message}`);
+      else logger.error(`canConsume() | unexpected error: ${String(error)}`);
       return false;
     }
   }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { EnhancedEventEmitter, type Events } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError } from '../common/errors.js';
+import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
 import {
@@ -162,7 +163,7 @@ export abstract class Transport<
     }
     if (kind !== 'audio' && kind !== 'video') throw new TypeError(`invalid kind "${String(kind)}"`);
     assertAppData(appData);
-    const rtpParameters: unknown = structuredClone(options.rtpParameters);
+    const rtpParameters = cloneJsonInput(options.rtpParameters, 'rtpParameters');
     validateRtpParameters(rtpParameters, 'rtpParameters');
     if (rtpParameters.codecs.length === 0) throw new TypeError('rtpParameters.codecs is empty');
     // One CNAME per transport, generated when the endpoint gave none (an empty
@@ -226,7 +227,7 @@ export abstract class Transport<
       throw new TypeError('if given, mid must be a non-empty string');
     }
     assertAppData(appData);
-    const rtpCapabilities: unknown = structuredClone(options.rtpCapabilities);
+    const rtpCapabilities = cloneJsonInput(options.rtpCapabilities, 'rtpCapabilities');
     validateRtpCapabilities(rtpCapabilities, 'rtpCapabilities');
     const producer = this.#router.getProducerById(producerId);
     if (!producer) throw new TypeError(`Producer with id "${producerId}" not found`);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError } from '../common/errors.js';
+import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { WorkerExit, WorkerHost, WorkerMode } from '../channel/hosts/WorkerHost.js';
 import type { WorkerLogLevel, WorkerLogTag } from '../worker/settings.js';
@@ -169,7 +170,9 @@ export class Worker<
       throw new TypeError('mediaCodecs must be an array');
     }
     // Generated before the request: invalid codecs never reach the worker.
-    const rtpCapabilities = generateRouterRtpCapabilities(structuredClone(mediaCodecs ?? []));
+    const rtpCapabilities = generateRouterRtpCapabilities(
+      cloneJsonInput(mediaCodecs ?? [], 'mediaCodecs') as RouterRtpCodecCapability[],
+    );
     const routerId = randomUUID();
     await this.#request('worker.createRouter', {
       routerId,

@@ -38,3 +38,4 @@ export {
 } from './consumerParameters.js';
 export { parseScalabilityMode } from './scalabilityModes.js';
 export { generateRandomSsrc } from './ssrc.js';
+export * from './bounds.js';

@@ -40,10 +40,16 @@ export function getProducerRtpParametersMapping(
     codecToCapCodec.set(codec, capCodec);
   }
 
+  // Looked up by payload type, not searched per RTX codec: linear in the codecs.
+  const mediaByPayloadType = new Map<number, RtpCodecParameters>();
+  for (const codec of codecToCapCodec.keys()) {
+    if (!mediaByPayloadType.has(codec.payloadType))
+      mediaByPayloadType.set(codec.payloadType, codec);
+  }
   for (const codec of params.codecs) {
     if (!isRtxCodec(codec)) continue;
     const apt = codec.parameters?.apt;
-    const mediaCodec = params.codecs.find((c) => !isRtxCodec(c) && c.payloadType === apt);
+    const mediaCodec = typeof apt === 'number' ? mediaByPayloadType.get(apt) : undefined;
     if (!mediaCodec) {
       throw new TypeError(`missing media codec for RTX payloadType ${codec.payloadType}`);
     }
@@ -92,10 +98,14 @@ export function getConsumableRtpParameters(
 ): RtpParameters {
   const capCodecs = caps.codecs ?? [];
   const codecs: RtpCodecParameters[] = [];
+  const entries = new Map<number, RtpMapping['codecs'][number]>();
+  for (const entry of rtpMapping.codecs) {
+    if (!entries.has(entry.payloadType)) entries.set(entry.payloadType, entry);
+  }
 
   for (const codec of params.codecs) {
     if (isRtxCodec(codec)) continue;
-    const entry = rtpMapping.codecs.find((e) => e.payloadType === codec.payloadType);
+    const entry = entries.get(codec.payloadType);
     const capCodec = capCodecs.find((c) => c.preferredPayloadType === entry?.mappedPayloadType);
     if (!entry || !capCodec) {
       throw new TypeError(`no mapped router codec for payloadType ${codec.payloadType}`);

@@ -1,4 +1,5 @@
 import { UnsupportedError } from '../common/errors.js';
+import { MAX_CODECS } from './bounds.js';
 import { matchCodecs } from './codecMatching.js';
 import type { RouterRtpCodecCapability, RtpCapabilities, RtpCodecCapability } from './rtpTypes.js';
 import { getSupportedRtpCapabilities } from './supportedRtpCapabilities.js';
@@ -36,6 +37,9 @@ export function generateRouterRtpCapabilities(
   mediaCodecs: RouterRtpCodecCapability[] = [],
 ): RtpCapabilities {
   if (!Array.isArray(mediaCodecs)) throw new TypeError('mediaCodecs must be an array');
+  if (mediaCodecs.length > MAX_CODECS) {
+    throw new TypeError(`mediaCodecs has more than ${MAX_CODECS} entries`);
+  }
 
   const supported = getSupportedRtpCapabilities();
   const matched = mediaCodecs.map((mediaCodec, i) => {

@@ -1,3 +1,4 @@
+import { MAX_RTCP_FEEDBACK, MAX_STRING_LENGTH } from './bounds.js';
 import type { MediaKind, RtcpFeedback } from './rtpTypes.js';
 import {
   checkArray,
@@ -19,8 +20,8 @@ export function validateRtcpFeedback(fb: unknown, name = 'fb'): asserts fb is Rt
   checkObject(fb, name);
   checkNonEmptyString(fb.type, `${name}.type`);
   if (isAbsent(fb.parameter)) fb.parameter = '';
-  else if (typeof fb.parameter !== 'string') {
-    throw new TypeError(`${name}.parameter must be a string`);
+  else if (typeof fb.parameter !== 'string' || fb.parameter.length > MAX_STRING_LENGTH) {
+    throw new TypeError(`${name}.parameter must be a string of at most ${MAX_STRING_LENGTH}`);
   }
 }
 
@@ -52,7 +53,7 @@ export function validateCodecFields(codec: JsonObject, name: string): MediaKind 
   if (apt !== undefined) checkInteger(apt, `${name}.parameters.apt`, 0, MAX_PAYLOAD_TYPE);
 
   if (isAbsent(codec.rtcpFeedback)) codec.rtcpFeedback = [];
-  checkArray(codec.rtcpFeedback, `${name}.rtcpFeedback`);
+  checkArray(codec.rtcpFeedback, `${name}.rtcpFeedback`, MAX_RTCP_FEEDBACK);
   codec.rtcpFeedback.forEach((fb, i) => validateRtcpFeedback(fb, `${name}.rtcpFeedback[${i}]`));
 
   return kind;

@@ -1,3 +1,4 @@
+import { MAX_CODECS, MAX_HEADER_EXTENSIONS } from './bounds.js';
 import type { RtpCapabilities, RtpCodecCapability, RtpHeaderExtension } from './rtpTypes.js';
 import { MAX_PAYLOAD_TYPE, validateCodecFields } from './validateCodec.js';
 import {
@@ -27,11 +28,11 @@ export function validateRtpCapabilities(
   checkObject(caps, name);
 
   if (isAbsent(caps.codecs)) caps.codecs = [];
-  checkArray(caps.codecs, `${name}.codecs`);
+  checkArray(caps.codecs, `${name}.codecs`, MAX_CODECS);
   caps.codecs.forEach((codec, i) => validateRtpCodecCapability(codec, `${name}.codecs[${i}]`));
 
   if (isAbsent(caps.headerExtensions)) caps.headerExtensions = [];
-  checkArray(caps.headerExtensions, `${name}.headerExtensions`);
+  checkArray(caps.headerExtensions, `${name}.headerExtensions`, MAX_HEADER_EXTENSIONS);
   caps.headerExtensions.forEach((ext, i) =>
     validateRtpHeaderExtension(ext, `${name}.headerExtensions[${i}]`),
   );

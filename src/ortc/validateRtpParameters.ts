@@ -5,6 +5,7 @@ import type {
   RtpHeaderExtensionParameters,
   RtpParameters,
 } from './rtpTypes.js';
+import { MAX_CODECS, MAX_ENCODINGS, MAX_HEADER_EXTENSIONS, MAX_STRING_LENGTH } from './bounds.js';
 import { MAX_PAYLOAD_TYPE, validateCodecFields } from './validateCodec.js';
 import { MAX_HEADER_EXTENSION_ID } from './validateRtpCapabilities.js';
 import {
@@ -39,17 +40,17 @@ export function validateRtpParameters(
   checkOptionalString(params, 'msid', name);
 
   if (params.codecs === undefined) throw new TypeError(`missing ${name}.codecs`);
-  checkArray(params.codecs, `${name}.codecs`);
+  checkArray(params.codecs, `${name}.codecs`, MAX_CODECS);
   params.codecs.forEach((codec, i) => validateRtpCodecParameters(codec, `${name}.codecs[${i}]`));
 
   if (isAbsent(params.headerExtensions)) params.headerExtensions = [];
-  checkArray(params.headerExtensions, `${name}.headerExtensions`);
+  checkArray(params.headerExtensions, `${name}.headerExtensions`, MAX_HEADER_EXTENSIONS);
   params.headerExtensions.forEach((ext, i) =>
     validateRtpHeaderExtensionParameters(ext, `${name}.headerExtensions[${i}]`),
   );
 
   if (isAbsent(params.encodings)) params.encodings = [];
-  checkArray(params.encodings, `${name}.encodings`);
+  checkArray(params.encodings, `${name}.encodings`, MAX_ENCODINGS);
   params.encodings.forEach((encoding, i) =>
     validateRtpEncodingParameters(encoding, `${name}.encodings[${i}]`),
   );
@@ -135,8 +136,9 @@ export function validateRtcpParameters(
 
 function checkOptionalString(object: JsonObject, key: string, name: string): void {
   dropNull(object, key);
-  if (object[key] !== undefined && typeof object[key] !== 'string') {
-    throw new TypeError(`${name}.${key} must be a string`);
+  const value = object[key];
+  if (value !== undefined && (typeof value !== 'string' || value.length > MAX_STRING_LENGTH)) {
+    throw new TypeError(`${name}.${key} must be a string of at most ${MAX_STRING_LENGTH}`);
   }
 }
 

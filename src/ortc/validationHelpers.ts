@@ -4,6 +4,8 @@
  * so that whoever sent bad JSON can find it.
  */
 
+import { MAX_CODEC_PARAMETERS, MAX_PARAMETER_VALUE_LENGTH, MAX_STRING_LENGTH } from './bounds.js';
+
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(value: unknown): value is JsonObject {
@@ -19,14 +21,21 @@ export function checkObject(value: unknown, name: string): asserts value is Json
   if (!isObject(value)) throw new TypeError(`${name} is not an object`);
 }
 
-export function checkArray(value: unknown, name: string): asserts value is unknown[] {
+/** An array of at most `max` entries (checked before any entry is looked at). */
+export function checkArray(value: unknown, name: string, max: number): asserts value is unknown[] {
   if (!Array.isArray(value)) throw new TypeError(`${name} is not an array`);
+  if (value.length > max) throw new TypeError(`${name} has more than ${max} entries`);
 }
 
-export function checkNonEmptyString(value: unknown, name: string): asserts value is string {
+export function checkNonEmptyString(
+  value: unknown,
+  name: string,
+  max = MAX_STRING_LENGTH,
+): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new TypeError(`${name} must be a non-empty string`);
   }
+  if (value.length > max) throw new TypeError(`${name} is longer than ${max} characters`);
 }
 
 export function checkBoolean(value: unknown, name: string): asserts value is boolean {
@@ -63,11 +72,23 @@ export function normalizeFormatParameters(holder: JsonObject, name: string): voi
   if (isAbsent(holder.parameters)) holder.parameters = {};
   const parameters = holder.parameters;
   checkObject(parameters, `${name}.parameters`);
-  for (const [key, value] of Object.entries(parameters)) {
+  const keys = Object.keys(parameters);
+  if (keys.length > MAX_CODEC_PARAMETERS) {
+    throw new TypeError(`${name}.parameters has more than ${MAX_CODEC_PARAMETERS} entries`);
+  }
+  for (const key of keys) {
+    const value = parameters[key];
+    if (key.length > MAX_STRING_LENGTH) {
+      throw new TypeError(`${name}.parameters has a key longer than ${MAX_STRING_LENGTH}`);
+    }
     if (value === undefined || value === null) {
       parameters[key] = '';
     } else if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') {
       throw new TypeError(`${name}.parameters["${key}"] must be a string or a number`);
+    } else if (typeof value === 'string' && value.length > MAX_PARAMETER_VALUE_LENGTH) {
+      throw new TypeError(
+        `${name}.parameters["${key}"] is longer than ${MAX_PARAMETER_VALUE_LENGTH} characters`,
+      );
     }
   }
 }

@@ -3,6 +3,9 @@
  * it, and every failure is a TypeError naming the field.
  */
 
+/** Entries in a list the worker takes (listen infos, header extensions, fingerprints…). */
+export const MAX_LIST_LENGTH = 128;
+
 export function asObject(data: unknown, name: string): Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new TypeError(`${name} must be an object`);
@@ -37,7 +40,17 @@ export function optionalNumber(
   return value;
 }
 
-export function requireArray(value: unknown, name: string): unknown[] {
+/** An array of at most `max` entries (checked before any entry is looked at). */
+export function requireArray(value: unknown, name: string, max = MAX_LIST_LENGTH): unknown[] {
   if (!Array.isArray(value)) throw new TypeError(`${name} must be an array`);
+  if (value.length > max) throw new TypeError(`${name} has more than ${max} entries`);
+  return value;
+}
+
+export function optionalString(value: unknown, name: string, max = 256): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > max) {
+    throw new TypeError(`${name} must be a string of at most ${max} characters`);
+  }
   return value;
 }

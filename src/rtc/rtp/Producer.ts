@@ -23,6 +23,8 @@ import { hasFeedback } from './codecFeedback.js';
 
 export type ProducerType = 'simple' | 'simulcast' | 'svc';
 
+const byEncoding = (a: ProducerStream, b: ProducerStream): number => a.encodingIdx - b.encodingIdx;
+
 export interface ProducerOptions {
   id: string;
   kind: MediaKind;
@@ -320,7 +322,7 @@ export class Producer {
     slot.stream = stream;
     // Streams stay in encoding order (spatial layers), whatever order they were learned in.
     this.streams.push(stream);
-    this.streams.sort((a, b) => a.encodingIdx - b.encodingIdx);
+    if ((this.streams.at(-2)?.encodingIdx ?? -1) > slot.encodingIdx) this.streams.sort(byEncoding);
     this.#bySsrc.set(ssrc, stream);
   }
 

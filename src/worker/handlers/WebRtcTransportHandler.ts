@@ -4,7 +4,8 @@
  * keeps the router's routing table in step with producers and consumers.
  */
 import { InvalidStateError } from '../../common/errors.js';
-import { validateRtpParameters } from '../../ortc/index.js';
+import { cloneJsonInput } from '../../common/jsonInput.js';
+import { MAX_CODECS, MAX_ENCODINGS, validateRtpParameters } from '../../ortc/index.js';
 import type { MediaKind, RtpMapping } from '../../ortc/index.js';
 import { Producer } from '../../rtc/rtp/Producer.js';
 import { Consumer } from '../../rtc/rtp/Consumer.js';
@@ -14,7 +15,14 @@ import type { RtcRouter } from '../../rtc/Router.js';
 import type { WebRtcTransport } from '../../rtc/webrtc/WebRtcTransport.js';
 import type { DtlsRole } from '../../rtc/webrtc/dtlsSession.js';
 import type { WorkerContext } from '../WorkerContext.js';
-import { asObject, optionalBoolean, optionalNumber, requireArray, requireId } from '../validate.js';
+import {
+  asObject,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  requireArray,
+  requireId,
+} from '../validate.js';
 import type { Handler } from './Handler.js';
 import { ProducerHandler } from './ProducerHandler.js';
 import { ConsumerHandler } from './ConsumerHandler.js';
@@ -142,7 +150,7 @@ export class WebRtcTransportHandler implements Handler {
     if (d.kind !== 'audio' && d.kind !== 'video')
       throw new TypeError('kind must be audio or video');
     const kind: MediaKind = d.kind;
-    const rtpParameters: unknown = structuredClone(d.rtpParameters);
+    const rtpParameters = cloneJsonInput(d.rtpParameters, 'rtpParameters');
     validateRtpParameters(rtpParameters, 'rtpParameters');
     if (rtpParameters.codecs.length === 0) throw new TypeError('rtpParameters.codecs is empty');
     const rtpMapping = validateRtpMapping(d.rtpMapping);
@@ -203,7 +211,7 @@ export class WebRtcTransportHandler implements Handler {
     const producer = this.#router.getProducer(producerId);
     if (!producer) throw new InvalidStateError(`Producer not found [producerId:${producerId}]`);
     if (d.kind !== producer.kind) throw new TypeError('kind does not match the producer');
-    const rtpParameters: unknown = structuredClone(d.rtpParameters);
+    const rtpParameters = cloneJsonInput(d.rtpParameters, 'rtpParameters');
     validateRtpParameters(rtpParameters, 'rtpParameters');
     const paused = optionalBoolean(d.paused, 'paused', false);
     const router = this.#router;
@@ -266,7 +274,7 @@ export class WebRtcTransportHandler implements Handler {
 
 function validateRtpMapping(value: unknown): RtpMapping {
   const mapping = asObject(value, 'rtpMapping');
-  const codecs = requireArray(mapping.codecs, 'rtpMapping.codecs').map((c, i) => {
+  const codecs = requireArray(mapping.codecs, 'rtpMapping.codecs', MAX_CODECS).map((c, i) => {
     const codec = asObject(c, `rtpMapping.codecs[${i}]`);
     const payloadType = optionalNumber(codec.payloadType, 'payloadType', -1, 0, 127);
     const mappedPayloadType = optionalNumber(
@@ -280,16 +288,22 @@ function validateRtpMapping(value: unknown): RtpMapping {
       throw new TypeError('rtpMapping.codecs entry incomplete');
     return { payloadType, mappedPayloadType };
   });
-  const encodings = requireArray(mapping.encodings, 'rtpMapping.encodings').map((e, i) => {
-    const encoding = asObject(e, `rtpMapping.encodings[${i}]`);
-    const mappedSsrc = optionalNumber(encoding.mappedSsrc, 'mappedSsrc', -1, 0, 0xffffffff);
-    if (mappedSsrc < 0) throw new TypeError('rtpMapping.encodings entry needs mappedSsrc');
-    return {
-      ssrc: encoding.ssrc as number | undefined,
-      rid: encoding.rid as string | undefined,
-      scalabilityMode: encoding.scalabilityMode as string | undefined,
-      mappedSsrc,
-    };
-  });
+  const encodings = requireArray(mapping.encodings, 'rtpMapping.encodings', MAX_ENCODINGS).map(
+    (e, i) => {
+      const encoding = asObject(e, `rtpMapping.encodings[${i}]`);
+      const mappedSsrc = optionalNumber(encoding.mappedSsrc, 'mappedSsrc', -1, 0, 0xffffffff);
+      if (mappedSsrc < 0) throw new TypeError('rtpMapping.encodings entry needs mappedSsrc');
+      const ssrc = optionalNumber(encoding.ssrc, 'rtpMapping ssrc', -1, 0, 0xffffffff);
+      return {
+        ssrc: ssrc < 0 ? undefined : ssrc,
+        rid: optionalString(encoding.rid, `rtpMapping.encodings[${i}].rid`),
+        scalabilityMode: optionalString(
+          encoding.scalabilityMode,
+          `rtpMapping.encodings[${i}].scalabilityMode`,
+        ),
+        mappedSsrc,
+      };
+    },
+  );
   return { codecs, encodings };
 }
