@@ -22,6 +22,18 @@ interface ThreadWorkerData {
   channel: ThreadChannelEnd;
 }
 
+/**
+ * Signals a process-mode worker ignores, as mediasoup's worker does: a
+ * terminal hang-up or a stray signal to the process group must not end the
+ * media plane (the control process ends a worker with SIGTERM or by closing
+ * its channel). A listener also keeps SIGUSR1 from opening the inspector.
+ */
+const IGNORED_SIGNALS: NodeJS.Signals[] = ['SIGPIPE', 'SIGHUP', 'SIGALRM', 'SIGUSR1', 'SIGUSR2'];
+
+function ignoreSignals(): void {
+  for (const signal of IGNORED_SIGNALS) process.on(signal, () => undefined);
+}
+
 function main(): void {
   const threadMode = !isMainThread;
   let carrier: Carrier;
@@ -39,6 +51,7 @@ function main(): void {
     carrier = new PipeCarrier(input, output);
     // The control process went away: nothing left to serve.
     input.on('close', () => process.exit(0));
+    ignoreSignals();
     settings = JSON.parse(process.env.SKEIN_WORKER_SETTINGS ?? '{}');
   }
   const channel = new WorkerChannel(carrier);
