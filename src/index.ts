@@ -72,7 +72,12 @@ export type {
   ConsumerObserverEvents,
 } from './api/Consumer.js';
 export type { AppData } from './api/appData.js';
-export { UnsupportedError, InvalidStateError } from './common/errors.js';
+export {
+  UnsupportedError,
+  InvalidStateError,
+  ChannelMessageTooLargeError,
+  ChannelTimeoutError,
+} from './common/errors.js';
 export { setLogEventListeners } from './common/Logger.js';
 export type { LogEventListeners } from './common/Logger.js';
 export type * from './ortc/rtpTypes.js';
