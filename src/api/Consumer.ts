@@ -3,6 +3,7 @@
  * mediasoup v3 semantics.
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
+import { checkRequestList } from '../channel/limits.js';
 import { InvalidStateError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
@@ -221,7 +222,7 @@ export class Consumer<
   }
 
   async enableTraceEvent(types: string[] = []): Promise<void> {
-    if (!Array.isArray(types)) throw new TypeError('types must be an array');
+    checkRequestList(types, 'types');
     await this.#request('consumer.enableTraceEvent', { types });
   }
 

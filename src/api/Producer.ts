@@ -2,6 +2,7 @@
  * Producer: media a transport receives from an endpoint, mediasoup v3 semantics.
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
+import { checkRequestList } from '../channel/limits.js';
 import { InvalidStateError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
@@ -167,7 +168,7 @@ export class Producer<
   }
 
   async enableTraceEvent(types: string[] = []): Promise<void> {
-    if (!Array.isArray(types)) throw new TypeError('types must be an array');
+    checkRequestList(types, 'types');
     await this.#request('producer.enableTraceEvent', { types });
   }
 

@@ -3,6 +3,7 @@
  * semantics; transports, producers and consumers attach to it.
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
+import { checkRequestList } from '../channel/limits.js';
 import { InvalidStateError } from '../common/errors.js';
 import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
@@ -176,7 +177,8 @@ export class Router<
     }
     if (given > 1)
       throw new TypeError('only one of webRtcServer, listenInfos and listenIps must be given');
-    if (listenInfos !== undefined && (!Array.isArray(listenInfos) || listenInfos.length === 0)) {
+    if (listenInfos !== undefined) checkRequestList(listenInfos, 'listenInfos');
+    if (listenInfos?.length === 0) {
       throw new TypeError('listenInfos must be a non-empty array');
     }
     if (webRtcServer !== undefined && !(webRtcServer instanceof WebRtcServer)) {
@@ -193,7 +195,7 @@ export class Router<
       enableTcp ??= false;
     }
     if (listenIps) {
-      if (!Array.isArray(listenIps)) throw new TypeError('listenIps must be an array');
+      checkRequestList(listenIps, 'listenIps');
       listenInfos = [];
       for (const entry of listenIps) {
         const { ip, announcedIp } =

@@ -3,6 +3,7 @@
  * share: produce(), consume(), close(), stats — mediasoup v3 semantics.
  */
 import { randomUUID } from 'node:crypto';
+import { checkRequestList } from '../channel/limits.js';
 import { EnhancedEventEmitter, type Events } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError } from '../common/errors.js';
 import { cloneJsonInput } from '../common/jsonInput.js';
@@ -149,6 +150,7 @@ export abstract class Transport<
   }
 
   async enableTraceEvent(types: string[] = []): Promise<void> {
+    checkRequestList(types, 'types');
     await this.request('transport.enableTraceEvent', { types });
   }
 

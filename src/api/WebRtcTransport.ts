@@ -3,6 +3,7 @@
  * browser running mediasoup-client; mediasoup v3 semantics and shapes.
  */
 import type { Channel } from '../channel/Channel.js';
+import { checkRequestList } from '../channel/limits.js';
 import type { AppData } from './appData.js';
 import { Transport, type TransportRouterLink } from './Transport.js';
 
@@ -183,6 +184,9 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
   async connect({ dtlsParameters }: { dtlsParameters: DtlsParameters }): Promise<void> {
     if (typeof dtlsParameters !== 'object' || dtlsParameters === null) {
       throw new TypeError('missing dtlsParameters');
+    }
+    if (dtlsParameters.fingerprints !== undefined) {
+      checkRequestList(dtlsParameters.fingerprints, 'dtlsParameters.fingerprints');
     }
     const { dtlsLocalRole } = (await this.request('transport.connect', { dtlsParameters })) as {
       dtlsLocalRole: DtlsRole;

@@ -3,6 +3,7 @@
  * process, with mediasoup v3's Worker semantics.
  */
 import { randomUUID } from 'node:crypto';
+import { checkRequestList } from '../channel/limits.js';
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError } from '../common/errors.js';
 import { cloneJsonInput } from '../common/jsonInput.js';
@@ -197,7 +198,8 @@ export class Worker<
     appData,
   }: WebRtcServerOptions<WebRtcServerAppData>): Promise<WebRtcServer<WebRtcServerAppData>> {
     if (this.#closed) throw new InvalidStateError('closed');
-    if (!Array.isArray(listenInfos) || listenInfos.length === 0) {
+    checkRequestList(listenInfos, 'listenInfos');
+    if (listenInfos.length === 0) {
       throw new TypeError('listenInfos must be a non-empty array');
     }
     assertAppData(appData);

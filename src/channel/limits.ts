@@ -17,6 +17,21 @@ export const MAX_JSON_DEPTH = 32;
 /** Values (objects, arrays, strings, numbers, literals) in one request's data. */
 export const MAX_JSON_VALUES = 65536;
 
+/**
+ * Entries in a list a request carries that has no bound of its own (listen
+ * infos, fingerprints, log tags, trace event types…): checked by the control
+ * layer and again by the worker.
+ */
+export const MAX_REQUEST_LIST_LENGTH = 128;
+
+/** Throws TypeError unless `value` is an array of at most MAX_REQUEST_LIST_LENGTH entries. */
+export function checkRequestList(value: unknown, name: string): asserts value is unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array`);
+  if (value.length > MAX_REQUEST_LIST_LENGTH) {
+    throw new TypeError(`${name} has more than ${MAX_REQUEST_LIST_LENGTH} entries`);
+  }
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;

@@ -4,6 +4,8 @@
  * what crosses the channel.
  */
 
+import { checkRequestList } from '../channel/limits.js';
+
 export type WorkerLogLevel = 'debug' | 'warn' | 'error' | 'none';
 
 export type WorkerLogTag =
@@ -57,8 +59,8 @@ export function validateLogSettings(settings: { logLevel?: unknown; logTags?: un
     throw new TypeError(`invalid logLevel: ${JSON.stringify(settings.logLevel)}`);
   }
   if (settings.logTags !== undefined) {
-    if (!Array.isArray(settings.logTags)) throw new TypeError('logTags must be an array');
-    for (const tag of settings.logTags as unknown[]) {
+    checkRequestList(settings.logTags, 'logTags');
+    for (const tag of settings.logTags) {
       if (!WORKER_LOG_TAGS.includes(tag as WorkerLogTag)) {
         throw new TypeError(`invalid logTag: ${String(tag)}`);
       }

@@ -1,10 +1,9 @@
+import { MAX_REQUEST_LIST_LENGTH } from '../channel/limits.js';
+
 /**
  * Checks for request data arriving over the channel: the worker never trusts
  * it, and every failure is a TypeError naming the field.
  */
-
-/** Entries in a list the worker takes (listen infos, header extensions, fingerprints…). */
-export const MAX_LIST_LENGTH = 128;
 
 export function asObject(data: unknown, name: string): Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -41,7 +40,11 @@ export function optionalNumber(
 }
 
 /** An array of at most `max` entries (checked before any entry is looked at). */
-export function requireArray(value: unknown, name: string, max = MAX_LIST_LENGTH): unknown[] {
+export function requireArray(
+  value: unknown,
+  name: string,
+  max = MAX_REQUEST_LIST_LENGTH,
+): unknown[] {
   if (!Array.isArray(value)) throw new TypeError(`${name} must be an array`);
   if (value.length > max) throw new TypeError(`${name} has more than ${max} entries`);
   return value;

@@ -4,6 +4,7 @@ import { createWorker, type RtpParameters } from '../../src/index.js';
 import { MAX_CODECS, MAX_ENCODINGS, MAX_RTCP_FEEDBACK } from '../../src/ortc/index.js';
 import { mediaCodecs } from './mediaFixtures.js';
 import { MODES } from './modes.js';
+import { MAX_REQUEST_LIST_LENGTH } from '../../src/channel/limits.js';
 import { RAW, createRawEntities, rawProduceData, startRawWorker } from './rawWorker.js';
 
 function vp8(encodings: unknown[]): RtpParameters {
@@ -82,6 +83,19 @@ for (const mode of MODES) {
           worker.createRouter({ mediaCodecs: [nested(100_000)] as never }),
           500,
         );
+        // Other lists a request carries.
+        const many = <T>(entry: T): T[] => new Array<T>(MAX_REQUEST_LIST_LENGTH + 1).fill(entry);
+        const udp = { protocol: 'udp', ip: '127.0.0.1' } as const;
+        await rejectsTypeErrorFast(router.createWebRtcTransport({ listenInfos: many(udp) }), 500);
+        await rejectsTypeErrorFast(worker.createWebRtcServer({ listenInfos: many(udp) }), 500);
+        const fingerprint = { algorithm: 'sha-256', value: 'AA' } as const;
+        await rejectsTypeErrorFast(
+          transport.connect({ dtlsParameters: { fingerprints: many(fingerprint) } }),
+          500,
+        );
+        await rejectsTypeErrorFast(transport.enableTraceEvent(many('x')), 500);
+        await rejectsTypeErrorFast(producer.enableTraceEvent(many('x')), 500);
+        await rejectsTypeErrorFast(worker.updateSettings({ logTags: many('ice') }), 500);
         assert.equal((await worker.dump()).routerIds.length, 1);
       } finally {
         worker.close();
