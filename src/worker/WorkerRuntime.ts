@@ -21,6 +21,7 @@ import { validateLogSettings, type RuntimeSettings, type WorkerLogLevel } from '
 import { debugCrash } from './debugCrash.js';
 import { asObject, optionalNumber, requireArray, requireId } from './validate.js';
 import type { WorkerContext } from './WorkerContext.js';
+import { MAX_STRING_LENGTH } from '../ortc/index.js';
 
 /** The handler id under which the worker itself sends notifications. */
 export const WORKER_HANDLER_ID = 'worker';
@@ -244,7 +245,9 @@ function validateRouterHeaderExtensions(value: unknown): RouterHeaderExtension[]
   return requireArray(value, 'headerExtensions').map((v, i) => {
     const ext = asObject(v, `headerExtensions[${i}]`);
     if (ext.kind !== 'audio' && ext.kind !== 'video') throw new TypeError('bad extension kind');
-    if (typeof ext.uri !== 'string') throw new TypeError('bad extension uri');
+    if (typeof ext.uri !== 'string' || ext.uri.length > MAX_STRING_LENGTH) {
+      throw new TypeError('bad extension uri');
+    }
     const preferredId = optionalNumber(ext.preferredId, 'preferredId', -1, 1, 255);
     if (preferredId < 1) throw new TypeError('bad extension preferredId');
     return { kind: ext.kind, uri: ext.uri, preferredId };

@@ -132,6 +132,21 @@ for (const mode of MODES) {
           channel.request('transport.produce', RAW.transport, mapping),
           1000,
         );
+        const longUri = { kind: 'video', uri: 'u'.repeat(2000), preferredId: 1 };
+        await rejectsTypeErrorFast(
+          channel.request('worker.createRouter', undefined, {
+            routerId: 'r2',
+            headerExtensions: [longUri],
+          }),
+          1000,
+        );
+        await rejectsTypeErrorFast(
+          channel.request('router.createWebRtcTransport', RAW.router, {
+            transportId: 't2',
+            listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', announcedAddress: 'a'.repeat(300) }],
+          }),
+          1000,
+        );
         const start = performance.now();
         await channel.request('worker.ping');
         assert.ok(performance.now() - start < 200);

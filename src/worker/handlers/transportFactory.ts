@@ -12,7 +12,14 @@ import {
 } from '../../rtc/webrtc/listenInfo.js';
 import type { Tuple } from '../../rtc/transport/TransportTuple.js';
 import type { WorkerContext } from '../WorkerContext.js';
-import { asObject, optionalBoolean, optionalNumber, requireArray, requireId } from '../validate.js';
+import {
+  asObject,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  requireArray,
+  requireId,
+} from '../validate.js';
 import type { Consumer } from '../../rtc/rtp/Consumer.js';
 
 export function validateListenInfo(value: unknown, name: string): ListenInfo {
@@ -20,12 +27,11 @@ export function validateListenInfo(value: unknown, name: string): ListenInfo {
   if (info.protocol !== 'udp' && info.protocol !== 'tcp') {
     throw new TypeError(`${name}.protocol must be 'udp' or 'tcp'`);
   }
-  if (typeof info.ip !== 'string' || info.ip.length === 0) {
+  // An IP literal or a host name (RFC 1035 §2.3.4: at most 255 octets).
+  if (typeof info.ip !== 'string' || info.ip.length === 0 || info.ip.length > 255) {
     throw new TypeError(`${name}.ip must be a non-empty string`);
   }
-  if (info.announcedAddress !== undefined && typeof info.announcedAddress !== 'string') {
-    throw new TypeError(`${name}.announcedAddress must be a string`);
-  }
+  const announcedAddress = optionalString(info.announcedAddress, `${name}.announcedAddress`, 255);
   const port = optionalNumber(info.port, `${name}.port`, 0, 0, 65535);
   let portRange: ListenInfo['portRange'];
   if (info.portRange !== undefined) {
@@ -42,7 +48,7 @@ export function validateListenInfo(value: unknown, name: string): ListenInfo {
   return {
     protocol: info.protocol,
     ip: info.ip,
-    announcedAddress: info.announcedAddress,
+    announcedAddress,
     port: port || undefined,
     portRange,
     recvBufferSize: bufferSize('recvBufferSize'),
