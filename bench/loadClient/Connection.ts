@@ -67,17 +67,14 @@ export class Connection {
     remote: RemoteTransport,
     certificate: DtlsCertificate,
   ): Promise<Connection> {
-    let connection: Connection | undefined;
+    // Packets may arrive before open() resolves: they wait for the Connection to exist.
+    const sink: { connection?: Connection } = {};
     const peer = await SrtpPeer.open(id, remote, certificate, {
-      onRtp: (data) => {
-        if (connection) connection.#onRtp(data);
-      },
-      onRtcp: (data) => {
-        if (connection) connection.#onRtcp(data);
-      },
+      onRtp: (data) => sink.connection?.onRtp(data),
+      onRtcp: (data) => sink.connection?.onRtcp(data),
     });
-    connection = new Connection(id, peer);
-    return connection;
+    sink.connection = new Connection(id, peer);
+    return sink.connection;
   }
 
   get srtpCryptoSuite(): SrtpCryptoSuite | undefined {
@@ -93,7 +90,8 @@ export class Connection {
     this.#peer.close();
   }
 
-  #onRtp(data: Buffer): void {
+  /** A received SRTP packet (internal: called by the peer). */
+  onRtp(data: Buffer): void {
     const c = this.counters;
     if (this.verifyEvery === 1 || c.received % this.verifyEvery === 0) {
       const plain = this.#peer.srtpRecv.unprotectRtp(data);
@@ -126,7 +124,8 @@ export class Connection {
     c.received++;
   }
 
-  #onRtcp(data: Buffer): void {
+  /** A received SRTCP packet (internal: called by the peer). */
+  onRtcp(data: Buffer): void {
     const plain = this.#peer.srtpRecv.unprotectRtcp(data);
     if (isSrtpError(plain)) return;
     // Walk the compound's headers (RFC 3550 §6.4): PSFB (206) with FMT 1 (PLI) or 4 (FIR).

@@ -185,6 +185,7 @@ export class WorkerRuntime {
           webRtcTransportIds: server.transportIds,
           localIceUsernameFragments: server.usernameFragments,
           tupleHashes: [],
+          faults: { ...server.faults },
         };
       },
     });

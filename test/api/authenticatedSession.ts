@@ -104,12 +104,13 @@ export class AuthenticatedSession {
         producerId: producer.id,
         rtpCapabilities: router.rtpCapabilities,
       });
-      let session: AuthenticatedSession | undefined;
+      // RTP may arrive before the session object exists: it is ignored until then.
+      const sink: { session?: AuthenticatedSession } = {};
       const producerPeer = await connectPeer('producer', producerTransport, certificate, protocol);
       const consumerPeer = await connectPeer('consumer', consumerTransport, certificate, protocol, {
-        onRtp: (data) => session?.onConsumerRtp(data, consumerPeer),
+        onRtp: (data) => sink.session?.onConsumerRtp(data, consumerPeer),
       });
-      session = new AuthenticatedSession({
+      const session = new AuthenticatedSession({
         worker,
         router,
         producerTransport,
@@ -119,6 +120,7 @@ export class AuthenticatedSession {
         producerPeer,
         consumerPeer,
       });
+      sink.session = session;
       return session;
     } catch (error) {
       worker.close();

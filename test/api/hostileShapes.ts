@@ -115,7 +115,10 @@ export function hostileShapes(protocol: PeerProtocol): HostileShape[] {
     rtpShape('1501-byte RTP', { drop: 'tooBig' }, (s, t) => s.rtp({ payload: tagged(t, 1489) })),
     // Header shapes.
     rtpShape('15 CSRCs', 'forward', (s, t) =>
-      s.rtp({ csrcs: Array.from({ length: 15 }, (_, i) => 0xfffffff0 + i), payload: tagged(t, 50) }),
+      s.rtp({
+        csrcs: Array.from({ length: 15 }, (_, i) => 0xfffffff0 + i),
+        payload: tagged(t, 50),
+      }),
     ),
     rtpShape('15 CSRCs and a 1500-byte packet', 'forward', (s, t) =>
       s.rtp({ csrcs: Array.from({ length: 15 }, (_, i) => i), payload: tagged(t, 1428) }),
@@ -189,7 +192,7 @@ export function hostileShapes(protocol: PeerProtocol): HostileShape[] {
     ),
     // Padding and empty payloads.
     rtpShape('padding count longer than the payload', { drop: 'malformed' }, (s) =>
-      s.rtp({ payload: randomBytes(10), lastByte: 200 }),
+      s.rtp({ payload: randomBytes(10), padding: 1, lastByte: 200 }),
     ),
     rtpShape('padding count 0', { drop: 'malformed' }, (s) =>
       s.rtp({ payload: randomBytes(10), padding: 4, lastByte: 0 }),
@@ -266,22 +269,41 @@ export function hostileShapes(protocol: PeerProtocol): HostileShape[] {
       ]),
     ),
     ...bothSides('APP with 4000 bytes', () =>
-      Buffer.concat([rr(1), rtcp(204, 3, Buffer.concat([u32(1), Buffer.from('TEST'), words(1000)]))]),
+      Buffer.concat([
+        rr(1),
+        rtcp(204, 3, Buffer.concat([u32(1), Buffer.from('TEST'), words(1000)])),
+      ]),
     ),
     ...bothSides('NACK with 1000 FCIs for the consumer', (_s, _t, c) =>
       Buffer.concat([
         rr(1),
-        rtcp(205, 1, Buffer.concat([u32(1, c), ...Array.from({ length: 1000 }, (_, i) => u32((i << 16) | 0xffff))])),
+        rtcp(
+          205,
+          1,
+          Buffer.concat([
+            u32(1, c),
+            ...Array.from({ length: 1000 }, (_, i) => u32((i << 16) | 0xffff)),
+          ]),
+        ),
       ]),
     ),
-    ...bothSides('NACK with no FCI', (_s, _t, c) => Buffer.concat([rr(1), rtcp(205, 1, u32(1, c))])),
+    ...bothSides('NACK with no FCI', (_s, _t, c) =>
+      Buffer.concat([rr(1), rtcp(205, 1, u32(1, c))]),
+    ),
     ...bothSides('PLI for the consumer and the producer', (_s, _t, c) =>
       Buffer.concat([rr(1), rtcp(206, 1, u32(1, c)), rtcp(206, 1, u32(1, PRODUCER_SSRC))]),
     ),
     ...bothSides('FIR with 300 entries', (_s, _t, c) =>
       Buffer.concat([
         rr(1),
-        rtcp(206, 4, Buffer.concat([u32(1, 0), ...Array.from({ length: 300 }, (_, i) => u32(c + (i % 2), i << 24))])),
+        rtcp(
+          206,
+          4,
+          Buffer.concat([
+            u32(1, 0),
+            ...Array.from({ length: 300 }, (_, i) => u32(c + (i % 2), i << 24)),
+          ]),
+        ),
       ]),
     ),
     ...bothSides('transport-cc with 65535 statuses and no chunks', (_s, _t, c) =>
@@ -308,18 +330,31 @@ export function hostileShapes(protocol: PeerProtocol): HostileShape[] {
     ...bothSides('REMB claiming 255 SSRCs with one', () =>
       Buffer.concat([
         rr(1),
-        rtcp(206, 15, Buffer.concat([u32(1, 0), Buffer.from('REMB'), Buffer.from([255, 0, 0, 1]), u32(1)])),
+        rtcp(
+          206,
+          15,
+          Buffer.concat([u32(1, 0), Buffer.from('REMB'), Buffer.from([255, 0, 0, 1]), u32(1)]),
+        ),
       ]),
     ),
     ...bothSides('XR with random blocks', () =>
       Buffer.concat([rr(1), rtcp(207, 0, Buffer.concat([u32(1), words(100)]))]),
     ),
     ...bothSides('unknown packet types 192, 210, 223', () =>
-      Buffer.concat([rr(1), rtcp(192, 0, words(3)), rtcp(210, 31, words(30)), rtcp(223, 5, words(1))]),
+      Buffer.concat([
+        rr(1),
+        rtcp(192, 0, words(3)),
+        rtcp(210, 31, words(30)),
+        rtcp(223, 5, words(1)),
+      ]),
     ),
-    ...bothSides('length field past the compound', () => Buffer.concat([rr(1), rtcp(200, 0, words(6), 1000)]), {
-      drop: 'malformed',
-    }),
+    ...bothSides(
+      'length field past the compound',
+      () => Buffer.concat([rr(1), rtcp(200, 0, words(6), 1000)]),
+      {
+        drop: 'malformed',
+      },
+    ),
     ...bothSides('compound of 60000 bytes of SRs', (_s, _t, c) =>
       Buffer.concat(
         Array.from({ length: Math.floor(60000 / 772) }, () =>
