@@ -40,6 +40,11 @@ export interface RtpShape {
   padding?: number;
   /** Overrides the last byte after padding (a lying padding count). */
   lastByte?: number;
+  /** Negative: this packet goes back (late, duplicate); positive: a gap the next ones follow. */
+  seqOffset?: number;
+  timestamp?: number;
+  /** RTX only: the OSN (first two payload bytes) set this far behind the media sequence. */
+  osnBack?: number;
 }
 
 /** A VP8 key frame payload start (RFC 7741 §4.2, §4.3: S=1, PID=0, P=0) and a tag. */
@@ -64,6 +69,7 @@ export class AuthenticatedSession {
   readonly received: Buffer[] = [];
   receivedCount = 0;
   consumerSrtpErrors = 0;
+  readonly consumerSrtpErrorLog: string[] = [];
   #seq = 1000;
   #rtxSeq = 5000;
   #timestamp = 90_000;
@@ -133,6 +139,9 @@ export class AuthenticatedSession {
     const plain = peer.srtpRecv.unprotectRtp(data);
     if (isSrtpError(plain)) {
       this.consumerSrtpErrors++;
+      this.consumerSrtpErrorLog.push(
+        `${plain}:${data.readUInt32BE(8)}:${data.readUInt16BE(2)}:${data.length}`,
+      );
       return;
     }
     this.receivedCount++;
@@ -162,9 +171,20 @@ export class AuthenticatedSession {
     packet[0] = 0x80 | (padding ? 0x20 : 0) | (ext ? 0x10 : 0) | (csrcs.length & 0x0f);
     packet[1] = ((shape.marker ?? true) ? 0x80 : 0) | ((shape.payloadType ?? VP8_PT) & 0x7f);
     const rtx = shape.ssrc === PRODUCER_RTX_SSRC;
-    packet.writeUInt16BE(rtx ? this.nextRtxSeq() : this.nextSeq(), 2);
+    const offset = shape.seqOffset ?? 0;
+    let seq = rtx ? this.nextRtxSeq() : this.nextSeq();
+    if (offset > 0) {
+      // A gap: later packets follow it (going back past the SRTP replay window would only
+      // make the worker drop the session's own packets as replays, RFC 3711 §3.3.2).
+      seq = (seq + offset) & 0xffff;
+      if (rtx) this.#rtxSeq = seq;
+      else this.#seq = seq;
+    } else {
+      seq = (seq + offset) & 0xffff;
+    }
+    packet.writeUInt16BE(seq, 2);
     this.#timestamp = (this.#timestamp + 3000) >>> 0;
-    packet.writeUInt32BE(this.#timestamp, 4);
+    packet.writeUInt32BE((shape.timestamp ?? this.#timestamp) >>> 0, 4);
     packet.writeUInt32BE((shape.ssrc ?? PRODUCER_SSRC) >>> 0, 8);
     let at = 12;
     for (const csrc of csrcs) at = packet.writeUInt32BE(csrc >>> 0, at);
@@ -175,6 +195,9 @@ export class AuthenticatedSession {
       at += 4 + ext.data.length;
     }
     packet.set(payload, at);
+    if (rtx && shape.osnBack !== undefined && payload.length >= 2) {
+      packet.writeUInt16BE((this.#seq - shape.osnBack) & 0xffff, at);
+    }
     if (padding) packet[packet.length - 1] = padding;
     if (shape.lastByte !== undefined) packet[packet.length - 1] = shape.lastByte;
     return packet;
@@ -209,6 +232,27 @@ export class AuthenticatedSession {
     const answered = await Promise.race([dump, timeout]);
     clearTimeout(timer);
     return answered;
+  }
+
+  /** Counters that tell why media stopped (for failure messages). */
+  async diagnose(): Promise<string> {
+    const [producerStats] = await this.producer.getStats();
+    const consumerStats = await this.consumer.getStats();
+    return JSON.stringify({
+      consumerPeer: {
+        received: this.receivedCount,
+        srtpErrors: this.consumerSrtpErrors,
+        errors: this.consumerSrtpErrorLog.slice(-20),
+        receivedSeqs: this.received
+          .slice(-20)
+          .map((p) => `${p.readUInt32BE(8)}:${p.readUInt16BE(2)}`),
+      },
+      producerDrops: await this.drops(this.producerTransport),
+      consumerDrops: await this.drops(this.consumerTransport),
+      producerStats,
+      consumerStats,
+      consumerPaused: this.consumer.paused,
+    });
   }
 
   async drops(transport: WebRtcTransport = this.producerTransport): Promise<Drops> {
