@@ -185,7 +185,6 @@ export class WorkerRuntime {
           webRtcTransportIds: server.transportIds,
           localIceUsernameFragments: server.usernameFragments,
           tupleHashes: [],
-          faults: { ...server.faults },
         };
       },
     });
