@@ -5,14 +5,12 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { setLogEventListeners, Logger } from '../../../src/common/Logger.js';
 import { RateLimitedLogger } from '../../../src/common/RateLimitedLogger.js';
 import { FaultBoundary } from '../../../src/rtc/FaultBoundary.js';
-import { StunAttr, StunClass, StunMethod, StunWriter } from '../../../src/protocols/stun/index.js';
-import { WebRtcTransport } from '../../../src/rtc/webrtc/WebRtcTransport.js';
 import type { Consumer } from '../../../src/rtc/rtp/Consumer.js';
-import type { DtlsKeys, DtlsSessionEvents } from '../../../src/rtc/webrtc/dtlsSession.js';
+import type { DtlsKeys } from '../../../src/rtc/webrtc/dtlsSession.js';
+import { bareTransport, bindingRequest, tuple } from './helpers.js';
 import type { Tuple } from '../../../src/rtc/transport/TransportTuple.js';
 
 const errors: string[] = [];
@@ -25,59 +23,14 @@ async function until(check: () => boolean, timeoutMs = 2000): Promise<boolean> {
   return check();
 }
 
-/** A tuple whose send() throws, as a broken socket path would. */
 function throwingTuple(protocol: 'udp' | 'tcp'): Tuple {
-  return {
-    key: `${protocol}:127.0.0.1:1>127.0.0.1:2`,
-    localAddress: '127.0.0.1',
-    localPort: 2,
-    remoteIp: '127.0.0.1',
-    remotePort: 1,
-    protocol,
-    alive: true,
-    send: () => {
-      throw new Error('send exploded');
-    },
-  };
-}
-
-/** A Binding request with wrong credentials: the transport answers it (401) through send(). */
-function bindingRequest(ufrag: string): Buffer {
-  const out = Buffer.alloc(256);
-  const length = new StunWriter(out, StunMethod.Binding, StunClass.Request, randomBytes(12))
-    .text(StunAttr.Username, `${ufrag}:x`)
-    .uint32(StunAttr.Priority, 1)
-    .tieBreaker(StunAttr.IceControlling, 1n)
-    .messageIntegrity('wrong-password')
-    .fingerprint()
-    .finish();
-  return out.subarray(0, length);
-}
-
-function transport(): { transport: WebRtcTransport; dtls: { events?: DtlsSessionEvents } } {
-  const dtls: { events?: DtlsSessionEvents } = {};
-  const t = new WebRtcTransport({
-    id: 't1',
-    candidates: [],
-    localFingerprints: [],
-    consentTimeoutMs: 30_000,
-    dtlsFactory: (_send, events) => {
-      dtls.events = events;
-      return {
-        state: 'new',
-        start: () => undefined,
-        handlePacket: () => undefined,
-        close: () => undefined,
-      };
-    },
-    events: {
-      notify: () => undefined,
-      onConsumerKeyFrameNeeded: () => undefined,
-      notifyEntity: () => undefined,
-      producerScores: () => [],
-    },
+  return tuple(protocol, () => {
+    throw new Error('send exploded');
   });
-  return { transport: t, dtls };
+}
+
+function transport(): ReturnType<typeof bareTransport> {
+  return bareTransport();
 }
 
 describe('FaultBoundary', () => {
@@ -109,8 +62,8 @@ describe('WebRtcTransport entries are contained', () => {
   test('a datagram and a TCP frame whose handling throws are dropped and counted', () => {
     const { transport: t } = transport();
     try {
-      t.receivePacket(bindingRequest(t.iceServer.usernameFragment), throwingTuple('udp'));
-      t.receivePacket(bindingRequest(t.iceServer.usernameFragment), throwingTuple('tcp'));
+      t.receivePacket(bindingRequest(t.iceServer.usernameFragment, 'wrong'), throwingTuple('udp'));
+      t.receivePacket(bindingRequest(t.iceServer.usernameFragment, 'wrong'), throwingTuple('tcp'));
       assert.equal(t.faults.datagram, 1);
       assert.equal(t.faults.tcpFrame, 1);
       // And the next packet is handled as usual (counted as STUN, not as a fault).
