@@ -70,6 +70,8 @@ export class AuthenticatedSession {
   receivedCount = 0;
   consumerSrtpErrors = 0;
   readonly consumerSrtpErrorLog: string[] = [];
+  /** The last RTP packets built (for failure messages). */
+  readonly sentLog: string[] = [];
   #seq = 1000;
   #rtxSeq = 5000;
   #timestamp = 90_000;
@@ -195,11 +197,19 @@ export class AuthenticatedSession {
       at += 4 + ext.data.length;
     }
     packet.set(payload, at);
-    if (rtx && shape.osnBack !== undefined && payload.length >= 2) {
-      packet.writeUInt16BE((this.#seq - shape.osnBack) & 0xffff, at);
-    }
     if (padding) packet[packet.length - 1] = padding;
     if (shape.lastByte !== undefined) packet[packet.length - 1] = shape.lastByte;
+    // The OSN goes where the worker reads it: the first two bytes after the header, whatever
+    // the padding count claims (a lying count can make padding bytes look like an OSN).
+    const osnEnd = packet.length - (padding ? 1 : 0);
+    if (rtx && shape.osnBack !== undefined && at + 2 <= osnEnd) {
+      packet.writeUInt16BE((this.#seq - shape.osnBack) & 0xffff, at);
+    }
+    if (this.sentLog.length >= 60) this.sentLog.shift();
+    this.sentLog.push(
+      `${packet.readUInt32BE(8)}:${packet.readUInt16BE(2)}:pt${packet[1] & 0x7f}:b0=${packet[0].toString(16)}:len${packet.length}:p${payload.length}` +
+        (rtx && at + 2 <= osnEnd ? `:osn${packet.readUInt16BE(at)}` : ''),
+    );
     return packet;
   }
 
@@ -247,6 +257,7 @@ export class AuthenticatedSession {
           .slice(-20)
           .map((p) => `${p.readUInt32BE(8)}:${p.readUInt16BE(2)}`),
       },
+      sent: this.sentLog,
       producerDrops: await this.drops(this.producerTransport),
       consumerDrops: await this.drops(this.consumerTransport),
       producerStats,

@@ -21,6 +21,8 @@ import {
   type RtpShape,
 } from '../api/authenticatedSession.js';
 import { rtcp } from '../api/hostileShapes.js';
+import type { WorkerMode } from '../../src/index.js';
+import type { PeerProtocol } from '../peer/SrtpPeer.js';
 import '../api/modes.js';
 import { fuzzRuns, reportFuzz } from './budget.js';
 
@@ -134,12 +136,16 @@ type Input =
   | { kind: 'rtp'; shape: RtpShape }
   | { kind: 'rtcp'; from: 'producer' | 'consumer'; packets: Buffer[] };
 
-describe('fuzz: packets from an authenticated session (thread mode, udp)', () => {
+/** `npm test` fuzzes a thread worker over UDP; these pick another mode or ICE-TCP. */
+const MODE = (process.env.SKEIN_FUZZ_MODE ?? 'thread') as WorkerMode;
+const PROTOCOL = (process.env.SKEIN_FUZZ_PROTOCOL ?? 'udp') as PeerProtocol;
+
+describe(`fuzz: packets from an authenticated session (${MODE} mode, ${PROTOCOL})`, () => {
   let session: AuthenticatedSession;
   let consumerSsrc: number;
 
   before(async () => {
-    session = await AuthenticatedSession.open('thread', 'udp');
+    session = await AuthenticatedSession.open(MODE, PROTOCOL);
     consumerSsrc = session.consumer.rtpParameters.encodings![0].ssrc!;
     assert.ok(await session.normalPacketForwarded(), 'no media before fuzzing');
   });
@@ -194,6 +200,7 @@ describe('fuzz: packets from an authenticated session (thread mode, udp)', () =>
           numRuns: fuzzRuns(40),
           endOnFailure: true,
           ...(process.env.SKEIN_FUZZ_SEED ? { seed: Number(process.env.SKEIN_FUZZ_SEED) } : {}),
+          ...(process.env.SKEIN_FUZZ_PATH ? { path: process.env.SKEIN_FUZZ_PATH } : {}),
         },
       );
     } catch (error) {
@@ -204,7 +211,7 @@ describe('fuzz: packets from an authenticated session (thread mode, udp)', () =>
         error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
       failure = new Error(`${message.slice(0, 300)}\ncause: ${cause}`);
     }
-    reportFuzz('authenticated session (rtp+rtcp)', inputs, crashes);
+    reportFuzz(`authenticated session ${MODE}/${PROTOCOL} (rtp+rtcp)`, inputs, crashes);
     if (failure) throw failure;
   });
 });
