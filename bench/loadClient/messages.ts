@@ -3,15 +3,10 @@
  * other over the IPC channel. Every request carries `rid`; the reply carries the same `rid`.
  */
 import type { DtlsFingerprint } from '../../src/rtc/dtls/index.js';
+import type { RemoteTransport } from '../../test/peer/SrtpPeer.js';
 
-/** What a client connection needs to know of the server's WebRtcTransport. */
-export interface RemoteTransport {
-  ip: string;
-  port: number;
-  usernameFragment: string;
-  password: string;
-  fingerprints: { algorithm: string; value: string }[];
-}
+/** What a client connection needs to know of the server's WebRtcTransport (one candidate). */
+export type { RemoteTransport };
 
 /** The outgoing stream of a producer connection. */
 export interface StreamSettings {

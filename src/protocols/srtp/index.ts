@@ -27,3 +27,4 @@ export {
 } from './SrtpSession.js';
 export { ReplayWindow, DEFAULT_REPLAY_WINDOW_SIZE } from './replayWindow.js';
 export { rtpHeaderLength } from './rtpHeader.js';
+export { MAX_SRTP_OVERHEAD } from './transform.js';

@@ -12,6 +12,7 @@ import { RtpStreamSend, type NtpTime, type RtpStreamSendStats } from '../rtpStre
 import { URI, buildConsumerExtensionMap, extensionId } from './ExtensionMap.js';
 import type { HopExtensions } from './OutgoingPacketWriter.js';
 import { hasFeedback } from './codecFeedback.js';
+import { MAX_OUTGOING_RTP_SIZE } from './packetLimits.js';
 
 export interface ConsumerOptions {
   id: string;
@@ -89,6 +90,8 @@ export class Consumer {
       useNack: hasFeedback(media[0], 'nack'),
       usePli: hasFeedback(media[0], 'nack', 'pli'),
       useFir: hasFeedback(media[0], 'ccm', 'fir'),
+      // Every packet this consumer can send can be kept for a NACK.
+      maxPacketSize: MAX_OUTGOING_RTP_SIZE,
       onRetransmit: (packet) => listener.onRetransmit(this, packet),
     });
     // Consumer payload types are the router's (ortc keeps them): identity for what was negotiated.

@@ -4,6 +4,10 @@
  * timestamp, the extensions this consumer negotiated, and the per-hop ones it
  * owns (its MID, abs-send-time, transport-wide sequence number). One copy into
  * a caller-owned buffer, no allocation (RFC 3550 §5.1, RFC 8285 §4).
+ *
+ * Bounds: the whole output length is computed before the first byte is written
+ * and checked against `out`, so every write below lands inside it; a packet
+ * that would not fit is refused (-1), never truncated.
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 
@@ -25,11 +29,10 @@ export interface HopExtensions {
 
 const ONE_BYTE_PROFILE = 0xbede;
 const TWO_BYTE_PROFILE = 0x1000;
+/** RFC 8285 §4.3: a two-byte element's length is one byte. */
+const MAX_ELEMENT_LENGTH = 255;
 
-/**
- * Returns the packet length written into `out` (which must hold the packet plus
- * 64 bytes of extension growth), or -1.
- */
+/** Returns the packet length written into `out`, or -1 if it does not fit in `out`. */
 export function writeOutgoingPacket(
   out: Buffer,
   source: RtpPacketView,
@@ -42,52 +45,24 @@ export function writeOutgoingPacket(
   // Incoming packets are Buffers (datagrams, SRTP output); copy() avoids subarray objects.
   const src = source.buffer as Buffer;
   const csrcCount = source.csrcCount;
-  out[0] = 0x80 | csrcCount; // X bit set below if any element is written
-  out[1] = (header.marker ? 0x80 : 0) | (header.payloadType & 0x7f);
-  out.writeUInt16BE(header.sequenceNumber & 0xffff, 2);
-  out.writeUInt32BE(header.timestamp >>> 0, 4);
-  out.writeUInt32BE(header.ssrc >>> 0, 8);
-  let pos = 12;
-  for (let i = 0; i < csrcCount; i++, pos += 4) {
-    out.writeUInt32BE(source.csrc(i)!, pos);
-  }
-
-  // Decide the form: one-byte unless an element needs ids > 14 or > 16 bytes.
-  let twoByte = hop.mid.length > 16;
   const hasExtensions = source.hasExtension;
-  if (hasExtensions) {
-    const cursor = source.extensions();
-    while (cursor.next()) {
-      const id = extensionMap[cursor.id];
-      if (id !== 0 && (id > 14 || cursor.valueLength > 16)) twoByte = true;
-    }
-  }
-  const blockStart = pos;
-  pos += 4;
-  const element = (id: number, length: number): number => {
-    if (twoByte) {
-      out[pos] = id;
-      out[pos + 1] = length;
-      pos += 2;
-    } else {
-      out[pos] = (id << 4) | (length - 1);
-      pos += 1;
-    }
-    const at = pos;
-    pos += length;
-    return at;
-  };
-  if (hop.midId !== 0 && hop.mid.length > 0) {
-    out.set(hop.mid, element(hop.midId, hop.mid.length));
+  const writeMid = hop.midId !== 0 && hop.mid.length > 0 && hop.mid.length <= MAX_ELEMENT_LENGTH;
+
+  // Pass 1: the form (one-byte unless an element needs an id > 14 or > 16 bytes) and sizes.
+  let twoByte = writeMid && hop.mid.length > 16;
+  let elements = 0;
+  let valueBytes = 0;
+  if (writeMid) {
+    elements++;
+    valueBytes += hop.mid.length;
   }
   if (hop.absSendTimeId !== 0) {
-    const at = element(hop.absSendTimeId, 3);
-    out[at] = (absSendTime24 >>> 16) & 0xff;
-    out[at + 1] = (absSendTime24 >>> 8) & 0xff;
-    out[at + 2] = absSendTime24 & 0xff;
+    elements++;
+    valueBytes += 3;
   }
   if (hop.transportWideCcId !== 0) {
-    out.writeUInt16BE(transportSeq & 0xffff, element(hop.transportWideCcId, 2));
+    elements++;
+    valueBytes += 2;
   }
   if (hasExtensions) {
     const cursor = source.extensions();
@@ -95,22 +70,81 @@ export function writeOutgoingPacket(
       const id = extensionMap[cursor.id];
       // Zero-length values exist only in the two-byte form; they carry nothing to forward.
       if (id === 0 || cursor.valueLength === 0) continue;
-      const at = element(id, cursor.valueLength);
-      src.copy(out, at, cursor.valueOffset, cursor.valueOffset + cursor.valueLength);
+      if (id > 14 || cursor.valueLength > 16) twoByte = true;
+      elements++;
+      valueBytes += cursor.valueLength;
     }
   }
-  if (pos === blockStart + 4) {
-    pos = blockStart; // nothing written: no extension block at all
-  } else {
-    while ((pos - blockStart) % 4 !== 0) out[pos++] = 0;
-    out.writeUInt16BE(twoByte ? TWO_BYTE_PROFILE : ONE_BYTE_PROFILE, blockStart);
-    out.writeUInt16BE((pos - blockStart - 4) / 4, blockStart + 2);
-    out[0] |= 0x10;
-  }
+  const headerEnd = 12 + 4 * csrcCount;
+  const blockBytes =
+    elements === 0 ? 0 : 4 + (((twoByte ? 2 : 1) * elements + valueBytes + 3) & ~3);
   const payloadStart = source.payloadOffset;
   // Payload and padding travel unchanged (the P bit is copied with them).
   const end = source.length;
-  if (source.hasPadding) out[0] |= 0x20;
+  const total = headerEnd + blockBytes + (end - payloadStart);
+  if (total > out.length) return -1;
+
+  // Pass 2: every write below is inside out[0, total).
+  out[0] = 0x80 | csrcCount | (source.hasPadding ? 0x20 : 0) | (blockBytes ? 0x10 : 0);
+  out[1] = (header.marker ? 0x80 : 0) | (header.payloadType & 0x7f);
+  out.writeUInt16BE(header.sequenceNumber & 0xffff, 2);
+  out.writeUInt32BE(header.timestamp >>> 0, 4);
+  out.writeUInt32BE(header.ssrc >>> 0, 8);
+  for (let i = 0; i < csrcCount; i++) out.writeUInt32BE(source.csrc(i)!, 12 + 4 * i);
+  let pos = headerEnd;
+  if (blockBytes) {
+    const blockEnd = headerEnd + blockBytes;
+    out.writeUInt16BE(twoByte ? TWO_BYTE_PROFILE : ONE_BYTE_PROFILE, pos);
+    out.writeUInt16BE((blockBytes - 4) / 4, pos + 2);
+    pos += 4;
+    if (writeMid) {
+      pos = elementHeader(out, pos, twoByte, hop.midId, hop.mid.length);
+      out.set(hop.mid, pos);
+      pos += hop.mid.length;
+    }
+    if (hop.absSendTimeId !== 0) {
+      pos = elementHeader(out, pos, twoByte, hop.absSendTimeId, 3);
+      out[pos] = (absSendTime24 >>> 16) & 0xff;
+      out[pos + 1] = (absSendTime24 >>> 8) & 0xff;
+      out[pos + 2] = absSendTime24 & 0xff;
+      pos += 3;
+    }
+    if (hop.transportWideCcId !== 0) {
+      pos = elementHeader(out, pos, twoByte, hop.transportWideCcId, 2);
+      out.writeUInt16BE(transportSeq & 0xffff, pos);
+      pos += 2;
+    }
+    if (hasExtensions) {
+      const cursor = source.extensions();
+      while (cursor.next()) {
+        const id = extensionMap[cursor.id];
+        const length = cursor.valueLength;
+        if (id === 0 || length === 0) continue;
+        pos = elementHeader(out, pos, twoByte, id, length);
+        src.copy(out, pos, cursor.valueOffset, cursor.valueOffset + length);
+        pos += length;
+      }
+    }
+    out.fill(0, pos, blockEnd);
+    pos = blockEnd;
+  }
   src.copy(out, pos, payloadStart, end);
-  return pos + (end - payloadStart);
+  return total;
+}
+
+/** Writes an element's id and length (RFC 8285 §4.2, §4.3); returns where its value goes. */
+function elementHeader(
+  out: Buffer,
+  pos: number,
+  twoByte: boolean,
+  id: number,
+  length: number,
+): number {
+  if (twoByte) {
+    out[pos] = id;
+    out[pos + 1] = length;
+    return pos + 2;
+  }
+  out[pos] = (id << 4) | (length - 1);
+  return pos + 1;
 }

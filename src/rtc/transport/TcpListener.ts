@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { bindInRange, type PortRange } from './bindPort.js';
 import type { Tuple } from './TransportTuple.js';
 import type { PacketHandler } from './UdpListener.js';
+import { FrameDecoder } from './FrameDecoder.js';
 
 /** Connections per listener; beyond it new ones are refused. */
 const MAX_CONNECTIONS = 1024;
@@ -87,19 +88,9 @@ export class TcpListener {
         socket.write(frame);
       },
     };
-    let pending: Buffer | undefined;
-    socket.on('data', (chunk: Buffer) => {
-      let buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
-      let offset = 0;
-      while (buffer.length - offset >= 2) {
-        const length = buffer.readUInt16BE(offset);
-        if (buffer.length - offset - 2 < length) break;
-        if (length > 0) this.#onPacket(buffer.subarray(offset + 2, offset + 2 + length), tuple);
-        offset += 2 + length;
-      }
-      buffer = buffer.subarray(offset);
-      pending = buffer.length > 0 ? Buffer.from(buffer) : undefined;
-    });
+    const decoder = new FrameDecoder();
+    const onFrame = (frame: Buffer): void => this.#onPacket(frame, tuple);
+    socket.on('data', (chunk: Buffer) => decoder.push(chunk, onFrame));
     const onGone = (): void => {
       if (!alive) return;
       alive = false;

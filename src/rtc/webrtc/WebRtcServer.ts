@@ -15,6 +15,7 @@ import type { Tuple } from '../transport/TransportTuple.js';
 import type { PortRange } from '../transport/bindPort.js';
 import { openListener, type ListenInfo, type Listener } from './listenInfo.js';
 import type { WebRtcTransport } from './WebRtcTransport.js';
+import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
 
 export class WebRtcServer {
   readonly id: string;
@@ -25,13 +26,23 @@ export class WebRtcServer {
   readonly #transports = new Set<WebRtcTransport>();
   /** Packets no transport claimed. */
   unmatchedPackets = 0;
+  /** The demultiplexing in front of the transports (which contain their own faults). */
+  readonly #boundary: FaultBoundary;
 
   private constructor(id: string, listenInfos: ListenInfo[], listeners: Listener[]) {
     this.id = id;
     this.listenInfos = listenInfos;
     this.listeners = listeners;
+    this.#boundary = new FaultBoundary(`WebRtcServer ${id}`);
     for (const listener of listeners) {
-      const onPacket = (data: Buffer, tuple: Tuple): void => this.#onPacket(data, tuple);
+      const onPacket = (data: Buffer, tuple: Tuple): void =>
+        this.#boundary.run(
+          tuple.protocol === 'tcp' ? 'tcpFrame' : 'datagram',
+          this.#onPacket,
+          this,
+          data,
+          tuple,
+        );
       if ('setHandler' in listener) listener.setHandler(onPacket);
       else
         listener.setHandlers(onPacket, (tuple) =>
@@ -53,6 +64,11 @@ export class WebRtcServer {
       throw error;
     }
     return new WebRtcServer(id, listenInfos, listeners);
+  }
+
+  /** Exceptions contained while demultiplexing, by entry kind. */
+  get faults(): FaultCounters {
+    return this.#boundary.counts;
   }
 
   get transportIds(): string[] {

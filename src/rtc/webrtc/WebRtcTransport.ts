@@ -2,8 +2,10 @@
  * Worker-side WebRtcTransport: ICE-lite, DTLS and SRTP over UDP and/or TCP
  * (its own ports or a WebRtcServer's), demultiplexing every packet by its
  * first byte (RFC 7983) and carrying the RTP/RTCP of its producers and
- * consumers. Packets from tuples ICE has not validated, undecryptable or
- * malformed packets are dropped and counted; nothing here throws on input.
+ * consumers. Packets from tuples ICE has not validated, undecryptable,
+ * malformed or too big packets are dropped and counted. Every entry (packet,
+ * timer, DTLS callback) runs inside a FaultBoundary: an exception drops that
+ * input and is counted in `faults`, and the worker goes on.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { classifyPacket } from '../../protocols/demux.js';
@@ -22,7 +24,7 @@ import {
   type TransportCcFeedback,
 } from '../../protocols/rtcp/index.js';
 import { RateCalculator, ntpFromUnixMs } from '../rtpStream/index.js';
-import { SrtpSession, isSrtpError } from '../../protocols/srtp/index.js';
+import { MAX_SRTP_OVERHEAD, SrtpSession, isSrtpError } from '../../protocols/srtp/index.js';
 import { IceServer, type IceState } from '../ice/IceServer.js';
 import type { Tuple, TransportTupleData } from '../transport/TransportTuple.js';
 import { tupleData } from '../transport/TransportTuple.js';
@@ -42,6 +44,13 @@ import type {
   DtlsState,
 } from './dtlsSession.js';
 import { SendBufferPool } from './SendBufferPool.js';
+import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
+import {
+  MAX_OUTGOING_RTP_SIZE,
+  MAX_RTCP_PACKET_SIZE,
+  MAX_RTP_PACKET_SIZE,
+  SEND_BUFFER_SIZE,
+} from '../rtp/packetLimits.js';
 
 export interface IceCandidate {
   foundation: string;
@@ -73,12 +82,16 @@ export interface DropCounters {
   unknownSsrc: number;
   unknownKind: number;
   dtlsBeforeConnect: number;
+  /** Larger than MAX_RTP_PACKET_SIZE, or grown past the send buffers on the way out. */
+  tooBig: number;
 }
 
 /** RTCP reports: about once a second (RFC 3550 §6.2 allows more for a small session). */
 const RTCP_INTERVAL_MS = 1000;
 /** NACK retries and key frame request retries are timed at this granularity. */
 const FEEDBACK_TICK_MS = 40;
+/** Generic NACK FCIs that fit one RTCP packet (12-byte header, 4 bytes each; RFC 4585 §6.2.1). */
+const MAX_NACK_ITEMS = Math.floor((MAX_RTCP_PACKET_SIZE - 12) / 4);
 
 export class WebRtcTransport implements RoutedTransport {
   readonly id: string;
@@ -100,10 +113,10 @@ export class WebRtcTransport implements RoutedTransport {
   readonly #consumers = new Map<string, Consumer>();
   readonly #consumerBySsrc = new Map<number, Consumer>();
   readonly #view = new RtpPacketView();
-  readonly #scratch = Buffer.alloc(1500 + 256);
+  readonly #scratch = Buffer.alloc(MAX_OUTGOING_RTP_SIZE);
   readonly #header = { payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, marker: false };
-  readonly #pool = new SendBufferPool(64, 1500 + 256);
-  readonly #rtcpScratch = Buffer.alloc(1500);
+  readonly #pool = new SendBufferPool(64, SEND_BUFFER_SIZE);
+  readonly #rtcpScratch = Buffer.alloc(MAX_RTCP_PACKET_SIZE);
   readonly #outView = new RtpPacketView();
   /** The SSRC our receiver reports and feedback are sent from (RFC 3550 §6.4.2). */
   readonly #rtcpSsrc = randomInt(1, 0xffffffff);
@@ -117,7 +130,9 @@ export class WebRtcTransport implements RoutedTransport {
     unknownSsrc: 0,
     unknownKind: 0,
     dtlsBeforeConnect: 0,
+    tooBig: 0,
   };
+  readonly #boundary: FaultBoundary;
   /** Byte counters for getStats (mediasoup's transport stats fields). */
   readonly bytes = {
     received: 0,
@@ -164,6 +179,8 @@ export class WebRtcTransport implements RoutedTransport {
     this.candidates = options.candidates;
     this.localFingerprints = options.localFingerprints;
     this.#events = options.events;
+    const boundary = new FaultBoundary(`WebRtcTransport ${options.id}`);
+    this.#boundary = boundary;
     this.iceServer = new IceServer(
       {
         onStateChange: (state) => this.#onIceState(state),
@@ -173,13 +190,19 @@ export class WebRtcTransport implements RoutedTransport {
       },
       options.consentTimeoutMs,
     );
-    this.#dtls = options.dtlsFactory((data) => this.#sendRaw(data), {
-      onStateChange: (state) => this.#onDtlsState(state),
-      onConnected: (keys) => this.#onDtlsConnected(keys),
-    });
-    this.#timer = setInterval(() => this.#tick(), RTCP_INTERVAL_MS);
+    this.#dtls = options.dtlsFactory(
+      (data) => boundary.run('dtls', this.#sendRaw, this, data, undefined),
+      {
+        onStateChange: (state) => boundary.run('dtls', this.#onDtlsState, this, state, undefined),
+        onConnected: (keys) => boundary.run('dtls', this.#onDtlsConnected, this, keys, undefined),
+      },
+    );
+    this.#timer = setInterval(boundary.wrap('timer', this.#tick, this), RTCP_INTERVAL_MS);
     this.#timer.unref();
-    this.#feedbackTimer = setInterval(() => this.#feedbackTick(), FEEDBACK_TICK_MS);
+    this.#feedbackTimer = setInterval(
+      boundary.wrap('timer', this.#feedbackTick, this),
+      FEEDBACK_TICK_MS,
+    );
     this.#feedbackTimer.unref();
   }
 
@@ -241,8 +264,18 @@ export class WebRtcTransport implements RoutedTransport {
     this.#onIceRestart = hook;
   }
 
-  /** Every packet from a listener addressed to this transport. */
+  /** Exceptions contained, by entry kind (a packet's is also dropped). */
+  get faults(): FaultCounters {
+    return this.#boundary.counts;
+  }
+
+  /** Every packet from a listener addressed to this transport; never throws. */
   receivePacket(data: Buffer, tuple: Tuple): void {
+    const kind = tuple.protocol === 'tcp' ? 'tcpFrame' : 'datagram';
+    this.#boundary.run(kind, this.#receivePacket, this, data, tuple);
+  }
+
+  #receivePacket(data: Buffer, tuple: Tuple): void {
     if (this.#closed) return;
     this.bytes.received += data.length;
     this.#recvRate.update(data.length, performance.now());
@@ -331,7 +364,10 @@ export class WebRtcTransport implements RoutedTransport {
       absSendTime24(nowMs),
       this.#transportSeq++,
     );
-    if (length < 0) return;
+    if (length < 0) {
+      this.drops.tooBig++;
+      return;
+    }
     if (this.#outView.wrap(this.#scratch, length) === 'ok') consumer.sent(this.#outView, nowMs);
     if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
     const result = srtp.protectRtp(this.#scratch.subarray(0, length), this.#pool.next());
@@ -366,6 +402,10 @@ export class WebRtcTransport implements RoutedTransport {
     const srtp = this.#srtpSend;
     const tuple = this.iceServer.selectedTuple;
     if (!srtp || !tuple) return;
+    if (packet.length > SEND_BUFFER_SIZE - MAX_SRTP_OVERHEAD) {
+      this.drops.tooBig++;
+      return;
+    }
     const result = srtp.protectRtp(packet.buffer.subarray(0, packet.length), this.#pool.next());
     if (isSrtpError(result)) return;
     tuple.send(result);
@@ -395,12 +435,16 @@ export class WebRtcTransport implements RoutedTransport {
 
   /** Asks the endpoint producing `mediaSsrc` to resend these packets (RFC 4585 §6.2.1). */
   sendNack(mediaSsrc: number, seqs: readonly number[]): void {
-    const items = nackItemsFromSequenceNumbers(seqs);
-    const length = writeNack(
-      { kind: 'nack', senderSsrc: this.#rtcpSsrc, mediaSsrc, items },
-      this.#rtcpScratch,
-    );
-    if (length > 0) this.#sendRtcp(this.#rtcpScratch.subarray(0, length));
+    const all = nackItemsFromSequenceNumbers(seqs);
+    // Many losses need more FCIs than one packet holds: one NACK per packetful.
+    for (let i = 0; i < all.length; i += MAX_NACK_ITEMS) {
+      const items = all.length <= MAX_NACK_ITEMS ? all : all.slice(i, i + MAX_NACK_ITEMS);
+      const length = writeNack(
+        { kind: 'nack', senderSsrc: this.#rtcpSsrc, mediaSsrc, items },
+        this.#rtcpScratch,
+      );
+      if (length > 0) this.#sendRtcp(this.#rtcpScratch.subarray(0, length));
+    }
   }
 
   /** Test hook: drop every Nth RTP packet received / sent (0 = none), as a lossy network would. */
@@ -423,6 +467,7 @@ export class WebRtcTransport implements RoutedTransport {
     const srtp = this.#srtpSend;
     const tuple = this.iceServer.selectedTuple;
     if (!srtp || !tuple) return;
+    if (packet.length > SEND_BUFFER_SIZE - MAX_SRTP_OVERHEAD) return; // our writers stay below
     const result = srtp.protectRtcp(packet, this.#pool.next());
     if (isSrtpError(result)) return;
     tuple.send(result);
@@ -450,6 +495,10 @@ export class WebRtcTransport implements RoutedTransport {
     const result = srtp.unprotectRtp(data);
     if (isSrtpError(result)) {
       this.#countSrtpError(result);
+      return;
+    }
+    if (result.length > MAX_RTP_PACKET_SIZE) {
+      this.drops.tooBig++;
       return;
     }
     const view = this.#view;

@@ -61,6 +61,8 @@ export function transportStats(transport: WebRtcTransport): Record<string, unkno
       srtpCryptoSuite: transport.srtpCryptoSuite,
       // Skein extension: what was dropped and why (never forwarded).
       packetsDropped: { ...transport.drops, ...transport.iceServer.counters },
+      // Skein extension: exceptions contained at the media plane's entries, by kind.
+      faults: { ...transport.faults },
     },
   ];
 }
@@ -82,5 +84,7 @@ export function transportDump(transport: WebRtcTransport): Record<string, unknow
     iceSelectedTuple: transport.iceSelectedTuple,
     dtlsState: transport.dtlsState,
     dtlsParameters: { role: transport.dtlsRole, fingerprints: transport.localFingerprints },
+    packetsDropped: { ...transport.drops, ...transport.iceServer.counters },
+    faults: { ...transport.faults },
   };
 }
