@@ -13,7 +13,54 @@ export interface Config {
   workerMode: WorkerMode;
   rtcMinPort: number;
   rtcMaxPort: number;
+  limits: Limits;
 }
+
+/** What one client may cost the server (PROTOCOL.md, "Limits"). */
+export interface Limits {
+  /** Live producers per participant. */
+  maxProducers: number;
+  /** Live consumers per participant. */
+  maxConsumers: number;
+  /** WebRTC transports one connection may create over its life (a join creates 2). */
+  maxTransports: number;
+  /** Encodings in a `produce` (browsers send at most 3-4 simulcast layers). */
+  maxEncodings: number;
+  /** Codecs in a `produce`'s rtpParameters or a `consume`'s rtpCapabilities. */
+  maxCodecs: number;
+  /** Header extensions in a `produce` or `consume`. */
+  maxHeaderExtensions: number;
+  /** Messages per second per connection (token bucket refill). */
+  messageRate: number;
+  /** Messages a connection may send at once (token bucket size). */
+  messageBurst: number;
+  /** TCP connections (HTTP and WebSocket) the server holds at once. */
+  maxConnections: number;
+  /** Ping interval; a socket that missed a pong by the next one is closed. */
+  heartbeatMs: number;
+  /** Bytes queued for a slow reader before its socket is closed. */
+  maxSendBufferBytes: number;
+  /** Time a client has to send a request's headers. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxProducers: 8,
+  maxConsumers: 256,
+  maxTransports: 64,
+  maxEncodings: 4,
+  maxCodecs: 32,
+  maxHeaderExtensions: 32,
+  messageRate: 50,
+  messageBurst: 100,
+  maxConnections: 1000,
+  heartbeatMs: 30_000,
+  maxSendBufferBytes: 4 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
 
 export const HELP = `videorooms — multi-party video rooms on Skein
 
@@ -80,6 +127,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'h
     workerMode,
     rtcMinPort: integer('RTC_MIN_PORT', 40000, 1024, 65535),
     rtcMaxPort: integer('RTC_MAX_PORT', 49999, 1024, 65535),
+    limits: DEFAULT_LIMITS,
   };
   if (config.rtcMinPort > config.rtcMaxPort) {
     throw new ConfigError('RTC_MIN_PORT must not exceed RTC_MAX_PORT');
