@@ -4,12 +4,47 @@
  * another room still works.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startServer, type RunningServer } from '../../examples/videorooms/server.js';
 import { Bystander, health, portOf, rawHttp } from './client.js';
 import { testConfig } from './config.js';
 
 process.env.SKEIN_QUIET = '1';
+
+const HEADERS_TIMEOUT_MS = 500;
+
+/**
+ * Opens a connection, writes `start`, then one byte of `drip` every 50 ms;
+ * resolves with what came back and how long until the server closed it.
+ */
+function slowClient(
+  port: number,
+  start: string,
+  drip: string,
+  timeoutMs: number,
+): Promise<{ response: string; closedAfterMs: number | undefined }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let response = '';
+    let i = 0;
+    const dripper = setInterval(() => {
+      if (drip.length > 0) socket.write(drip[i++ % drip.length]);
+    }, 50);
+    const finish = (closedAfterMs: number | undefined): void => {
+      clearInterval(dripper);
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ response, closedAfterMs });
+    };
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    socket.on('data', (chunk) => (response += chunk.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => finish(Date.now() - started));
+    if (start) socket.write(start);
+  });
+}
 
 const UPGRADE =
   'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
@@ -44,7 +79,9 @@ describe('videorooms HTTP abuse', () => {
   let port: number;
   let bystander: Bystander;
   before(async () => {
-    server = await startServer(testConfig({ headersTimeoutMs: 500, requestTimeoutMs: 1000 }));
+    server = await startServer(
+      testConfig({ headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: 1000 }),
+    );
     port = portOf(server);
     bystander = await Bystander.join(server);
   });
@@ -126,5 +163,68 @@ describe('videorooms HTTP abuse', () => {
     }
     assert.equal((await health(server)).status, 'ok');
     await bystander.assertWorks();
+  });
+
+  test('slow clients: dripped headers, dripped bodies and silent sockets are cut off', async () => {
+    const limit = HEADERS_TIMEOUT_MS * 8;
+    const cases: [string, string, string][] = [
+      ['headers, one byte at a time', 'GET /health HTTP/1.1\r\nHost: x\r\n', 'X-Slow: a'],
+      ['an upgrade, one byte at a time', `GET /ws HTTP/1.1\r\nHost: x\r\n`, 'X-Slow: a'],
+      [
+        'a body, one byte at a time',
+        'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n',
+        'a',
+      ],
+      ['nothing at all', '', ''],
+    ];
+    const results = await Promise.all(
+      cases.map(([, start, drip]) => slowClient(port, start, drip, limit)),
+    );
+    results.forEach(({ closedAfterMs, response }, i) => {
+      assert.notEqual(closedAfterMs, undefined, `${cases[i][0]}: still open after ${limit} ms`);
+      const code = status(response);
+      assert.ok(code === undefined || code === 408 || code === 405, `${cases[i][0]}: ${response}`);
+    });
+    assert.equal((await health(server)).status, 'ok');
+    await bystander.assertWorks();
+  });
+});
+
+describe('videorooms connection cap', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer(testConfig({ maxConnections: 4 }));
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  test('connections over the cap are closed at once; the held ones and later ones work', async () => {
+    const bystander = await Bystander.join(server);
+    const held = Array.from({ length: 3 }, () => connect(portOf(server), '127.0.0.1'));
+    try {
+      await Promise.all(held.map((s) => new Promise((resolve) => s.once('connect', resolve))));
+      // Accepted in order: the bystander's and these three fill the cap.
+      const { response, closed } = await rawHttp(
+        portOf(server),
+        'GET /health HTTP/1.1\r\nHost: x\r\n\r\n',
+      );
+      assert.ok(closed);
+      assert.equal(response, '', 'the fifth connection gets nothing');
+      await bystander.assertWorks();
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+    // Freed places are usable again.
+    for (let i = 0; i < 50; i++) {
+      const { response } = await rawHttp(
+        portOf(server),
+        'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      );
+      if (status(response) === 200) break;
+      assert.ok(i < 49, 'the server never accepted again');
+    }
+    await bystander.assertWorks();
+    bystander.client.close();
   });
 });
