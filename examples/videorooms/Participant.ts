@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  InvalidStateError,
   UnsupportedError,
   type Consumer,
   type DtlsParameters,
@@ -44,6 +45,7 @@ export class Participant {
   readonly #send: (message: unknown) => void;
   readonly #registry: RoomsRegistry;
   readonly #limits: Limits;
+  readonly #connected = new WeakSet<WebRtcTransport>();
   /** Transports created for this connection so far (a join creates two). */
   #transportsCreated = 0;
   sendTransport: WebRtcTransport | undefined;
@@ -69,9 +71,13 @@ export class Participant {
     switch (type) {
       case 'connectTransport': {
         const transport = this.#transport(stringField(body, 'transportId'));
-        await transport.connect({
-          dtlsParameters: objectField(body, 'dtlsParameters') as unknown as DtlsParameters,
-        });
+        const dtlsParameters = objectField(body, 'dtlsParameters') as unknown as DtlsParameters;
+        // The media plane refuses a second connect with an untyped error: refuse it here.
+        if (this.#connected.has(transport)) {
+          throw new ProtocolError('bad-request', 'transport already connected');
+        }
+        await transport.connect({ dtlsParameters });
+        this.#connected.add(transport);
         return {};
       }
       case 'produce':
@@ -318,6 +324,8 @@ function transportInfo(transport: WebRtcTransport): TransportInfo {
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof ProtocolError) return error;
   if (error instanceof UnsupportedError) return new ProtocolError('unsupported', error.message);
+  // A closed or not-yet-ready object the client named: its sequence, not a server fault.
+  if (error instanceof InvalidStateError) return new ProtocolError('bad-request', error.message);
   if (error instanceof TypeError) return new ProtocolError('bad-request', error.message);
   return new ProtocolError('internal', error instanceof Error ? error.message : String(error));
 }

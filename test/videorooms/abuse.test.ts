@@ -105,6 +105,26 @@ describe('videorooms signaling abuse', () => {
     await bystander.assertWorks();
   });
 
+  test('fuzz finding: a second connectTransport is bad-request, not internal', async () => {
+    const a = await join(server, 'reconnect');
+    try {
+      const connect = (): Promise<Message> =>
+        a.client.request('connectTransport', {
+          transportId: a.sendTransportId,
+          dtlsParameters: {
+            role: 'client',
+            fingerprints: [{ algorithm: 'sha-256', value: Array(32).fill('AB').join(':') }],
+          },
+        });
+      const first = await connect();
+      assert.equal(first.ok, true, JSON.stringify(first.error));
+      assert.equal((await connect()).error?.code, 'bad-request');
+    } finally {
+      a.client.close();
+    }
+    await bystander.assertWorks();
+  });
+
   test('oversized messages close the socket; binary frames are bad-json', async () => {
     const a = await Client.connect(server.url);
     const binary = await a.raw(Buffer.from([1, 2, 3]), null);
