@@ -2,7 +2,7 @@
  * One WebSocket connection: its participant, its message budget (a token
  * bucket: over the rate a message gets `rate-limited`, and a client that
  * keeps sending over it is closed), its request queue (one request at a
- * time, in order, a bounded number waiting) and bounded sends (a reader too
+ * time, in order, a bounded number and size waiting) and bounded sends (a reader too
  * slow to take what it is sent is closed).
  */
 import type { RawData, WebSocket } from 'ws';
@@ -13,8 +13,11 @@ import { MAX_MESSAGE_BYTES, ProtocolError, parseRequest, requestIdOf } from './p
 import type { RoomsRegistry } from './RoomsRegistry.js';
 import { TokenBucket } from './TokenBucket.js';
 
-/** Requests waiting behind the one being handled; more are refused. */
-const MAX_QUEUED = 32;
+/**
+ * Bytes of requests waiting behind the one being handled (their count is
+ * bounded by the burst): more are refused, so a connection holds at most this.
+ */
+const MAX_QUEUED_BYTES = 1024 * 1024;
 
 /** WebSocket close codes (RFC 6455 §7.4.1). */
 const POLICY_VIOLATION = 1008;
@@ -32,6 +35,7 @@ export function serveSession(
   // Over-rate messages in a row; a burst's worth of them means the client ignores the replies.
   let strikes = 0;
   let queued = 0;
+  let queuedBytes = 0;
   let queue: Promise<void> = Promise.resolve();
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
@@ -44,21 +48,24 @@ export function serveSession(
       ws.close(MESSAGE_TOO_BIG, 'message too large');
       return;
     }
-    if (!bucket.take() || queued >= MAX_QUEUED) {
+    const text = isBinary ? '' : rawToString(data);
+    const full = queued >= limits.messageBurst || queuedBytes + size > MAX_QUEUED_BYTES;
+    if (full || !bucket.take()) {
       if (++strikes >= limits.messageBurst) {
         ws.close(POLICY_VIOLATION, 'message rate exceeded');
         return;
       }
+      // The id lets the client fail that one request; reading it is bounded by the strikes.
       reply(
         send,
-        null,
+        requestIdOf(text),
         new ProtocolError('rate-limited', `at most ${limits.messageRate} messages per second`),
       );
       return;
     }
     strikes = 0;
-    const text = isBinary ? '' : rawToString(data);
     queued++;
+    queuedBytes += size;
     queue = queue.then(async () => {
       let id: number | null = requestIdOf(text);
       try {
@@ -76,6 +83,7 @@ export function serveSession(
         reply(send, id, protocolError);
       } finally {
         queued--;
+        queuedBytes -= size;
       }
     });
   });

@@ -54,7 +54,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxCodecs: 32,
   maxHeaderExtensions: 32,
   messageRate: 50,
-  messageBurst: 100,
+  messageBurst: 200,
   maxConnections: 1000,
   heartbeatMs: 30_000,
   maxSendBufferBytes: 4 * 1024 * 1024,
@@ -88,7 +88,7 @@ Limits per client (PROTOCOL.md, "Limits"):
                             [MAX_HEADER_EXTENSIONS] (default 32)
   --message-rate N          messages per second per connection [MESSAGE_RATE] (default 50)
   --message-burst N         messages a connection may send at once; that many
-                            refused in a row close it [MESSAGE_BURST] (default 100)
+                            refused in a row close it [MESSAGE_BURST] (default 200)
   --max-connections N       TCP connections held at once, HTTP and WebSocket
                             [MAX_CONNECTIONS] (default 1000)
   --heartbeat-ms N          WebSocket ping interval; no pong by the next ping
