@@ -172,6 +172,15 @@ export class Participant {
       recvTransport.close();
       return undefined;
     }
+    // Checked right before entering, so concurrent joins cannot overfill the room.
+    if (room.participants.size >= this.#limits.maxRoomParticipants) {
+      sendTransport.close();
+      recvTransport.close();
+      throw new ProtocolError(
+        'limit',
+        `a room holds ${this.#limits.maxRoomParticipants} participants`,
+      );
+    }
     this.displayName = displayName;
     this.sendTransport = sendTransport;
     this.recvTransport = recvTransport;

@@ -34,6 +34,8 @@ export interface Limits {
   messageRate: number;
   /** Messages a connection may send at once (token bucket size). */
   messageBurst: number;
+  /** Participants in one room (each join is announced to all of them). */
+  maxRoomParticipants: number;
   /** TCP connections (HTTP and WebSocket) the server holds at once. */
   maxConnections: number;
   /** Ping interval; a socket that missed a pong by the next one is closed. */
@@ -55,6 +57,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxHeaderExtensions: 32,
   messageRate: 50,
   messageBurst: 200,
+  maxRoomParticipants: 100,
   maxConnections: 1000,
   heartbeatMs: 30_000,
   maxSendBufferBytes: 4 * 1024 * 1024,
@@ -89,6 +92,7 @@ Limits per client (PROTOCOL.md, "Limits"):
   --message-rate N          messages per second per connection [MESSAGE_RATE] (default 50)
   --message-burst N         messages a connection may send at once; that many
                             refused in a row close it [MESSAGE_BURST] (default 200)
+  --max-room-participants N participants in one room [MAX_ROOM_PARTICIPANTS] (default 100)
   --max-connections N       TCP connections held at once, HTTP and WebSocket
                             [MAX_CONNECTIONS] (default 1000)
   --heartbeat-ms N          WebSocket ping interval; no pong by the next ping
@@ -117,6 +121,7 @@ const FLAGS: Record<string, string> = {
   '--max-header-extensions': 'MAX_HEADER_EXTENSIONS',
   '--message-rate': 'MESSAGE_RATE',
   '--message-burst': 'MESSAGE_BURST',
+  '--max-room-participants': 'MAX_ROOM_PARTICIPANTS',
   '--max-connections': 'MAX_CONNECTIONS',
   '--heartbeat-ms': 'HEARTBEAT_MS',
   '--max-send-buffer': 'MAX_SEND_BUFFER',
@@ -187,6 +192,7 @@ function parseLimits(integer: IntegerOption): Limits {
     maxHeaderExtensions: integer('MAX_HEADER_EXTENSIONS', d.maxHeaderExtensions, 0, 256),
     messageRate: integer('MESSAGE_RATE', d.messageRate, 1, big),
     messageBurst: integer('MESSAGE_BURST', d.messageBurst, 1, big),
+    maxRoomParticipants: integer('MAX_ROOM_PARTICIPANTS', d.maxRoomParticipants, 1, 10_000),
     maxConnections: integer('MAX_CONNECTIONS', d.maxConnections, 1, big),
     heartbeatMs: integer('HEARTBEAT_MS', d.heartbeatMs, 100, 3_600_000),
     maxSendBufferBytes: integer('MAX_SEND_BUFFER', d.maxSendBufferBytes, 64 * 1024, 1 << 30),

@@ -16,6 +16,7 @@ const LIMITS = {
   maxProducers: 3,
   maxConsumers: 2,
   maxTransports: 6,
+  maxRoomParticipants: 4,
   messageRate: 10_000,
   messageBurst: 10_000,
   heartbeatMs: 300,
@@ -345,6 +346,30 @@ describe('videorooms signaling abuse', () => {
       );
     } finally {
       a.close();
+    }
+    await bystander.assertWorks();
+  });
+
+  test('a full room refuses joins, even concurrent ones, and takes them again once left', async () => {
+    const clients = await Promise.all(Array.from({ length: 8 }, () => Client.connect(server.url)));
+    try {
+      const replies = await Promise.all(
+        clients.map((c) => c.request('join', { roomId: 'full', displayName: 'x' })),
+      );
+      assert.equal(replies.filter((r) => r.ok).length, LIMITS.maxRoomParticipants);
+      assert.ok(replies.every((r) => r.ok || r.error?.code === 'limit'));
+      const h = await health(server);
+      const full = (h.workers as { rooms: string[]; participants: number }[]).find((w) =>
+        w.rooms.includes('full'),
+      );
+      assert.ok(full);
+      const inside = clients.filter((_, i) => replies[i].ok);
+      const outside = clients.filter((_, i) => !replies[i].ok);
+      await inside[0].request('leave');
+      const again = await outside[0].request('join', { roomId: 'full', displayName: 'x' });
+      assert.equal(again.ok, true, JSON.stringify(again.error));
+    } finally {
+      for (const client of clients) client.close();
     }
     await bystander.assertWorks();
   });

@@ -142,6 +142,7 @@ describe('videorooms limits, piece by piece', () => {
       '--max-header-extensions',
       '--message-rate',
       '--message-burst',
+      '--max-room-participants',
       '--max-connections',
       '--heartbeat-ms',
       '--max-send-buffer',
