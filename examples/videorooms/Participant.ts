@@ -1,11 +1,12 @@
 /**
  * One participant: a WebSocket session, and while joined, its room, its two
  * WebRTC transports, its producers and its consumers. Every request is
- * validated; ids must belong to this participant.
+ * validated; ids must belong to this participant; what it may hold is capped
+ * by the server's Limits.
  */
 import { randomUUID } from 'node:crypto';
-import type { WebSocket } from 'ws';
 import {
+  InvalidStateError,
   UnsupportedError,
   type Consumer,
   type DtlsParameters,
@@ -14,8 +15,12 @@ import {
   type RtpParameters,
   type WebRtcTransport,
 } from '../../src/index.js';
+// The library's own validator, so garbage never reaches canConsume (which logs it).
+import { validateRtpCapabilities } from '../../src/ortc/validateRtpCapabilities.js';
+import type { Limits } from './config.js';
 import {
   ProtocolError,
+  checkListField,
   displayNameField,
   kindField,
   objectField,
@@ -37,22 +42,25 @@ export class Participant {
   readonly id = randomUUID();
   displayName = '';
   room: Room | undefined;
-  readonly #socket: WebSocket;
+  readonly #send: (message: unknown) => void;
   readonly #registry: RoomsRegistry;
+  readonly #limits: Limits;
+  readonly #connected = new WeakSet<WebRtcTransport>();
+  /** Transports created for this connection so far (a join creates two). */
+  #transportsCreated = 0;
   sendTransport: WebRtcTransport | undefined;
   recvTransport: WebRtcTransport | undefined;
   readonly producers = new Map<string, Producer>();
   readonly consumers = new Map<string, Consumer>();
 
-  constructor(socket: WebSocket, registry: RoomsRegistry) {
-    this.#socket = socket;
+  constructor(send: (message: unknown) => void, registry: RoomsRegistry, limits: Limits) {
+    this.#send = send;
     this.#registry = registry;
+    this.#limits = limits;
   }
 
   notify(event: string, data: unknown): void {
-    if (this.#socket.readyState === this.#socket.OPEN) {
-      this.#socket.send(JSON.stringify({ type: 'notification', event, data }));
-    }
+    this.#send({ type: 'notification', event, data });
   }
 
   async handle(request: ClientRequest): Promise<unknown> {
@@ -63,9 +71,13 @@ export class Participant {
     switch (type) {
       case 'connectTransport': {
         const transport = this.#transport(stringField(body, 'transportId'));
-        await transport.connect({
-          dtlsParameters: objectField(body, 'dtlsParameters') as unknown as DtlsParameters,
-        });
+        const dtlsParameters = objectField(body, 'dtlsParameters') as unknown as DtlsParameters;
+        // The media plane refuses a second connect with an untyped error: refuse it here.
+        if (this.#connected.has(transport)) {
+          throw new ProtocolError('bad-request', 'transport already connected');
+        }
+        await transport.connect({ dtlsParameters });
+        this.#connected.add(transport);
         return {};
       }
       case 'produce':
@@ -121,15 +133,55 @@ export class Participant {
   async #join(body: Record<string, unknown>): Promise<unknown> {
     if (this.room) throw new ProtocolError('already-joined', 'already in a room');
     const roomId = roomIdField(body);
-    this.displayName = displayNameField(body);
-    const room = await this.#registry.getOrCreate(roomId);
-    const sendTransport = await this.#registry.createTransport(room);
-    const recvTransport = await this.#registry.createTransport(room);
+    const displayName = displayNameField(body);
+    if (this.#transportsCreated + 2 > this.#limits.maxTransports) {
+      throw new ProtocolError(
+        'limit',
+        `a connection may create ${this.#limits.maxTransports} transports; open a new one`,
+      );
+    }
+    // A second attempt only when the room's worker died during the first.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const room = await this.#registry.reserve(roomId);
+      try {
+        const joined = await this.#enter(room, displayName);
+        if (joined) return joined;
+      } finally {
+        this.#registry.release(room);
+      }
+    }
+    throw new ProtocolError('internal', 'the room closed while joining; join again');
+  }
+
+  /** Creates the transports and enters the room; undefined if the room closed meanwhile. */
+  async #enter(room: Room, displayName: string): Promise<unknown> {
+    const transports: WebRtcTransport[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        this.#transportsCreated++;
+        transports.push(await this.#registry.createTransport(room));
+      }
+    } catch (error) {
+      for (const transport of transports) transport.close();
+      if (room.closed) return undefined;
+      throw error;
+    }
+    const [sendTransport, recvTransport] = transports;
     if (room.closed) {
       sendTransport.close();
       recvTransport.close();
-      throw new ProtocolError('internal', 'the room closed while joining; join again');
+      return undefined;
     }
+    // Checked right before entering, so concurrent joins cannot overfill the room.
+    if (room.participants.size >= this.#limits.maxRoomParticipants) {
+      sendTransport.close();
+      recvTransport.close();
+      throw new ProtocolError(
+        'limit',
+        `a room holds ${this.#limits.maxRoomParticipants} participants`,
+      );
+    }
+    this.displayName = displayName;
     this.sendTransport = sendTransport;
     this.recvTransport = recvTransport;
     this.room = room;
@@ -162,7 +214,15 @@ export class Participant {
       throw new ProtocolError('bad-request', 'produce on the send transport');
     }
     const kind = kindField(body);
-    const rtpParameters = objectField(body, 'rtpParameters') as unknown as RtpParameters;
+    const limits = this.#limits;
+    if (this.producers.size >= limits.maxProducers) {
+      throw new ProtocolError('limit', `a participant may have ${limits.maxProducers} producers`);
+    }
+    const parameters = objectField(body, 'rtpParameters');
+    checkListField(parameters, 'encodings', limits.maxEncodings, 'rtpParameters');
+    checkListField(parameters, 'codecs', limits.maxCodecs, 'rtpParameters');
+    checkListField(parameters, 'headerExtensions', limits.maxHeaderExtensions, 'rtpParameters');
+    const rtpParameters = parameters as unknown as RtpParameters;
     const producer = await transport.produce({ kind, rtpParameters });
     if (this.room !== room) {
       producer.close();
@@ -181,9 +241,15 @@ export class Participant {
 
   async #consume(room: Room, body: Record<string, unknown>): Promise<unknown> {
     const producerId = stringField(body, 'producerId');
-    const rtpCapabilities = objectField(body, 'rtpCapabilities') as unknown as RtpCapabilities;
+    const rtpCapabilities = this.#capabilities(objectField(body, 'rtpCapabilities'));
     const owner = [...room.participants.values()].find((p) => p.producers.has(producerId));
     if (!owner || owner === this) throw new ProtocolError('not-found', 'unknown producer');
+    if (this.consumers.size >= this.#limits.maxConsumers) {
+      throw new ProtocolError(
+        'limit',
+        `a participant may have ${this.#limits.maxConsumers} consumers`,
+      );
+    }
     if (!room.router.canConsume({ producerId, rtpCapabilities })) {
       throw new ProtocolError('unsupported', 'this device cannot consume that producer');
     }
@@ -192,6 +258,10 @@ export class Participant {
       rtpCapabilities,
       paused: true,
     });
+    if (this.room !== room) {
+      consumer.close();
+      throw new ProtocolError('not-joined', 'left the room');
+    }
     this.consumers.set(consumer.id, consumer);
     const forget = (): void => {
       this.consumers.delete(consumer.id);
@@ -208,6 +278,19 @@ export class Participant {
       rtpParameters: consumer.rtpParameters,
       participantId: owner.id,
     };
+  }
+
+  /** A device's capabilities, bounded and validated (a copy: validation fills defaults). */
+  #capabilities(value: Record<string, unknown>): RtpCapabilities {
+    checkListField(value, 'codecs', this.#limits.maxCodecs, 'rtpCapabilities');
+    checkListField(value, 'headerExtensions', this.#limits.maxHeaderExtensions, 'rtpCapabilities');
+    const caps: unknown = structuredClone(value);
+    try {
+      validateRtpCapabilities(caps, 'rtpCapabilities');
+    } catch (error) {
+      throw new ProtocolError('bad-request', error instanceof Error ? error.message : 'invalid');
+    }
+    return caps;
   }
 
   #producerClosed(producer: Producer): void {
@@ -250,6 +333,8 @@ function transportInfo(transport: WebRtcTransport): TransportInfo {
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof ProtocolError) return error;
   if (error instanceof UnsupportedError) return new ProtocolError('unsupported', error.message);
+  // A closed or not-yet-ready object the client named: its sequence, not a server fault.
+  if (error instanceof InvalidStateError) return new ProtocolError('bad-request', error.message);
   if (error instanceof TypeError) return new ProtocolError('bad-request', error.message);
   return new ProtocolError('internal', error instanceof Error ? error.message : String(error));
 }

@@ -10,6 +10,8 @@ export class Room {
   readonly router: Router;
   readonly worker: Worker;
   readonly participants = new Map<string, Participant>();
+  /** Joins in progress: they hold the room open until they land or fail. */
+  joining = 0;
   #closed = false;
 
   constructor(id: string, router: Router, worker: Worker) {

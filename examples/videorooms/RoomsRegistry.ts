@@ -3,6 +3,10 @@
  * by its first join and closed when its last participant leaves. When a
  * worker dies, its rooms are dropped and their participants told to
  * reconnect: their next join re-creates the room on a live worker.
+ *
+ * A join reserves its room (`reserve`) before its first await and releases
+ * it when it has landed or failed, so the last leave during a join does not
+ * close the room under it.
  */
 import type { WebRtcTransport, Worker } from '../../src/index.js';
 import type { Config } from './config.js';
@@ -26,7 +30,28 @@ export class RoomsRegistry {
     return this.#rooms;
   }
 
-  async getOrCreate(roomId: string): Promise<Room> {
+  /**
+   * A live room for a join, held open until `release`. The check and the
+   * hold happen in one turn after the await, so no leave can come between.
+   */
+  async reserve(roomId: string): Promise<Room> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const room = await this.#getOrCreate(roomId);
+      if (!room.closed) {
+        room.joining++;
+        return room;
+      }
+    }
+    throw new Error(`room ${roomId} closed while joining, three times`);
+  }
+
+  /** Ends a join's hold; the room closes if the join failed and it is empty. */
+  release(room: Room): void {
+    room.joining--;
+    this.#closeIfEmpty(room);
+  }
+
+  async #getOrCreate(roomId: string): Promise<Room> {
     const existing = this.#rooms.get(roomId);
     if (existing && !existing.closed) return existing;
     let pending = this.#creating.get(roomId);
@@ -58,7 +83,11 @@ export class RoomsRegistry {
 
   /** Closes the room once nobody is left in it. */
   participantLeft(room: Room): void {
-    if (room.participants.size > 0) return;
+    this.#closeIfEmpty(room);
+  }
+
+  #closeIfEmpty(room: Room): void {
+    if (room.participants.size > 0 || room.joining > 0) return;
     room.close();
     if (this.#rooms.get(room.id) === room) this.#rooms.delete(room.id);
   }

@@ -47,9 +47,13 @@ export class WorkerManager extends EventEmitter<{ workerdied: [Worker, Error] }>
   /** Workers that died and were replaced (for /health and /metrics). */
   deaths = 0;
 
-  constructor(options: WorkerManagerOptions) {
+  readonly #log: (line: string) => void;
+
+  /** `log` gets the lines about worker deaths, which a client may cause. */
+  constructor(options: WorkerManagerOptions, log: (line: string) => void = console.error) {
     super();
     this.#options = options;
+    this.#log = log;
   }
 
   get workers(): readonly ManagedWorker[] {
@@ -96,11 +100,11 @@ export class WorkerManager extends EventEmitter<{ workerdied: [Worker, Error] }>
       const index = this.#workers.indexOf(entry);
       if (index !== -1) this.#workers.splice(index, 1);
       this.deaths++;
-      console.error(`videorooms: worker ${worker.pid} died: ${error.message}; replacing it`);
+      this.#log(`videorooms: worker ${worker.pid} died: ${error.message}; replacing it`);
       // The server never exits because a worker died: a replacement takes its place.
       if (!this.#closed) {
         this.#spawn().catch((spawnError: unknown) =>
-          console.error(`videorooms: could not replace the worker: ${String(spawnError)}`),
+          this.#log(`videorooms: could not replace the worker: ${String(spawnError)}`),
         );
       }
       this.emit('workerdied', worker, error);

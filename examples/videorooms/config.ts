@@ -13,7 +13,57 @@ export interface Config {
   workerMode: WorkerMode;
   rtcMinPort: number;
   rtcMaxPort: number;
+  limits: Limits;
 }
+
+/** What one client may cost the server (PROTOCOL.md, "Limits"). */
+export interface Limits {
+  /** Live producers per participant. */
+  maxProducers: number;
+  /** Live consumers per participant. */
+  maxConsumers: number;
+  /** WebRTC transports one connection may create over its life (a join creates 2). */
+  maxTransports: number;
+  /** Encodings in a `produce` (browsers send at most 3-4 simulcast layers). */
+  maxEncodings: number;
+  /** Codecs in a `produce`'s rtpParameters or a `consume`'s rtpCapabilities. */
+  maxCodecs: number;
+  /** Header extensions in a `produce` or `consume`. */
+  maxHeaderExtensions: number;
+  /** Messages per second per connection (token bucket refill). */
+  messageRate: number;
+  /** Messages a connection may send at once (token bucket size). */
+  messageBurst: number;
+  /** Participants in one room (each join is announced to all of them). */
+  maxRoomParticipants: number;
+  /** TCP connections (HTTP and WebSocket) the server holds at once. */
+  maxConnections: number;
+  /** Ping interval; a socket that missed a pong by the next one is closed. */
+  heartbeatMs: number;
+  /** Bytes queued for a slow reader before its socket is closed. */
+  maxSendBufferBytes: number;
+  /** Time a client has to send a request's headers. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxProducers: 8,
+  maxConsumers: 256,
+  maxTransports: 64,
+  maxEncodings: 4,
+  maxCodecs: 32,
+  maxHeaderExtensions: 32,
+  messageRate: 50,
+  messageBurst: 200,
+  maxRoomParticipants: 100,
+  maxConnections: 1000,
+  heartbeatMs: 30_000,
+  maxSendBufferBytes: 4 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
 
 export const HELP = `videorooms — multi-party video rooms on Skein
 
@@ -30,6 +80,28 @@ Options (each also read from the environment variable in brackets):
   --rtc-max-port N          highest media port [RTC_MAX_PORT] (default 49999)
   --help                    show this help
 
+Limits per client (PROTOCOL.md, "Limits"):
+  --max-producers N         live producers per participant [MAX_PRODUCERS] (default 8)
+  --max-consumers N         live consumers per participant [MAX_CONSUMERS] (default 256)
+  --max-transports N        transports one connection may create, two per join
+                            [MAX_TRANSPORTS] (default 64)
+  --max-encodings N         encodings in a produce [MAX_ENCODINGS] (default 4)
+  --max-codecs N            codecs in a produce or consume [MAX_CODECS] (default 32)
+  --max-header-extensions N header extensions in a produce or consume
+                            [MAX_HEADER_EXTENSIONS] (default 32)
+  --message-rate N          messages per second per connection [MESSAGE_RATE] (default 50)
+  --message-burst N         messages a connection may send at once; that many
+                            refused in a row close it [MESSAGE_BURST] (default 200)
+  --max-room-participants N participants in one room [MAX_ROOM_PARTICIPANTS] (default 100)
+  --max-connections N       TCP connections held at once, HTTP and WebSocket
+                            [MAX_CONNECTIONS] (default 1000)
+  --heartbeat-ms N          WebSocket ping interval; no pong by the next ping
+                            closes the socket [HEARTBEAT_MS] (default 30000)
+  --max-send-buffer N       bytes queued for a slow reader before its socket is
+                            closed [MAX_SEND_BUFFER] (default 4194304)
+  --headers-timeout-ms N    time to send request headers [HEADERS_TIMEOUT_MS] (default 10000)
+  --request-timeout-ms N    time to send a whole request [REQUEST_TIMEOUT_MS] (default 30000)
+
 Open http://HOST:PORT/?room=NAME&name=DISPLAY to join a room at once.
 `;
 
@@ -41,6 +113,20 @@ const FLAGS: Record<string, string> = {
   '--worker-mode': 'WORKER_MODE',
   '--rtc-min-port': 'RTC_MIN_PORT',
   '--rtc-max-port': 'RTC_MAX_PORT',
+  '--max-producers': 'MAX_PRODUCERS',
+  '--max-consumers': 'MAX_CONSUMERS',
+  '--max-transports': 'MAX_TRANSPORTS',
+  '--max-encodings': 'MAX_ENCODINGS',
+  '--max-codecs': 'MAX_CODECS',
+  '--max-header-extensions': 'MAX_HEADER_EXTENSIONS',
+  '--message-rate': 'MESSAGE_RATE',
+  '--message-burst': 'MESSAGE_BURST',
+  '--max-room-participants': 'MAX_ROOM_PARTICIPANTS',
+  '--max-connections': 'MAX_CONNECTIONS',
+  '--heartbeat-ms': 'HEARTBEAT_MS',
+  '--max-send-buffer': 'MAX_SEND_BUFFER',
+  '--headers-timeout-ms': 'HEADERS_TIMEOUT_MS',
+  '--request-timeout-ms': 'REQUEST_TIMEOUT_MS',
 };
 
 export class ConfigError extends Error {}
@@ -80,9 +166,37 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'h
     workerMode,
     rtcMinPort: integer('RTC_MIN_PORT', 40000, 1024, 65535),
     rtcMaxPort: integer('RTC_MAX_PORT', 49999, 1024, 65535),
+    limits: parseLimits(integer),
   };
   if (config.rtcMinPort > config.rtcMaxPort) {
     throw new ConfigError('RTC_MIN_PORT must not exceed RTC_MAX_PORT');
   }
+  if (config.limits.requestTimeoutMs < config.limits.headersTimeoutMs) {
+    throw new ConfigError('REQUEST_TIMEOUT_MS must not be below HEADERS_TIMEOUT_MS');
+  }
   return config;
+}
+
+type IntegerOption = (name: string, fallback: number, min: number, max: number) => number;
+
+function parseLimits(integer: IntegerOption): Limits {
+  const d = DEFAULT_LIMITS;
+  const big = 1_000_000;
+  return {
+    maxProducers: integer('MAX_PRODUCERS', d.maxProducers, 0, 1000),
+    maxConsumers: integer('MAX_CONSUMERS', d.maxConsumers, 0, 10_000),
+    // A join needs two.
+    maxTransports: integer('MAX_TRANSPORTS', d.maxTransports, 2, big),
+    maxEncodings: integer('MAX_ENCODINGS', d.maxEncodings, 1, 64),
+    maxCodecs: integer('MAX_CODECS', d.maxCodecs, 1, 256),
+    maxHeaderExtensions: integer('MAX_HEADER_EXTENSIONS', d.maxHeaderExtensions, 0, 256),
+    messageRate: integer('MESSAGE_RATE', d.messageRate, 1, big),
+    messageBurst: integer('MESSAGE_BURST', d.messageBurst, 1, big),
+    maxRoomParticipants: integer('MAX_ROOM_PARTICIPANTS', d.maxRoomParticipants, 1, 10_000),
+    maxConnections: integer('MAX_CONNECTIONS', d.maxConnections, 1, big),
+    heartbeatMs: integer('HEARTBEAT_MS', d.heartbeatMs, 100, 3_600_000),
+    maxSendBufferBytes: integer('MAX_SEND_BUFFER', d.maxSendBufferBytes, 64 * 1024, 1 << 30),
+    headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', d.headersTimeoutMs, 100, 3_600_000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100, 3_600_000),
+  };
 }

@@ -5,6 +5,16 @@
 
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
+/**
+ * Nesting of arrays and objects a message may have. Real messages reach 6
+ * (rtpParameters.codecs[].rtcpFeedback[]); deeper ones are refused before
+ * parsing, so no recursive code downstream can overflow the stack.
+ */
+export const MAX_DEPTH = 16;
+
+/** Request types are short names; a long one is refused without echoing it. */
+const MAX_TYPE_LENGTH = 32;
+
 export type ErrorCode =
   | 'bad-json'
   | 'bad-request'
@@ -13,6 +23,8 @@ export type ErrorCode =
   | 'already-joined'
   | 'not-found'
   | 'unsupported'
+  | 'limit'
+  | 'rate-limited'
   | 'internal';
 
 export class ProtocolError extends Error {
@@ -34,6 +46,9 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Parses one text frame into a request; throws ProtocolError (with the id when known). */
 export function parseRequest(text: string): ClientRequest {
+  if (nestingDepth(text) > MAX_DEPTH) {
+    throw new ProtocolError('bad-request', `message nests deeper than ${MAX_DEPTH} levels`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -47,13 +62,40 @@ export function parseRequest(text: string): ClientRequest {
   if (!Number.isSafeInteger(body.id)) {
     throw new ProtocolError('bad-request', 'id must be an integer');
   }
-  if (typeof body.type !== 'string')
-    throw new ProtocolError('bad-request', 'type must be a string');
+  if (typeof body.type !== 'string' || body.type.length > MAX_TYPE_LENGTH) {
+    throw new ProtocolError('bad-request', `type must be a string of at most ${MAX_TYPE_LENGTH}`);
+  }
   return { id: body.id as number, type: body.type, body };
+}
+
+/**
+ * The deepest nesting of `[` and `{` in JSON text, outside strings: one
+ * linear pass, no recursion (a stopped count is enough for the check).
+ */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return deepest;
 }
 
 /** The id of a request that failed to parse, if one can be read, for the error reply. */
 export function requestIdOf(text: string): number | null {
+  // V8's JSON.parse does not recurse, so deep text is safe to read here.
   try {
     const value = JSON.parse(text) as { id?: unknown };
     return Number.isSafeInteger(value?.id) ? (value.id as number) : null;
@@ -99,4 +141,23 @@ export function kindField(body: Record<string, unknown>): 'audio' | 'video' {
     throw new ProtocolError('bad-request', 'kind must be audio or video');
   }
   return body.kind;
+}
+
+/**
+ * An optional list field of a client object, at most `max` long: absent is
+ * fine (the library fills it), anything but an array is a bad-request.
+ */
+export function checkListField(
+  value: Record<string, unknown>,
+  field: string,
+  max: number,
+  where: string,
+): void {
+  const list = value[field];
+  if (list === undefined) return;
+  if (!Array.isArray(list))
+    throw new ProtocolError('bad-request', `${where}.${field} must be an array`);
+  if (list.length > max) {
+    throw new ProtocolError('bad-request', `${where}.${field} is limited to ${max} entries`);
+  }
 }

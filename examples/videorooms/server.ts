@@ -7,11 +7,15 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { setLogEventListeners } from '../../src/index.js';
 import type { Config } from './config.js';
-import { Participant, toProtocolError } from './Participant.js';
-import { MAX_MESSAGE_BYTES, ProtocolError, parseRequest, requestIdOf } from './protocol.js';
+import { startHeartbeat } from './heartbeat.js';
+import { RateLimitedLog } from './log.js';
+import { requestPath } from './requestTarget.js';
 import { RoomsRegistry } from './RoomsRegistry.js';
+import { serveSession } from './Session.js';
 import { WorkerManager } from './WorkerManager.js';
 import { healthJson, prometheusText } from './metrics.js';
 
@@ -33,30 +37,67 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
-  const workers = new WorkerManager({
-    count: config.workers,
-    mode: config.workerMode,
-    rtcMinPort: config.rtcMinPort,
-    rtcMaxPort: config.rtcMaxPort,
+export interface ServerOptions {
+  /** Where log lines go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export async function startServer(
+  config: Config,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
+  const { limits } = config;
+  const log = new RateLimitedLog(options.log ?? ((line) => console.error(line)));
+  // The library's warnings are mostly about client input: they share the limit.
+  setLogEventListeners({
+    onwarn: (namespace, line) => log.line(`${namespace} WARN ${line}`),
+    onerror: (namespace, line) => log.line(`${namespace} ERROR ${line}`),
   });
+  const workers = new WorkerManager(
+    {
+      count: config.workers,
+      mode: config.workerMode,
+      rtcMinPort: config.rtcMinPort,
+      rtcMaxPort: config.rtcMaxPort,
+    },
+    (line) => log.line(line),
+  );
   await workers.start();
   const registry = new RoomsRegistry(workers, config);
-  const http = createServer((req, res) => {
-    handleHttp(req, res, workers, registry).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
+  const http = createServer(
+    {
+      // Slow clients (slowloris): headers and whole requests have deadlines, checked often.
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, limits.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      handleHttp(req, res, workers, registry).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    },
+  );
+  // Upgraded WebSockets count too: this bounds every socket the server holds.
+  http.maxConnections = limits.maxConnections;
   // Frames up to 1 MiB are read so an oversized one can be answered; the
   // protocol's limit (64 KiB) is enforced per message below.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  http.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws') {
-      socket.destroy();
+  wss.on('connection', (ws: WebSocket) => serveSession(ws, registry, limits, log));
+  const stopHeartbeat = startHeartbeat(wss, limits.heartbeatMs);
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A reset before ws takes the socket must not become an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    const path = requestPath(req.url);
+    if (path === undefined || !req.headers.host) {
+      refuseUpgrade(socket, 400);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, registry));
+    if (path !== '/ws') {
+      refuseUpgrade(socket, 404);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   await listen(http, config);
   const address = http.address();
@@ -66,13 +107,23 @@ export async function startServer(config: Config): Promise<RunningServer> {
     workers,
     registry,
     close: async () => {
+      stopHeartbeat();
       for (const client of wss.clients) client.terminate();
       wss.close();
       registry.closeAll();
       workers.close();
+      setLogEventListeners(undefined);
+      http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+function refuseUpgrade(socket: Duplex, status: 400 | 404): void {
+  const reason = status === 400 ? 'Bad Request' : 'Not Found';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  // Written out, the socket goes: a client that never closes its side holds nothing.
+  socket.once('finish', () => socket.destroy());
 }
 
 function listen(http: Server, config: Config): Promise<void> {
@@ -85,81 +136,32 @@ function listen(http: Server, config: Config): Promise<void> {
   });
 }
 
-function onConnection(ws: WebSocket, registry: RoomsRegistry): void {
-  const participant = new Participant(ws, registry);
-  // Requests of one participant run one at a time, in order.
-  let queue: Promise<void> = Promise.resolve();
-  ws.on('message', (data: RawData, isBinary: boolean) => {
-    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    if (size > MAX_MESSAGE_BYTES) {
-      reply(
-        ws,
-        null,
-        new ProtocolError('too-large', `messages are limited to ${MAX_MESSAGE_BYTES} bytes`),
-      );
-      ws.close(1009, 'message too large');
-      return;
-    }
-    const text = isBinary ? '' : rawToString(data);
-    queue = queue.then(async () => {
-      let id: number | null = requestIdOf(text);
-      try {
-        const request = parseRequest(text);
-        id = request.id;
-        const data = await participant.handle(request);
-        send(ws, { type: 'response', id, ok: true, data });
-      } catch (error) {
-        reply(ws, id, toProtocolError(error));
-      }
-    });
-  });
-  ws.on('close', () => {
-    void queue.then(() => participant.leave());
-  });
-  ws.on('error', () => ws.terminate());
-}
-
-function reply(ws: WebSocket, id: number | null, error: ProtocolError): void {
-  send(ws, {
-    type: 'response',
-    id,
-    ok: false,
-    error: { code: error.code, message: error.message },
-  });
-}
-
-function send(ws: WebSocket, message: unknown): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
 async function handleHttp(
   req: IncomingMessage,
   res: ServerResponse,
   workers: WorkerManager,
   registry: RoomsRegistry,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = requestPath(req.url);
+  if (path === undefined) {
+    res.writeHead(400, { connection: 'close' }).end();
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
   }
-  if (url.pathname === '/health') {
+  if (path === '/health') {
     const body = JSON.stringify(await healthJson(workers, registry), null, 2);
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     return;
   }
-  if (url.pathname === '/metrics') {
+  if (path === '/metrics') {
     const body = await prometheusText(workers, registry);
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body);
     return;
   }
-  const relative = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+  const relative = path === '/' ? 'index.html' : path.slice(1);
   const file = normalize(join(PUBLIC_DIR, relative));
   if (!file.startsWith(PUBLIC_DIR)) {
     res.writeHead(404).end();

@@ -4,106 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '../../examples/videorooms/server.js';
-import type { Config } from '../../examples/videorooms/config.js';
+import { Client, health } from './client.js';
+import { testConfig } from './config.js';
 
 process.env.SKEIN_QUIET = '1';
 process.env.SKEIN_ENABLE_CRASH_REQUESTS = '1';
 
-interface Message {
-  type: string;
-  id?: number | null;
-  ok?: boolean;
-  data?: Record<string, unknown>;
-  error?: { code: string; message: string };
-  event?: string;
-}
-
-/** A signaling client that records notifications and awaits responses by id. */
-class Client {
-  readonly notifications: Message[] = [];
-  readonly #ws: WebSocket;
-  readonly #waiting = new Map<number | null, (m: Message) => void>();
-  #nextId = 1;
-
-  private constructor(ws: WebSocket) {
-    this.#ws = ws;
-    ws.on('message', (raw: Buffer) => {
-      const message = JSON.parse(raw.toString()) as Message;
-      if (message.type === 'notification') {
-        this.notifications.push(message);
-        return;
-      }
-      const key = message.id ?? null;
-      this.#waiting.get(key)?.(message);
-      this.#waiting.delete(key);
-    });
-  }
-
-  static async connect(url: string): Promise<Client> {
-    const ws = new WebSocket(url.replace('http', 'ws') + '/ws');
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    return new Client(ws);
-  }
-
-  request(type: string, fields: Record<string, unknown> = {}): Promise<Message> {
-    const id = this.#nextId++;
-    return this.raw(JSON.stringify({ id, type, ...fields }), id);
-  }
-
-  raw(text: string, expectId: number | null): Promise<Message> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no response to ${text.slice(0, 40)}`)),
-        5000,
-      );
-      this.#waiting.set(expectId, (m) => {
-        clearTimeout(timer);
-        resolve(m);
-      });
-      this.#ws.send(text);
-    });
-  }
-
-  async waitFor(event: string, timeoutMs = 5000): Promise<Message> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.notifications.find((n) => n.event === event);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no '${event}' notification`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  get closed(): Promise<number> {
-    return new Promise((resolve) => {
-      if (this.#ws.readyState === WebSocket.CLOSED) resolve(1006);
-      else this.#ws.once('close', (code) => resolve(code));
-    });
-  }
-
-  close(): void {
-    this.#ws.close();
-  }
-}
-
-const config: Config = {
-  host: '127.0.0.1',
-  port: 0,
-  announcedAddress: undefined,
-  workers: 2,
-  workerMode: 'thread',
-  rtcMinPort: 40000,
-  rtcMaxPort: 49999,
-};
-
-async function health(server: RunningServer): Promise<Record<string, unknown>> {
-  return (await (await fetch(`${server.url}/health`)).json()) as Record<string, unknown>;
-}
+const config = testConfig({}, 2);
 
 describe('videorooms signaling', () => {
   let server: RunningServer;
