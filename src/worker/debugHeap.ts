@@ -1,0 +1,38 @@
+/**
+ * The worker's own heap after a full garbage collection, for the leak tests
+ * and the soak bench: what is left is what the worker still holds. Read-only
+ * apart from the collection it forces (a pause of a few milliseconds).
+ */
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+export interface WorkerHeap {
+  /** V8 heap in use after the collection (bytes). */
+  usedHeapSize: number;
+  totalHeapSize: number;
+  /** Memory held outside the heap by this isolate's objects (Buffers, ArrayBuffers). */
+  externalMemory: number;
+}
+
+let gc: (() => void) | undefined;
+
+function collectGarbage(): void {
+  if (!gc) {
+    // A context created after the flag is set gets V8's gc() global.
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  // Twice: the first run's finalizers and weak callbacks can free more.
+  gc();
+  gc();
+}
+
+export function debugHeap(): WorkerHeap {
+  collectGarbage();
+  const stats = getHeapStatistics();
+  return {
+    usedHeapSize: stats.used_heap_size,
+    totalHeapSize: stats.total_heap_size,
+    externalMemory: stats.external_memory,
+  };
+}
