@@ -8,11 +8,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWorker, type Router, type Worker, type WorkerMode } from '../../src/index.js';
-import { workerChannelForTesting, workerHeapForTesting } from '../../src/api/Worker.js';
-import { eventually, mediaCodecs } from '../api/mediaFixtures.js';
+import { createWorker, type WorkerMode } from '../../src/index.js';
+import { workerChannelForTesting } from '../../src/api/Worker.js';
+import { mediaCodecs } from '../api/mediaFixtures.js';
 import '../api/modes.js';
-import { Sample, countListeners, hostHeap, kib, mib } from './heap.js';
+import { Sample, assertNothingLeft, countListeners, heaps, kib, mib, perCycle } from './heap.js';
 import { closeCycle, openCycle, runCycles } from './cycles.js';
 
 const TOTAL = 10_000;
@@ -23,34 +23,6 @@ const LANES = 8;
 const MAX_GROWTH_PER_CYCLE = 1024;
 /** A leak of a fraction of a cycle's state bigger than this fails. */
 const MAX_FRACTION_OF_OPEN_CYCLE = 1 / 16;
-
-interface Heaps {
-  /** The worker's heap plus what its Buffers hold outside it. */
-  worker: number;
-  host: number;
-}
-
-async function heaps(worker: Worker): Promise<Heaps> {
-  const { usedHeapSize, externalMemory } = await workerHeapForTesting(worker);
-  return { worker: usedHeapSize + externalMemory, host: await hostHeap() };
-}
-
-function perCycle(bytes: number): string {
-  return `${Math.round(bytes)} B/cycle`;
-}
-
-async function assertNothingLeft(worker: Worker, router: Router, live: Map<string, number>) {
-  const channel = workerChannelForTesting(worker);
-  assert.ok(await eventually(() => channel.pendingCount === 0), 'channel requests still pending');
-  const dump = await worker.dump();
-  assert.deepEqual(dump.routerIds, [router.id]);
-  assert.deepEqual(dump.channelMessageHandlers.channelRequestHandlers, [router.id]);
-  const routerDump = await router.dump();
-  assert.deepEqual(routerDump.transportIds, []);
-  assert.deepEqual(routerDump.mapProducerIdConsumerIds, {});
-  assert.deepEqual(routerDump.mapConsumerIdProducerId, {});
-  assert.deepEqual([...live.keys()], [], 'notification listeners left on the host channel');
-}
 
 async function leakCycles(mode: WorkerMode): Promise<void> {
   const worker = await createWorker({ mode, logLevel: 'none' });
@@ -82,9 +54,9 @@ async function leakCycles(mode: WorkerMode): Promise<void> {
     };
     console.log(
       `leak cycles (${mode}): ${TOTAL} cycles in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-        `worker heap+external ${mib(baseline.worker)} after ${WARM_UP} → ${mib(end.worker)} after ${TOTAL} ` +
+        `worker heap (no code)+external ${mib(baseline.worker)} after ${WARM_UP} → ${mib(end.worker)} after ${TOTAL} ` +
         `(${perCycle(growth.worker)}; one open cycle holds ${kib(perOpenCycle.worker)}); ` +
-        `host heap ${mib(baseline.host)} → ${mib(end.host)} ` +
+        `host heap (no code) ${mib(baseline.host)} → ${mib(end.host)} ` +
         `(${perCycle(growth.host)}; one open cycle holds ${kib(perOpenCycle.host)})`,
     );
 

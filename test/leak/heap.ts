@@ -6,24 +6,58 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Channel } from '../../src/channel/Channel.js';
-import { workerHeapForTesting } from '../../src/api/Worker.js';
-import type { Worker } from '../../src/index.js';
+import assert from 'node:assert/strict';
+import { workerChannelForTesting, workerHeapForTesting } from '../../src/api/Worker.js';
+import type { Router, Worker } from '../../src/index.js';
+import { codeSpaceSize } from '../../src/worker/debugHeap.js';
+import { eventually } from '../api/mediaFixtures.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Used heap of this (the host) process after a full GC, in bytes. */
+/** Used heap of this (the host) process after a full GC, compiled code left out, in bytes. */
 export async function hostHeap(): Promise<number> {
   // A macrotask first: WeakRefs created during the current job stay alive until it ends.
   await new Promise((resolve) => setImmediate(resolve));
   gc();
   gc();
-  return getHeapStatistics().used_heap_size;
+  return getHeapStatistics().used_heap_size - codeSpaceSize();
 }
 
-/** Used heap of the worker after a full GC, in bytes. */
-export async function workerHeap(worker: Worker): Promise<number> {
-  return (await workerHeapForTesting(worker)).usedHeapSize;
+export interface Heaps {
+  /**
+   * The worker's heap after a full GC, compiled code left out (V8 keeps
+   * optimizing for thousands of cycles), plus what its Buffers hold outside it.
+   */
+  worker: number;
+  host: number;
+}
+
+export async function heaps(worker: Worker): Promise<Heaps> {
+  const { usedHeapSize, codeSize, externalMemory } = await workerHeapForTesting(worker);
+  return { worker: usedHeapSize - codeSize + externalMemory, host: await hostHeap() };
+}
+
+/**
+ * No trace of closed entities: no pending request, the worker and the router
+ * know only the router, the host channel has no listener left (`live` from
+ * countListeners()).
+ */
+export async function assertNothingLeft(
+  worker: Worker,
+  router: Router,
+  live: Map<string, number>,
+): Promise<void> {
+  const channel = workerChannelForTesting(worker);
+  assert.ok(await eventually(() => channel.pendingCount === 0), 'channel requests still pending');
+  const dump = await worker.dump();
+  assert.deepEqual(dump.routerIds, [router.id]);
+  assert.deepEqual(dump.channelMessageHandlers.channelRequestHandlers, [router.id]);
+  const routerDump = await router.dump();
+  assert.deepEqual(routerDump.transportIds, []);
+  assert.deepEqual(routerDump.mapProducerIdConsumerIds, {});
+  assert.deepEqual(routerDump.mapConsumerIdProducerId, {});
+  assert.deepEqual([...live.keys()], [], 'notification listeners left on the host channel');
 }
 
 /**
@@ -63,6 +97,10 @@ export class Sample {
   alive(): string[] {
     return this.#refs.filter(({ ref }) => ref.deref() !== undefined).map(({ what }) => what);
   }
+}
+
+export function perCycle(bytes: number): string {
+  return `${Math.round(bytes)} B/cycle`;
 }
 
 export function kib(bytes: number): string {
