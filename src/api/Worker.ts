@@ -12,6 +12,8 @@ import type { WorkerExit, WorkerHost, WorkerMode } from '../channel/hosts/Worker
 import type { WorkerLogLevel, WorkerLogTag } from '../worker/settings.js';
 import { validateLogSettings } from '../worker/settings.js';
 import type { WorkerResourceUsage } from '../worker/resourceUsage.js';
+import type { WorkerHeap } from '../worker/debugHeap.js';
+import type { Channel } from '../channel/Channel.js';
 import { generateRouterRtpCapabilities } from '../ortc/index.js';
 import type { RouterRtpCodecCapability } from '../ortc/index.js';
 import { Router } from './Router.js';
@@ -72,6 +74,9 @@ export type WorkerObserverEvents = {
 
 const WORKER_HANDLER_ID = 'worker';
 
+/** Set by Worker's static block: lets the test helpers below reach a worker's host. */
+let hostOf: (worker: Worker) => WorkerHost;
+
 export class Worker<
   WorkerAppData extends AppData = AppData,
 > extends EnhancedEventEmitter<WorkerEvents> {
@@ -83,6 +88,10 @@ export class Worker<
   #closed = false;
   #died = false;
   #subprocessClosed = false;
+
+  static {
+    hostOf = (worker) => worker.#host;
+  }
 
   /** @internal Use createWorker(). */
   constructor({ host, appData }: { host: WorkerHost; appData?: WorkerAppData }) {
@@ -259,6 +268,20 @@ export class Worker<
     }
     this.safeEmit('subprocessclose');
   }
+}
+
+/**
+ * @internal Not part of mediasoup's API (tests and benches only): the worker's
+ * heap after a full garbage collection it is made to run.
+ */
+export async function workerHeapForTesting(worker: Worker): Promise<WorkerHeap> {
+  if (worker.closed) throw new InvalidStateError('closed');
+  return (await hostOf(worker).channel.request('worker.debugHeap')) as WorkerHeap;
+}
+
+/** @internal Not part of mediasoup's API: the worker's channel, for leak checks on the host side. */
+export function workerChannelForTesting(worker: Worker): Channel {
+  return hostOf(worker).channel;
 }
 
 function describeExit(host: WorkerHost, exit: WorkerExit): Error {

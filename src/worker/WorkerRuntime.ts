@@ -19,6 +19,7 @@ import { validateListenInfo } from './handlers/transportFactory.js';
 import { getResourceUsage } from './resourceUsage.js';
 import { validateLogSettings, type RuntimeSettings, type WorkerLogLevel } from './settings.js';
 import { debugCrash } from './debugCrash.js';
+import { debugHeap } from './debugHeap.js';
 import { asObject, optionalNumber, requireArray, requireId } from './validate.js';
 import type { WorkerContext } from './WorkerContext.js';
 import { MAX_STRING_LENGTH } from '../ortc/index.js';
@@ -155,6 +156,8 @@ export class WorkerRuntime {
         return undefined;
       case 'worker.debugCrash':
         return debugCrash(asObject(data, 'data').how);
+      case 'worker.debugHeap':
+        return debugHeap();
       default:
         throw new TypeError(`unknown method '${method}'`);
     }
