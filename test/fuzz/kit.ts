@@ -206,13 +206,22 @@ export function embed(bytes: Uint8Array, sentinel: number): { whole: Buffer; vie
   return { whole, view: whole.subarray(PAD, PAD + bytes.length) };
 }
 
-/** A JSON-comparable form of a parse result (typed arrays as hex). */
+/** A JSON-comparable form of a value (typed arrays as hex, object keys sorted). */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (v instanceof Uint8Array)
       return `bytes:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
     if (typeof v === 'bigint') return `bigint:${v}`;
     if (v === undefined) return 'undefined';
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      // Keys sorted, prototype ignored: values compare by content alone.
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, o[k]]),
+      );
+    }
     return v;
   });
 }
@@ -269,6 +278,10 @@ export function writeInRange(
   return { length, bytes: Buffer.from(whole.subarray(offset, offset + length)) };
 }
 
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
+}
+
 export interface FuzzOptions {
   /** The base run count for `npm test` (scaled by SKEIN_FUZZ_SCALE). */
   base: number;
@@ -303,7 +316,9 @@ export function fuzz<Ts extends [unknown, ...unknown[]]>(
       }
       if (failure !== undefined) {
         crashes++;
-        if (examples.length < 5) examples.push(`${failure}\n  input: ${canonical(args)}`);
+        if (examples.length < 5) {
+          examples.push(`${clip(failure, 1500)}\n  input: ${clip(canonical(args), 1500)}`);
+        }
       }
       return true;
     },
