@@ -45,7 +45,7 @@ void describe('fuzz kit', () => {
             if (n === 3) throw new RangeError('boom');
             return n !== 4;
           },
-          { base: 200 },
+          { base: 200, quiet: true },
         ),
       /crashes, first:\nRangeError: boom|property returned false/,
     );

@@ -1,0 +1,110 @@
+/**
+ * Fuzz: SRTP/SRTCP framing (src/protocols/srtp), every profile. Unprotecting arbitrary and
+ * mutated protected packets never throws, never authenticates a mutated packet, and reads
+ * only its input; protect then unprotect gives back the captured RTP and RTCP packets.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  SRTP_PROFILES,
+  SrtpSession,
+  isSrtpError,
+  rtpHeaderLength,
+  type SrtpProfile,
+} from '../../src/protocols/srtp/index.js';
+import { bytesFrom, fuzz, loadCorpus, mutate, mutation, parseInViews } from './kit.js';
+
+const rtp = loadCorpus('rtp').filter((b) => rtpHeaderLength(b, b.length) >= 0);
+const rtcp = loadCorpus('rtcp', 'transport-cc').filter((b) => b.length >= 8 && b[0] >> 6 === 2);
+
+interface Pair {
+  profile: SrtpProfile;
+  tx: SrtpSession;
+  rx: SrtpSession;
+}
+
+function pair(profile: SrtpProfile): Pair {
+  const key = randomBytes(profile.keyLength);
+  const salt = randomBytes(profile.saltLength);
+  return {
+    profile,
+    tx: new SrtpSession(profile, key, salt),
+    rx: new SrtpSession(profile, key, salt),
+  };
+}
+
+const profile = fc.constantFrom(...SRTP_PROFILES);
+
+/** A copy: the session's result is a view of its work buffer, valid until its next call. */
+function copy(r: Uint8Array | number): Buffer | number {
+  return typeof r === 'number' ? r : Buffer.from(r);
+}
+
+void describe('fuzz: SRTP/SRTCP', () => {
+  void it('protect then unprotect gives back captured RTP and RTCP', () => {
+    const rtpPacket = fc
+      .tuple(fc.constantFrom(...rtp), fc.array(mutation, { maxLength: 2 }))
+      .map(([b, m]) => mutate(b, m));
+    fuzz(
+      'srtp-roundtrip',
+      [profile, rtpPacket, fc.constantFrom(...rtcp)],
+      (p, plainRtp, plainRtcp) => {
+        const { tx, rx } = pair(p);
+        const protectedRtp = copy(tx.protectRtp(plainRtp));
+        if (rtpHeaderLength(plainRtp, plainRtp.length) < 0) return protectedRtp === 1;
+        assert.ok(Buffer.isBuffer(protectedRtp));
+        assert.equal(protectedRtp.length, plainRtp.length + p.rtpAuthTagLength);
+        const back = copy(rx.unprotectRtp(protectedRtp));
+        assert.ok(Buffer.isBuffer(back) && back.equals(plainRtp), 'RTP did not round-trip');
+        assert.equal(rx.unprotectRtp(protectedRtp), 3, 'a replay was accepted');
+        const protectedRtcp = copy(tx.protectRtcp(plainRtcp));
+        assert.ok(Buffer.isBuffer(protectedRtcp));
+        const rtcpBack = copy(rx.unprotectRtcp(protectedRtcp));
+        return Buffer.isBuffer(rtcpBack) && rtcpBack.equals(plainRtcp);
+      },
+      { base: 600 },
+    );
+  });
+
+  void it('never authenticates a mutated protected packet, and never throws', () => {
+    // One session pair per profile, reused: a fresh receiver per input would be slower and
+    // would only ever see first packets.
+    const pairs = SRTP_PROFILES.map(pair);
+    fuzz(
+      'srtp-mutated',
+      [
+        fc.nat(pairs.length - 1),
+        fc.boolean(),
+        fc.nat(1000),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+      ],
+      (which, isRtcp, pick, m) => {
+        const { tx, rx } = pairs[which];
+        const plain = isRtcp ? rtcp[pick % rtcp.length] : rtp[pick % rtp.length];
+        const sealed = copy(isRtcp ? tx.protectRtcp(plain) : tx.protectRtp(plain));
+        assert.ok(Buffer.isBuffer(sealed));
+        const forged = mutate(sealed, m);
+        if (forged.equals(sealed)) return true;
+        const result = isRtcp ? rx.unprotectRtcp(forged) : rx.unprotectRtp(forged);
+        return isSrtpError(result);
+      },
+      { base: 2000 },
+    );
+  });
+
+  void it('unprotects arbitrary bytes without throwing or reading outside the input', () => {
+    const sessions = SRTP_PROFILES.map((p) => pair(p).rx);
+    const input = bytesFrom([...rtp, ...rtcp]);
+    fuzz(
+      'srtp-unprotect-arbitrary',
+      [fc.nat(sessions.length - 1), input],
+      (which, bytes) => {
+        const rx = sessions[which];
+        parseInViews(bytes, (v) => [copy(rx.unprotectRtp(v)), copy(rx.unprotectRtcp(v))]);
+      },
+      { base: 2000 },
+    );
+  });
+});
