@@ -339,3 +339,42 @@ export function fuzz<Ts extends [unknown, ...unknown[]]>(
     `fuzz ${target} (seed ${seed}): ${crashes} crashes, first:\n${examples.join('\n')}`,
   );
 }
+
+/** `fuzz` for asynchronous properties (a handshake, a session): same counting and report. */
+export async function fuzzAsync<Ts extends [unknown, ...unknown[]]>(
+  target: string,
+  arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
+  property: (...args: Ts) => Promise<boolean | void>,
+  options: FuzzOptions,
+): Promise<void> {
+  let inputs = 0;
+  let crashes = 0;
+  const examples: string[] = [];
+  const seed = Number(process.env.SKEIN_FUZZ_SEED ?? Date.now() & 0x7fffffff);
+  const prop = fc.asyncProperty(
+    ...(arbitraries as unknown as [fc.Arbitrary<unknown>]),
+    async (...args: unknown[]) => {
+      inputs++;
+      let failure: string | undefined;
+      try {
+        if ((await property(...(args as Ts))) === false) failure = 'property returned false';
+      } catch (error) {
+        failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
+      if (failure !== undefined) {
+        crashes++;
+        if (examples.length < 5) {
+          examples.push(`${clip(failure, 1500)}\n  input: ${clip(canonical(args), 1500)}`);
+        }
+      }
+      return true;
+    },
+  );
+  await fc.assert(prop, { numRuns: fuzzRuns(options.base), seed });
+  if (!options.quiet) reportFuzz(target, inputs, crashes);
+  assert.equal(
+    crashes,
+    0,
+    `fuzz ${target} (seed ${seed}): ${crashes} crashes, first:\n${examples.join('\n')}`,
+  );
+}
