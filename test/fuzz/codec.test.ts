@@ -58,6 +58,27 @@ void describe('fuzz: channel codec', () => {
     );
   });
 
+  void it('decodes deeply nested JSON without throwing', () => {
+    const depth = fc.integer({ min: 1, max: 200_000 });
+    fuzz(
+      'codec-deep-json',
+      [depth, fc.constantFrom('[', '{"a":'), fc.constantFrom(1, 2, 3, 4)],
+      (n, open, type) => {
+        const close = open === '[' ? ']' : '}';
+        const json = open.repeat(n) + '0' + close.repeat(n);
+        const head =
+          type === 1
+            ? Buffer.from([1, 0, 0, 0, 1, 0, 1, 0x6d, 0, 0])
+            : type === 4
+              ? Buffer.from([4, 0, 1, 0x68, 0, 1, 0x65])
+              : Buffer.from([type, 0, 0, 0, 1]);
+        const m = decodeMessage(Buffer.concat([head, Buffer.from(json)]));
+        return m === undefined || typeof m === 'object';
+      },
+      { base: 40 },
+    );
+  });
+
   void it('encode then decode gives the message back', () => {
     fuzz(
       'codec-roundtrip',

@@ -19,6 +19,7 @@ import {
   writeRtpHeader,
   type RtpHeaderInit,
 } from '../../src/protocols/rtp/index.js';
+import { rtpHeaderLength } from '../../src/protocols/srtp/index.js';
 import { bytesFrom, embed, fuzz, loadCorpus, parseInViews, writeInRange } from './kit.js';
 
 const corpus = loadCorpus('rtp');
@@ -92,6 +93,23 @@ void describe('fuzz: RTP', () => {
         parseInViews(bytes, (v) => readAll(v));
       },
       { base: 3000 },
+    );
+  });
+
+  void it('agrees with the SRTP header parser on where the payload starts', () => {
+    // SRTP encrypts from rtpHeaderLength(); forwarding reads from the view's headerLength.
+    fuzz(
+      'rtp-header-agreement',
+      [bytesFrom(corpus)],
+      (bytes) => {
+        const result = view.wrap(bytes);
+        const srtp = rtpHeaderLength(bytes, bytes.length);
+        if (result === 'ok') return srtp === view.headerLength;
+        // The SRTP parser does not look at padding; every other refusal is shared.
+        if (result === 'bad-padding') return srtp >= 12;
+        return srtp === -1;
+      },
+      { base: 2000 },
     );
   });
 

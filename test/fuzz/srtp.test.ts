@@ -14,7 +14,15 @@ import {
   rtpHeaderLength,
   type SrtpProfile,
 } from '../../src/protocols/srtp/index.js';
-import { bytesFrom, fuzz, loadCorpus, mutate, mutation, parseInViews } from './kit.js';
+import {
+  bytesFrom,
+  fuzz,
+  loadCorpus,
+  mutate,
+  mutation,
+  parseInViews,
+  writeInRange,
+} from './kit.js';
 
 const rtp = loadCorpus('rtp').filter((b) => rtpHeaderLength(b, b.length) >= 0);
 const rtcp = loadCorpus('rtcp', 'transport-cc').filter((b) => b.length >= 8 && b[0] >> 6 === 2);
@@ -65,6 +73,31 @@ void describe('fuzz: SRTP/SRTCP', () => {
         return Buffer.isBuffer(rtcpBack) && rtcpBack.equals(plainRtcp);
       },
       { base: 600 },
+    );
+  });
+
+  void it('writes into a caller buffer only within it, or throws the documented RangeError', () => {
+    fuzz(
+      'srtp-out-buffer',
+      [profile, fc.constantFrom(...rtp), fc.nat(1600)],
+      (p, plain, room) => {
+        const { tx } = pair(p);
+        const need = plain.length + p.rtpAuthTagLength;
+        let threw: unknown;
+        const { length } = writeInRange(room, (out, offset) => {
+          try {
+            const r = tx.protectRtp(plain, out.subarray(offset));
+            return typeof r === 'number' ? -1 : r.length;
+          } catch (error) {
+            threw = error;
+            return -1;
+          }
+        });
+        // SrtpSession documents a too-small `out` as a programming error (RangeError).
+        if (room < need) return threw instanceof RangeError;
+        return threw === undefined && length === need;
+      },
+      { base: 1000 },
     );
   });
 

@@ -29,6 +29,8 @@ import {
   unknownRequiredAttributes,
   writeBindingSuccessResponse,
   bindingSuccessResponseSize,
+  writeErrorResponse,
+  errorResponseSize,
 } from '../../src/protocols/stun/index.js';
 import { bytesFrom, fuzz, loadCorpus, mutate, parseInViews, writeInRange } from './kit.js';
 
@@ -210,6 +212,39 @@ void describe('fuzz: STUN', () => {
           port,
         });
         return checkMessageIntegrity(bytes!, msg, KEY) && checkFingerprint(bytes!, msg);
+      },
+      { base: 1000 },
+    );
+  });
+
+  void it('writes error responses within the buffer, sized as errorResponseSize says', () => {
+    const opts = fc.record(
+      {
+        transactionId: fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        code: fc.oneof(fc.constantFrom(400, 401, 420, 487, 500), fc.integer({ min: 0, max: 1000 })),
+        reason: fc.string({ unit: 'grapheme', maxLength: 200 }),
+        password: fc.constant(KEY),
+      },
+      { requiredKeys: ['transactionId', 'code'] },
+    );
+    fuzz(
+      'stun-error-response',
+      [opts, fc.nat(1000)],
+      (o, room) => {
+        const { length, bytes } = writeInRange(room, (out, offset) =>
+          writeErrorResponse(out, o, offset),
+        );
+        const valid = o.code >= 300 && o.code <= 699 && Buffer.byteLength(o.reason ?? '') <= 763;
+        if (!valid || room < errorResponseSize(o)) return length === -1;
+        const msg = parseStunMessage(bytes!);
+        assert.ok(typeof msg !== 'string');
+        const error = decodeErrorCode(getAttribute(msg, StunAttr.ErrorCode)!.value);
+        return (
+          length === errorResponseSize(o) &&
+          error?.code === o.code &&
+          checkFingerprint(bytes!, msg) &&
+          (o.password === undefined || checkMessageIntegrity(bytes!, msg, KEY))
+        );
       },
       { base: 1000 },
     );
