@@ -229,20 +229,55 @@ export function canonical(value: unknown): string {
 }
 
 /**
- * Runs `parse` on `bytes` embedded among different sentinel bytes: its results must not differ
- * (a read outside the view would see the sentinel), and neither the view nor the bytes around
- * it may change. Returns the canonical result.
+ * How far from its view a parser might read: the farthest a length field sends a reader is an
+ * RTCP header's 16-bit word count, 256 KiB (RFC 3550 §6.4.1).
+ */
+const REACH = 0x40000 + PAD;
+const MAX_VIEW = 0x4000;
+const arenas = new Map<number, Buffer>();
+let checks = 0;
+
+/** A sentinel-filled buffer with room for REACH bytes on both sides of a view (reused). */
+function arena(sentinel: number): Buffer {
+  let a = arenas.get(sentinel);
+  if (!a) {
+    a = Buffer.alloc(REACH + MAX_VIEW + REACH, sentinel);
+    arenas.set(sentinel, a);
+  }
+  return a;
+}
+
+/**
+ * Runs `parse` on `bytes` placed in the middle of buffers filled with different sentinel bytes,
+ * 256 KiB on each side: its results must not differ (a read outside the view would see the
+ * sentinel), and neither the view nor the bytes around it may change. Returns the canonical
+ * result.
  */
 export function parseInViews(bytes: Uint8Array, parse: (view: Buffer) => unknown): string {
   let first: string | undefined;
+  const fullCheck = ++checks % 256 === 0;
   for (const sentinel of SENTINELS) {
-    const { whole, view } = embed(bytes, sentinel);
-    const result = canonical(parse(view));
-    for (let i = 0; i < PAD; i++) {
-      assert.equal(whole[i], sentinel, `wrote before the view at ${i - PAD}`);
-      assert.equal(whole[PAD + bytes.length + i], sentinel, `wrote after the view at +${i}`);
+    const small = bytes.length <= MAX_VIEW;
+    const whole = small ? arena(sentinel) : embed(bytes, sentinel).whole;
+    const at = small ? REACH : PAD;
+    whole.set(bytes, at);
+    const view = whole.subarray(at, at + bytes.length);
+    let result: string;
+    try {
+      result = canonical(parse(view));
+      assert.ok(Buffer.from(bytes).equals(view), 'a parser modified its input');
+      for (let i = 1; i <= PAD; i++) {
+        assert.equal(whole[at - i], sentinel, `wrote before the view at -${i}`);
+        assert.equal(whole[at + bytes.length + i - 1], sentinel, `wrote after the view at +${i}`);
+      }
+      if (fullCheck && small) {
+        const outside = (b: Buffer): boolean => b.every((x) => x === sentinel);
+        assert.ok(outside(whole.subarray(0, at)), 'wrote far before the view');
+        assert.ok(outside(whole.subarray(at + bytes.length)), 'wrote far after the view');
+      }
+    } finally {
+      if (small) whole.fill(sentinel, at - PAD, at + bytes.length + PAD);
     }
-    assert.ok(Buffer.from(bytes).equals(view), 'a parser modified its input');
     if (first === undefined) first = result;
     else
       assert.equal(
