@@ -13,6 +13,10 @@ void describe('fuzz kit', () => {
       () => parseInViews(Buffer.from([1, 2, 3]), (v) => v.fill(0)),
       /modified its input/,
     );
+    // As far as an RTCP length field can send a reader: 256 KiB past the view.
+    const farRead = (v: Buffer): number =>
+      new Uint8Array(v.buffer)[v.byteOffset + v.length + 0x3fffc];
+    assert.throws(() => parseInViews(Buffer.from([1, 2, 3]), farRead), /outside the view/);
     assert.equal(
       parseInViews(Buffer.from([1, 2, 3]), (v) => v[2]),
       '3',
