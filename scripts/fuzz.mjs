@@ -5,8 +5,9 @@
  * tried and the crashes found. Exits non-zero on any crash or failed file.
  *
  * Each file is first run at SKEIN_FUZZ_SCALE=1 (its `npm test` budget) to time it; the rest of
- * the time is then shared equally, each file getting the scale that fills its share. A file
- * that overruns its share threefold is stopped and counted as failed.
+ * the time is then shared equally, each file getting the scale that fills its share, in up to
+ * three rounds (each re-measures the files' cost). A file that overruns its share threefold is
+ * stopped and counted as failed. `--scale S` runs each file once at that scale instead.
  *
  *   node scripts/fuzz.mjs [--minutes N] [--scale S] [--seed N] [name-filter]
  */
@@ -92,29 +93,38 @@ function check(file, result) {
 
 const budgetMs = minutes * 60_000;
 const start = Date.now();
-const scales = new Map();
-if (fixedScale === undefined) {
+const remaining = () => budgetMs - (Date.now() - start);
+/** Milliseconds one unit of scale costs each file, beyond ~250 ms of node and module start-up. */
+const perScale = new Map();
+const learn = (file, scale, ms) => perScale.set(file, Math.max(ms - 250, 20) / scale);
+
+if (fixedScale !== undefined) {
+  for (const file of files) {
+    console.log(`fuzz: ${name(file)} at scale ${fixedScale}`);
+    check(file, await run(file, fixedScale, Math.max((3 * budgetMs) / files.length, 60_000)));
+  }
+} else {
   console.log(`fuzz: timing ${files.length} files at scale 1`);
-  const timings = [];
   for (const file of files) {
     const r = await run(file, 1, 120_000);
     check(file, r);
-    timings.push([file, r.ms]);
+    learn(file, 1, r.ms);
   }
-  const shareMs = Math.max(0, budgetMs - (Date.now() - start)) / files.length;
-  // About 250 ms of each run is node and module start-up, which does not scale.
-  for (const [file, ms] of timings) {
-    scales.set(file, Math.max(1, Math.floor((shareMs - 250) / Math.max(ms - 250, 20))));
+  // Rounds until the time is spent: each shares what is left and re-learns each file's cost,
+  // since a scale-1 run is mostly start-up and underestimates the rate.
+  for (let round = 1; round <= 3 && remaining() > budgetMs * 0.1; round++) {
+    for (const [i, file] of files.entries()) {
+      // What is left, shared among the files still to run in this round; the first round aims
+      // at half of it, as a scale-1 timing is a rough guide.
+      const shareMs = Math.max(0, remaining()) / (files.length - i);
+      const aim = round === 1 ? shareMs / 2 : shareMs;
+      const scale = Math.max(1, Math.floor(aim / perScale.get(file)));
+      console.log(`fuzz: round ${round}: ${name(file)} at scale ${scale}`);
+      const r = await run(file, scale, Math.max(3 * shareMs, 60_000));
+      check(file, r);
+      learn(file, scale, r.ms);
+    }
   }
-} else {
-  for (const file of files) scales.set(file, fixedScale);
-}
-
-const shareMs = budgetMs / files.length;
-for (const file of files) {
-  const scale = scales.get(file);
-  console.log(`fuzz: ${name(file)} at scale ${scale}`);
-  check(file, await run(file, scale, Math.max(3 * shareMs, 60_000)));
 }
 
 console.log(`\nfuzz: ${((Date.now() - start) / 60_000).toFixed(1)} min, ${files.length} files`);
