@@ -153,7 +153,13 @@ export function writeRtcpHeader(
   writeU16(out, offset + 2, length / 4 - 1);
 }
 
-/** True if `length` bytes fit at `out[offset]`. */
+/** RFC 3550 §6.4.1: the length field holds 32-bit words minus one, so 65536 words at most. */
+export const MAX_RTCP_PACKET_LENGTH = 0x10000 * 4;
+
+/**
+ * True if a packet of `length` bytes fits at `out[offset]` and its length field can say so;
+ * a longer packet would be written with a wrapped length that misframes the compound.
+ */
 export function fits(out: Uint8Array, offset: number, length: number): boolean {
-  return offset >= 0 && offset + length <= out.length;
+  return offset >= 0 && length <= MAX_RTCP_PACKET_LENGTH && offset + length <= out.length;
 }

@@ -243,7 +243,7 @@ export function writeTransportCc(
   if (!valid(feedback)) return -1;
   const unpadded = unpaddedSize(feedback);
   const size = (unpadded + 3) & ~3;
-  if (size > 0x40000 || !fits(out, offset, size)) return -1;
+  if (!fits(out, offset, size)) return -1;
   const { RTPFB } = RtcpPacketType;
   const { senderSsrc, mediaSsrc, deltas } = feedback;
   writeFeedbackHeader(out, offset, RtpfbFmt.TWCC, RTPFB, size, senderSsrc, mediaSsrc);

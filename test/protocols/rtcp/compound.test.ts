@@ -132,4 +132,28 @@ void describe('RFC 3550 A.2 validity checks on malformed compounds', () => {
       }
     }
   });
+
+  // Found by fuzzing (test/fuzz/rtcp.test.ts): a packet over 65536 words was written with its
+  // 16-bit length field wrapped (65534 NACK items: 262148 bytes, length field 0x0000), so the
+  // receiver read a 4-byte packet and misframed everything after it.
+  void it('refuses to write a packet longer than the length field can carry (RFC 3550 §6.4.1)', () => {
+    const items = Array.from({ length: 65534 }, (_, i) => ({ pid: i & 0xffff, blp: 0 }));
+    const nack: RtcpPacket = { kind: 'nack', senderSsrc: 1, mediaSsrc: 2, items };
+    assert.equal(rtcpCompoundSize([nack]), 262148);
+    assert.equal(writeRtcpCompound([nack], Buffer.alloc(262148)), -1);
+    const app: RtcpPacket = {
+      kind: 'unknown',
+      packetType: 204,
+      count: 0,
+      body: new Uint8Array(262144),
+    };
+    assert.equal(writeRtcpCompound([app], Buffer.alloc(262148)), -1);
+    // The largest legal packet, 65536 words, is written and parses back whole.
+    const largest: RtcpPacket = { ...nack, items: items.slice(0, 65533) };
+    const out = Buffer.alloc(262144);
+    assert.equal(writeRtcpCompound([largest], out), 262144);
+    const parsed = parse(out);
+    assert.equal(parsed.length, 1);
+    assert.equal(parsed[0].kind === 'nack' && parsed[0].items.length, 65533);
+  });
 });
