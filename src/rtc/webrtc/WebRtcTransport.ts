@@ -8,6 +8,7 @@
  * input and is counted in `faults`, and the worker goes on.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { InvalidStateError } from '../../common/errors.js';
 import { classifyPacket } from '../../protocols/demux.js';
 import { RtpPacketView, readU16 } from '../../protocols/rtp/index.js';
 import {
@@ -245,7 +246,7 @@ export class WebRtcTransport implements RoutedTransport {
 
   /** transport.connect(): the remote DTLS parameters. Returns our DTLS role. */
   connect(remoteRole: DtlsRole, fingerprints: DtlsFingerprint[]): DtlsRole {
-    if (this.#remoteFingerprints) throw new Error('connect() already called');
+    if (this.#remoteFingerprints) throw new InvalidStateError('connect() already called');
     this.#remoteFingerprints = fingerprints;
     // mediasoup's rule: we take the role the remote did not; 'auto' makes us the client.
     this.#dtlsRole = remoteRole === 'client' ? 'server' : 'client';
