@@ -48,7 +48,8 @@ import {
 import type { DtlsFingerprint } from '../src/rtc/dtls/index.js';
 import { LatencyHistogram } from './loadClient/Connection.js';
 import { LoadClient } from './loadClient/LoadClient.js';
-import type { RemoteTransport, Snapshot, StreamSettings } from './loadClient/messages.js';
+import type { Snapshot, StreamSettings } from './loadClient/messages.js';
+import { remoteTransportOf } from '../test/peer/SrtpPeer.js';
 
 function envNumber(name: string, fallback: number): number {
   const value = Number(process.env[name]);
@@ -290,18 +291,8 @@ class Session {
     await transport.connect({
       dtlsParameters: { role: 'client', fingerprints: this.#clientFingerprints },
     });
-    const candidate = transport.iceCandidates[0];
-    this.sfuPorts.add(candidate.port);
-    const remote: RemoteTransport = {
-      ip: candidate.address ?? candidate.ip,
-      port: candidate.port,
-      usernameFragment: transport.iceParameters.usernameFragment,
-      password: transport.iceParameters.password,
-      fingerprints: transport.dtlsParameters.fingerprints.map(({ algorithm, value }) => ({
-        algorithm,
-        value,
-      })),
-    };
+    const remote = remoteTransportOf(transport);
+    this.sfuPorts.add(remote.port);
     const { srtpCryptoSuite, ms } = await this.client.connect(id, remote);
     this.srtpCryptoSuite = srtpCryptoSuite;
     this.connectMs.push(ms);

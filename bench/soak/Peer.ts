@@ -6,7 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadClient } from '../loadClient/LoadClient.js';
-import type { RemoteTransport, StreamSettings } from '../loadClient/messages.js';
+import type { StreamSettings } from '../loadClient/messages.js';
+import { remoteTransportOf } from '../../test/peer/SrtpPeer.js';
 import type { DtlsFingerprint } from '../../src/rtc/dtls/index.js';
 import { Signaling } from './Signaling.js';
 
@@ -105,8 +106,8 @@ export class Peer {
       ),
     );
     await Promise.all([
-      this.#client.connect(this.#sendId, remoteOf(send)),
-      this.#client.connect(this.#recvId, remoteOf(recv)),
+      this.#client.connect(this.#sendId, remoteTransportOf(send)),
+      this.#client.connect(this.#recvId, remoteTransportOf(recv)),
     ]);
     const payloadType = this.#capabilities.codecs?.find(
       (c) => c.mimeType === 'video/VP8',
@@ -185,16 +186,4 @@ export class Peer {
       this.#client.disconnect(this.#recvId).catch(() => undefined),
     ]);
   }
-}
-
-function remoteOf(transport: TransportInfo): RemoteTransport {
-  const candidate = transport.iceCandidates.find((c) => c.protocol === 'udp');
-  if (!candidate) throw new Error('no UDP candidate');
-  return {
-    ip: candidate.address ?? candidate.ip,
-    port: candidate.port,
-    usernameFragment: transport.iceParameters.usernameFragment,
-    password: transport.iceParameters.password,
-    fingerprints: transport.dtlsParameters.fingerprints,
-  };
 }

@@ -16,7 +16,7 @@ import {
 } from '../../src/index.js';
 import { isSrtpError } from '../../src/protocols/srtp/index.js';
 import { createDtlsCertificate, type DtlsCertificate } from '../../src/rtc/dtls/index.js';
-import { SrtpPeer, type PeerProtocol } from '../peer/SrtpPeer.js';
+import { SrtpPeer, remoteTransportOf, type PeerProtocol } from '../peer/SrtpPeer.js';
 import { eventually, mediaCodecs, videoRtpParameters } from './mediaFixtures.js';
 
 export const PRODUCER_SSRC = 27_182_818;
@@ -288,18 +288,8 @@ async function connectPeer(
   await transport.connect({
     dtlsParameters: { role: 'client', fingerprints: [...certificate.fingerprints] },
   });
-  const candidate = transport.iceCandidates.find((c) => c.protocol === protocol);
-  if (!candidate) throw new Error(`no ${protocol} candidate`);
-  return SrtpPeer.open(
-    id,
-    {
-      ip: candidate.ip,
-      port: candidate.port,
-      usernameFragment: transport.iceParameters.usernameFragment,
-      password: transport.iceParameters.password,
-      fingerprints: transport.dtlsParameters.fingerprints,
-    },
-    certificate,
-    { protocol, ...handlers },
-  );
+  return SrtpPeer.open(id, remoteTransportOf(transport, protocol), certificate, {
+    protocol,
+    ...handlers,
+  });
 }

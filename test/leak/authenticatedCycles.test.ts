@@ -13,13 +13,12 @@ import {
   createWorker,
   type Router,
   type RtpCapabilities,
-  type WebRtcTransport,
   type WorkerMode,
 } from '../../src/index.js';
 import { workerChannelForTesting } from '../../src/api/Worker.js';
 import { createDtlsCertificate, type DtlsCertificate } from '../../src/rtc/dtls/index.js';
 import { Connection } from '../../bench/loadClient/Connection.js';
-import type { RemoteTransport } from '../../bench/loadClient/messages.js';
+import { remoteTransportOf } from '../peer/SrtpPeer.js';
 import { VideoSource } from '../../bench/loadClient/VideoSource.js';
 import { eventually, mediaCodecs, udpTransport } from '../api/mediaFixtures.js';
 import '../api/modes.js';
@@ -31,20 +30,6 @@ const LANES = 4;
 const MAX_GROWTH = 4 * 1024 * 1024;
 
 let nextSsrc = 400_000_000;
-
-function remoteOf(transport: WebRtcTransport): RemoteTransport {
-  const candidate = transport.iceCandidates[0];
-  return {
-    ip: candidate.address ?? candidate.ip,
-    port: candidate.port,
-    usernameFragment: transport.iceParameters.usernameFragment,
-    password: transport.iceParameters.password,
-    fingerprints: transport.dtlsParameters.fingerprints.map(({ algorithm, value }) => ({
-      algorithm,
-      value,
-    })),
-  };
-}
 
 async function authenticatedCycle(
   router: Router,
@@ -76,8 +61,8 @@ async function authenticatedCycle(
   });
   const consumer = await recv.consume({ producerId: producer.id, rtpCapabilities: caps });
   const [sender, receiver] = await Promise.all([
-    Connection.open(`send-${ssrc}`, remoteOf(send), certificate),
-    Connection.open(`recv-${ssrc}`, remoteOf(recv), certificate),
+    Connection.open(`send-${ssrc}`, remoteTransportOf(send), certificate),
+    Connection.open(`recv-${ssrc}`, remoteTransportOf(recv), certificate),
   ]);
   try {
     const source = new VideoSource(

@@ -34,6 +34,32 @@ export interface RemoteTransport {
 
 export type PeerProtocol = 'udp' | 'tcp';
 
+/** What a server transport (the api object or its JSON in signaling) signals to a peer. */
+export interface SignalledTransport {
+  iceCandidates: readonly { protocol: string; ip: string; address?: string; port: number }[];
+  iceParameters: { usernameFragment: string; password: string };
+  dtlsParameters: { fingerprints: readonly { algorithm: string; value: string }[] };
+}
+
+/** The remote end a peer connects to: the transport's first candidate of `protocol`. */
+export function remoteTransportOf(
+  transport: SignalledTransport,
+  protocol: PeerProtocol = 'udp',
+): RemoteTransport {
+  const candidate = transport.iceCandidates.find((c) => c.protocol === protocol);
+  if (!candidate) throw new Error(`no ${protocol} candidate`);
+  return {
+    ip: candidate.address ?? candidate.ip,
+    port: candidate.port,
+    usernameFragment: transport.iceParameters.usernameFragment,
+    password: transport.iceParameters.password,
+    fingerprints: transport.dtlsParameters.fingerprints.map(({ algorithm, value }) => ({
+      algorithm,
+      value,
+    })),
+  };
+}
+
 export interface SrtpPeerOptions {
   protocol?: PeerProtocol;
   /** Every received SRTP packet (protected). */
