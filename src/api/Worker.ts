@@ -58,6 +58,8 @@ export interface WorkerDump {
     channelRequestHandlers: string[];
     channelNotificationHandlers: string[];
   };
+  /** Skein extension: channel frames and notifications the worker dropped (over the limits). */
+  channelDrops: { frames: number; notifications: number };
 }
 
 export type WorkerEvents = {

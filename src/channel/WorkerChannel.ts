@@ -25,6 +25,14 @@ export class WorkerChannel {
     this.#carrier = carrier;
   }
 
+  /** What this end dropped, the carrier's oversized frames included (for worker.dump). */
+  get drops(): { frames: number; notifications: number } {
+    return {
+      frames: this.droppedFrames + (this.#carrier.droppedFrames ?? 0),
+      notifications: this.droppedNotifications,
+    };
+  }
+
   start(handler: RequestHandler): void {
     this.#carrier.start((frame) => {
       // A carrier delivers at most MAX_CHANNEL_MESSAGE_SIZE; a MessagePort does not check.

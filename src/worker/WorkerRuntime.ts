@@ -216,6 +216,8 @@ export class WorkerRuntime {
         channelRequestHandlers: [...this.#handlers.keys()],
         channelNotificationHandlers: [],
       },
+      // Skein extension: channel input dropped (undecodable or over the limits), never fatal.
+      channelDrops: this.#channel.drops,
     };
   }
 

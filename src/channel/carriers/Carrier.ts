@@ -14,4 +14,6 @@ export interface Carrier {
   start(onFrame: (frame: Uint8Array) => void): void;
   /** Stops reading and writing; idempotent. */
   close(): void;
+  /** Incoming frames over the size limit the carrier dropped unread (where it checks). */
+  readonly droppedFrames?: number;
 }

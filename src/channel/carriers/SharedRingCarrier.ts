@@ -37,6 +37,10 @@ export class SharedRingCarrier implements Carrier {
     this.#reader = new SharedRingReader(end.rx, end.spinMicros);
   }
 
+  get droppedFrames(): number {
+    return this.#reader.droppedFrames;
+  }
+
   send(frame: Uint8Array): void {
     if (!this.#closed) this.#writer.write(frame);
   }
