@@ -189,6 +189,8 @@ export class WorkerRuntime {
           webRtcTransportIds: server.transportIds,
           localIceUsernameFragments: server.usernameFragments,
           tupleHashes: [],
+          // Skein extension: exceptions contained while demultiplexing, by entry kind.
+          faults: { ...server.faults },
         };
       },
     });

@@ -66,6 +66,7 @@ for (const mode of MODES) {
         webRtcTransportIds: [],
         localIceUsernameFragments: [],
         tupleHashes: [],
+        faults: { datagram: 0, tcpFrame: 0, timer: 0, dtls: 0 },
       });
       let closed = 0;
       server.observer.on('close', () => closed++);
