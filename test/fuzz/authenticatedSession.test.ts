@@ -136,82 +136,91 @@ type Input =
   | { kind: 'rtp'; shape: RtpShape }
   | { kind: 'rtcp'; from: 'producer' | 'consumer'; packets: Buffer[] };
 
-/** `npm test` fuzzes a thread worker over UDP; these pick another mode or ICE-TCP. */
-const MODE = (process.env.SKEIN_FUZZ_MODE ?? 'thread') as WorkerMode;
-const PROTOCOL = (process.env.SKEIN_FUZZ_PROTOCOL ?? 'udp') as PeerProtocol;
+/** Every worker mode over UDP and ICE-TCP; SKEIN_FUZZ_MODE / SKEIN_FUZZ_PROTOCOL pick one. */
+const MODES = (
+  process.env.SKEIN_FUZZ_MODE ? [process.env.SKEIN_FUZZ_MODE] : ['thread', 'process']
+) as WorkerMode[];
+const PROTOCOLS = (
+  process.env.SKEIN_FUZZ_PROTOCOL ? [process.env.SKEIN_FUZZ_PROTOCOL] : ['udp', 'tcp']
+) as PeerProtocol[];
 
-describe(`fuzz: packets from an authenticated session (${MODE} mode, ${PROTOCOL})`, () => {
-  let session: AuthenticatedSession;
-  let consumerSsrc: number;
+for (const MODE of MODES) for (const PROTOCOL of PROTOCOLS) fuzzSession(MODE, PROTOCOL);
 
-  before(async () => {
-    session = await AuthenticatedSession.open(MODE, PROTOCOL);
-    consumerSsrc = session.consumer.rtpParameters.encodings![0].ssrc!;
-    assert.ok(await session.normalPacketForwarded(), 'no media before fuzzing');
-  });
+function fuzzSession(MODE: WorkerMode, PROTOCOL: PeerProtocol): void {
+  describe(`fuzz: packets from an authenticated session (${MODE} mode, ${PROTOCOL})`, () => {
+    let session: AuthenticatedSession;
+    let consumerSsrc: number;
 
-  after(() => session.close());
+    before(async () => {
+      session = await AuthenticatedSession.open(MODE, PROTOCOL);
+      consumerSsrc = session.consumer.rtpParameters.encodings![0].ssrc!;
+      assert.ok(await session.normalPacketForwarded(), 'no media before fuzzing');
+    });
 
-  async function faults(): Promise<number> {
-    let total = 0;
-    for (const transport of [session.producerTransport, session.consumerTransport]) {
-      const [stats] = (await transport.getStats()) as { faults: Record<string, number> }[];
-      for (const n of Object.values(stats.faults ?? {})) total += n;
+    after(() => session.close());
+
+    async function faults(): Promise<number> {
+      let total = 0;
+      for (const transport of [session.producerTransport, session.consumerTransport]) {
+        const [stats] = (await transport.getStats()) as { faults: Record<string, number> }[];
+        for (const n of Object.values(stats.faults ?? {})) total += n;
+      }
+      return total;
     }
-    return total;
-  }
 
-  test('generated RTP and RTCP never crash the worker or stop forwarding', async () => {
-    const ssrcs = [PRODUCER_SSRC, PRODUCER_RTX_SSRC, consumerSsrc];
-    const inputArb: fc.Arbitrary<Input> = fc.oneof(
-      { weight: 3, arbitrary: rtpArb.map((shape) => ({ kind: 'rtp' as const, shape })) },
-      {
-        weight: 2,
-        arbitrary: fc.record({
-          kind: fc.constant('rtcp' as const),
-          from: fc.constantFrom('producer' as const, 'consumer' as const),
-          packets: fc.array(rtcpPacketArb(ssrcs), { minLength: 1, maxLength: 5 }),
-        }),
-      },
-    );
-    let inputs = 0;
-    let crashes = 0;
-    let failure: Error | undefined;
-    try {
-      await fc.assert(
-        fc.asyncProperty(fc.array(inputArb, { minLength: 1, maxLength: 12 }), async (batch) => {
-          for (const input of batch) {
-            inputs++;
-            if (input.kind === 'rtp') {
-              session.producerPeer.sendRtp(session.rtp(input.shape));
-            } else {
-              const peer = input.from === 'producer' ? session.producerPeer : session.consumerPeer;
-              peer.sendRtcp(Buffer.concat(input.packets));
-            }
-          }
-          assert.ok(await session.workerAnswers(), 'the worker does not answer');
-          if (!(await session.normalPacketForwarded())) {
-            assert.fail(`a normal packet was not forwarded: ${await session.diagnose()}`);
-          }
-          assert.equal(await faults(), 0, 'an exception was contained at the media entry');
-        }),
-        // A failed worker makes every shrink step fail too: report the first counterexample.
+    test('generated RTP and RTCP never crash the worker or stop forwarding', async () => {
+      const ssrcs = [PRODUCER_SSRC, PRODUCER_RTX_SSRC, consumerSsrc];
+      const inputArb: fc.Arbitrary<Input> = fc.oneof(
+        { weight: 3, arbitrary: rtpArb.map((shape) => ({ kind: 'rtp' as const, shape })) },
         {
-          numRuns: fuzzRuns(40),
-          endOnFailure: true,
-          ...(process.env.SKEIN_FUZZ_SEED ? { seed: Number(process.env.SKEIN_FUZZ_SEED) } : {}),
-          ...(process.env.SKEIN_FUZZ_PATH ? { path: process.env.SKEIN_FUZZ_PATH } : {}),
+          weight: 2,
+          arbitrary: fc.record({
+            kind: fc.constant('rtcp' as const),
+            from: fc.constantFrom('producer' as const, 'consumer' as const),
+            packets: fc.array(rtcpPacketArb(ssrcs), { minLength: 1, maxLength: 5 }),
+          }),
         },
       );
-    } catch (error) {
-      crashes++;
-      // The counterexample can be megabytes of bytes: keep the seed and the cause.
-      const message = error instanceof Error ? error.message : String(error);
-      const cause =
-        error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-      failure = new Error(`${message.slice(0, 300)}\ncause: ${cause}`);
-    }
-    reportFuzz(`authenticated session ${MODE}/${PROTOCOL} (rtp+rtcp)`, inputs, crashes);
-    if (failure) throw failure;
+      let inputs = 0;
+      let crashes = 0;
+      let failure: Error | undefined;
+      try {
+        await fc.assert(
+          fc.asyncProperty(fc.array(inputArb, { minLength: 1, maxLength: 12 }), async (batch) => {
+            for (const input of batch) {
+              inputs++;
+              if (input.kind === 'rtp') {
+                session.producerPeer.sendRtp(session.rtp(input.shape));
+              } else {
+                const peer =
+                  input.from === 'producer' ? session.producerPeer : session.consumerPeer;
+                peer.sendRtcp(Buffer.concat(input.packets));
+              }
+            }
+            assert.ok(await session.workerAnswers(), 'the worker does not answer');
+            if (!(await session.normalPacketForwarded())) {
+              assert.fail(`a normal packet was not forwarded: ${await session.diagnose()}`);
+            }
+            assert.equal(await faults(), 0, 'an exception was contained at the media entry');
+          }),
+          // A failed worker makes every shrink step fail too: report the first counterexample.
+          {
+            numRuns: fuzzRuns(12),
+            endOnFailure: true,
+            ...(process.env.SKEIN_FUZZ_SEED ? { seed: Number(process.env.SKEIN_FUZZ_SEED) } : {}),
+            ...(process.env.SKEIN_FUZZ_PATH ? { path: process.env.SKEIN_FUZZ_PATH } : {}),
+          },
+        );
+      } catch (error) {
+        crashes++;
+        // The counterexample can be megabytes of bytes: keep the seed and the cause.
+        const message = error instanceof Error ? error.message : String(error);
+        const cause =
+          error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+        failure = new Error(`${message.slice(0, 300)}\ncause: ${cause}`);
+      }
+      reportFuzz(`authenticated-session-${MODE}-${PROTOCOL}`, inputs, crashes);
+      if (failure) throw failure;
+    });
   });
-});
+}

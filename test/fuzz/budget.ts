@@ -8,5 +8,7 @@ export function fuzzRuns(base: number): number {
 }
 
 export function reportFuzz(target: string, inputs: number, crashes: number): void {
+  // scripts/fuzz.mjs reads these lines back: a target is one word.
+  if (/\s/.test(target)) throw new Error(`fuzz target names have no spaces: '${target}'`);
   console.log(`fuzz ${target}: ${inputs} inputs, ${crashes} crashes`);
 }

@@ -182,7 +182,7 @@ describe('fuzz: videorooms signaling', () => {
   after(async () => {
     peer.client.close();
     await server.close();
-    reportFuzz('videorooms signaling', inputs, crashes);
+    reportFuzz('videorooms-signaling', inputs, crashes);
   });
 
   test('mutated requests of every type, from a joined participant', async () => {
