@@ -49,6 +49,7 @@ import type { DtlsFingerprint } from '../src/rtc/dtls/index.js';
 import { LatencyHistogram } from './loadClient/Connection.js';
 import { LoadClient } from './loadClient/LoadClient.js';
 import type { Snapshot, StreamSettings } from './loadClient/messages.js';
+import { vp8RtpParameters } from './loadClient/VideoSource.js';
 import { remoteTransportOf } from '../test/peer/SrtpPeer.js';
 
 function envNumber(name: string, fallback: number): number {
@@ -306,24 +307,7 @@ class Session {
     this.producerPort = this.producerTransport.iceCandidates[0].port;
     this.producer = await this.producerTransport.produce({
       kind: 'video',
-      rtpParameters: {
-        mid: '0',
-        codecs: [
-          {
-            mimeType: 'video/VP8',
-            payloadType: this.payloadType,
-            clockRate: 90000,
-            rtcpFeedback: [
-              { type: 'nack' },
-              { type: 'nack', parameter: 'pli' },
-              { type: 'ccm', parameter: 'fir' },
-            ],
-          },
-        ],
-        headerExtensions: [],
-        encodings: [{ ssrc: PRODUCER_SSRC }],
-        rtcp: { cname: 'forwarding-bench', reducedSize: true },
-      },
+      rtpParameters: vp8RtpParameters(this.payloadType, PRODUCER_SSRC, 'forwarding-bench'),
     });
   }
 

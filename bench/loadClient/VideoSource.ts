@@ -7,12 +7,35 @@
  */
 import { randomFillSync } from 'node:crypto';
 
+import type { RtpParameters } from '../../src/index.js';
 import { SEND_TIME_OFFSET } from './Connection.js';
 import type { StreamSettings } from './messages.js';
 
 /** Frames more than this late are skipped, not sent in one burst (the client cannot keep up). */
 const MAX_BEHIND_MS = 500;
 const VP8_CLOCK_RATE = 90000;
+
+/** The RTP parameters a producer of this stream signals (VP8 with NACK, PLI and FIR). */
+export function vp8RtpParameters(payloadType: number, ssrc: number, cname: string): RtpParameters {
+  return {
+    mid: '0',
+    codecs: [
+      {
+        mimeType: 'video/VP8',
+        payloadType,
+        clockRate: VP8_CLOCK_RATE,
+        rtcpFeedback: [
+          { type: 'nack' },
+          { type: 'nack', parameter: 'pli' },
+          { type: 'ccm', parameter: 'fir' },
+        ],
+      },
+    ],
+    headerExtensions: [],
+    encodings: [{ ssrc }],
+    rtcp: { cname, reducedSize: true },
+  };
+}
 
 export class VideoSource {
   readonly #send: (packet: Uint8Array) => boolean;

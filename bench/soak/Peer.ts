@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadClient } from '../loadClient/LoadClient.js';
 import type { StreamSettings } from '../loadClient/messages.js';
+import { vp8RtpParameters } from '../loadClient/VideoSource.js';
 import { remoteTransportOf } from '../../test/peer/SrtpPeer.js';
 import type { DtlsFingerprint } from '../../src/rtc/dtls/index.js';
 import { Signaling } from './Signaling.js';
@@ -116,24 +117,7 @@ export class Peer {
     await this.#signaling.request('produce', {
       transportId: send.id,
       kind: 'video',
-      rtpParameters: {
-        mid: '0',
-        codecs: [
-          {
-            mimeType: 'video/VP8',
-            payloadType,
-            clockRate: 90000,
-            rtcpFeedback: [
-              { type: 'nack' },
-              { type: 'nack', parameter: 'pli' },
-              { type: 'ccm', parameter: 'fir' },
-            ],
-          },
-        ],
-        headerExtensions: [],
-        encodings: [{ ssrc }],
-        rtcp: { cname: this.name, reducedSize: true },
-      },
+      rtpParameters: vp8RtpParameters(payloadType, ssrc, this.name),
     });
     await this.#client.stream(this.#sendId, { ssrc, payloadType, ...STREAM });
     const peers = joined.peers as { producers: { producerId: string }[] }[];

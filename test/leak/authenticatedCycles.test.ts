@@ -19,7 +19,7 @@ import { workerChannelForTesting } from '../../src/api/Worker.js';
 import { createDtlsCertificate, type DtlsCertificate } from '../../src/rtc/dtls/index.js';
 import { Connection } from '../../bench/loadClient/Connection.js';
 import { remoteTransportOf } from '../peer/SrtpPeer.js';
-import { VideoSource } from '../../bench/loadClient/VideoSource.js';
+import { VideoSource, vp8RtpParameters } from '../../bench/loadClient/VideoSource.js';
 import { eventually, mediaCodecs, udpTransport } from '../api/mediaFixtures.js';
 import '../api/modes.js';
 import { Sample, assertNothingLeft, countListeners, heaps, mib, perCycle } from './heap.js';
@@ -44,20 +44,7 @@ async function authenticatedCycle(
   const ssrc = (nextSsrc += 1);
   const producer = await send.produce({
     kind: 'video',
-    rtpParameters: {
-      mid: '0',
-      codecs: [
-        {
-          mimeType: 'video/VP8',
-          payloadType,
-          clockRate: 90000,
-          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
-        },
-      ],
-      headerExtensions: [],
-      encodings: [{ ssrc }],
-      rtcp: { cname: 'leak-cycles', reducedSize: true },
-    },
+    rtpParameters: vp8RtpParameters(payloadType, ssrc, 'leak-cycles'),
   });
   const consumer = await recv.consume({ producerId: producer.id, rtpCapabilities: caps });
   const [sender, receiver] = await Promise.all([
