@@ -48,6 +48,17 @@ export type {
   WebRtcTransportEvents,
   WebRtcTransportObserverEvents,
 } from './api/WebRtcTransport.js';
+export { PlainTransport } from './api/PlainTransport.js';
+export type {
+  PlainTransportOptions,
+  PlainTransportConnectOptions,
+  PlainTransportEvents,
+  PlainTransportObserverEvents,
+  SrtpParameters,
+  SrtpCryptoSuite,
+  NumSctpStreams,
+  SctpState,
+} from './api/PlainTransport.js';
 export { WebRtcServer } from './api/WebRtcServer.js';
 export type {
   WebRtcServerOptions,

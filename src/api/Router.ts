@@ -22,6 +22,11 @@ import {
   listenInfoToWire,
 } from './WebRtcTransport.js';
 import { WebRtcServer } from './WebRtcServer.js';
+import {
+  PlainTransport,
+  type PlainTransportData,
+  type PlainTransportOptions,
+} from './PlainTransport.js';
 import { randomUUID } from 'node:crypto';
 
 const logger = new Logger('Router');
@@ -237,6 +242,68 @@ export class Router<
     );
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
     webRtcServer?.handleWebRtcTransport(transport);
+    this.#observer.safeEmit('newtransport', base);
+    return transport;
+  }
+
+  async createPlainTransport<TransportAppData extends AppData = AppData>(
+    options: PlainTransportOptions<TransportAppData>,
+  ): Promise<PlainTransport<TransportAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { rtcpListenInfo, listenIp, port, appData } = options;
+    let { listenInfo, rtcpMux = true } = options;
+    if (!listenInfo && !listenIp) {
+      throw new TypeError('missing listenInfo and listenIp (one of them is mandatory)');
+    }
+    if (listenInfo && listenIp) {
+      throw new TypeError('only one of listenInfo and listenIp must be given');
+    }
+    assertAppData(appData);
+    if (rtcpMux && rtcpListenInfo) {
+      logger.warn('createPlainTransport() | ignoring rtcpMux since rtcpListenInfo is given');
+      rtcpMux = false;
+    }
+    if (listenIp !== undefined) {
+      const { ip, announcedIp } =
+        typeof listenIp === 'string' ? { ip: listenIp, announcedIp: undefined } : listenIp;
+      listenInfo = { protocol: 'udp', ip, announcedAddress: announcedIp, port };
+    }
+    if (typeof listenInfo !== 'object' || listenInfo === null) {
+      throw new TypeError('listenInfo must be an object');
+    }
+    const transportId = randomUUID();
+    const data = (await this.#channel.request('router.createPlainTransport', this.#id, {
+      transportId,
+      listenInfo: listenInfoToWire(listenInfo),
+      rtcpListenInfo: rtcpListenInfo && listenInfoToWire(rtcpListenInfo),
+      rtcpMux,
+      comedia: options.comedia ?? false,
+      enableSctp: options.enableSctp ?? false,
+      numSctpStreams: options.numSctpStreams,
+      maxSctpMessageSize: options.maxSctpMessageSize,
+      sctpSendBufferSize: options.sctpSendBufferSize,
+      enableSrtp: options.enableSrtp ?? false,
+      srtpCryptoSuite: options.srtpCryptoSuite ?? 'AES_CM_128_HMAC_SHA1_80',
+    })) as PlainTransportData;
+    const transport = new PlainTransport<TransportAppData>({
+      id: transportId,
+      data,
+      channel: this.#channel,
+      router: {
+        routerId: this.#id,
+        getRouterRtpCapabilities: () => this.#rtpCapabilities,
+        getProducerById: (producerId) => this.#producers.get(producerId),
+      },
+      appData,
+    });
+    const base = transport as unknown as Transport;
+    this.#transports.add(base);
+    transport.on('@close', () => this.#transports.delete(base));
+    transport.on('@newproducer', (producer: Producer) =>
+      this.#producers.set(producer.id, producer),
+    );
+    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
     this.#observer.safeEmit('newtransport', base);
     return transport;
   }

@@ -16,7 +16,12 @@
 import { isIP } from 'node:net';
 
 import { classifyPacket } from '../../protocols/demux.js';
-import { isSrtpError, rtpHeaderLength, type SrtpError } from '../../protocols/srtp/index.js';
+import {
+  MAX_SRTP_OVERHEAD,
+  isSrtpError,
+  rtpHeaderLength,
+  type SrtpError,
+} from '../../protocols/srtp/index.js';
 import type { SrtpSession } from '../../protocols/srtp/index.js';
 import type { FaultBoundary } from '../FaultBoundary.js';
 import { tupleData, type TransportTupleData, type Tuple } from '../sockets/TransportTuple.js';
@@ -212,7 +217,8 @@ export class UdpTupleIo {
     let wire: Uint8Array;
     if (this.#srtpEnabled) {
       const srtp = this.#srtp;
-      if (!srtp) return 0;
+      // The session throws on an `out` too small: our writers stay below, never rely on it.
+      if (!srtp || packet.length + MAX_SRTP_OVERHEAD > out.length) return 0;
       const result = rtcp ? srtp.send.protectRtcp(packet, out) : srtp.send.protectRtp(packet, out);
       if (isSrtpError(result)) return 0;
       wire = result;
