@@ -59,6 +59,15 @@ export type {
   NumSctpStreams,
   SctpState,
 } from './api/PlainTransport.js';
+export { PipeTransport } from './api/PipeTransport.js';
+export type {
+  PipeTransportOptions,
+  PipeTransportConnectOptions,
+  PipeConsumerOptions,
+  PipeTransportEvents,
+  PipeTransportObserverEvents,
+} from './api/PipeTransport.js';
+export type { PipeToRouterOptions, PipeToRouterResult } from './api/Router.js';
 export { WebRtcServer } from './api/WebRtcServer.js';
 export type {
   WebRtcServerOptions,

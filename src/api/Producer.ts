@@ -47,6 +47,8 @@ export class Producer<
   ProducerAppData extends AppData = AppData,
 > extends EnhancedEventEmitter<ProducerEvents> {
   readonly #id: string;
+  /** Where requests and notifications go: the id, unless the worker knows it otherwise. */
+  readonly #handlerId: string;
   readonly #transportId: string;
   readonly #kind: MediaKind;
   readonly #rtpParameters: RtpParameters;
@@ -62,6 +64,8 @@ export class Producer<
   /** @internal Use transport.produce(). */
   constructor(args: {
     id: string;
+    /** A pipe producer's handler id (its id may exist in the worker already). */
+    handlerId?: string;
     transportId: string;
     kind: MediaKind;
     rtpParameters: RtpParameters;
@@ -73,6 +77,7 @@ export class Producer<
   }) {
     super();
     this.#id = args.id;
+    this.#handlerId = args.handlerId ?? args.id;
     this.#transportId = args.transportId;
     this.#kind = args.kind;
     this.#rtpParameters = args.rtpParameters;
@@ -81,7 +86,7 @@ export class Producer<
     this.#paused = args.paused;
     this.#channel = args.channel;
     this.#appData = args.appData ?? ({} as ProducerAppData);
-    this.#channel.onNotification(this.#id, (event, data) => {
+    this.#channel.onNotification(this.#handlerId, (event, data) => {
       if (event === 'score') {
         this.#score = data as ProducerScore[];
         this.safeEmit('score', this.#score);
@@ -128,7 +133,7 @@ export class Producer<
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#channel.offNotification(this.#id);
+    this.#channel.offNotification(this.#handlerId);
     this.#channel
       .request('transport.closeProducer', this.#transportId, { producerId: this.#id })
       .catch((error: unknown) => logger.debug(`close() | ${String(error)}`));
@@ -140,7 +145,7 @@ export class Producer<
   transportClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#channel.offNotification(this.#id);
+    this.#channel.offNotification(this.#handlerId);
     this.safeEmit('transportclose');
     this.#observer.safeEmit('close');
   }
@@ -174,6 +179,6 @@ export class Producer<
 
   async #request(method: string, data?: unknown): Promise<unknown> {
     if (this.#closed) throw new InvalidStateError('closed');
-    return this.#channel.request(method, this.#id, data);
+    return this.#channel.request(method, this.#handlerId, data);
   }
 }

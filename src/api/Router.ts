@@ -4,7 +4,7 @@
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { checkRequestList } from '../channel/limits.js';
-import { InvalidStateError } from '../common/errors.js';
+import { InvalidStateError, UnsupportedError } from '../common/errors.js';
 import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
@@ -27,6 +27,20 @@ import {
   type PlainTransportData,
   type PlainTransportOptions,
 } from './PlainTransport.js';
+import {
+  PipeTransport,
+  type PipeTransportData,
+  type PipeTransportOptions,
+} from './PipeTransport.js';
+import type { Consumer } from './Consumer.js';
+import type { NumSctpStreams } from './PlainTransport.js';
+import {
+  PipeTransportPairs,
+  createPipeTransportPair,
+  pipeProducer,
+  reversed,
+  type PipeTransportPair,
+} from './pipeToRouter.js';
 import { randomUUID } from 'node:crypto';
 
 const logger = new Logger('Router');
@@ -61,6 +75,29 @@ export interface WebRtcTransportOptions<TransportAppData extends AppData = AppDa
   appData?: TransportAppData;
 }
 
+export interface PipeToRouterOptions {
+  producerId?: string;
+  /** Refused with UnsupportedError until DataChannels exist. */
+  dataProducerId?: string;
+  router: Router;
+  /** Default { protocol: 'udp', ip: '127.0.0.1' }. */
+  listenInfo?: TransportListenInfo;
+  /** @deprecated Use listenInfo. */
+  listenIp?: TransportListenIp | string;
+  /** Skein's default is false (no SCTP yet); true is refused with UnsupportedError. */
+  enableSctp?: boolean;
+  numSctpStreams?: NumSctpStreams;
+  enableRtx?: boolean;
+  enableSrtp?: boolean;
+}
+
+export interface PipeToRouterResult {
+  /** The Consumer created in this Router. */
+  pipeConsumer?: Consumer;
+  /** The Producer created in the target Router (same id as the original). */
+  pipeProducer?: Producer;
+}
+
 export class Router<
   RouterAppData extends AppData = AppData,
 > extends EnhancedEventEmitter<RouterEvents> {
@@ -70,6 +107,7 @@ export class Router<
   readonly #observer = new EnhancedEventEmitter<RouterObserverEvents>();
   readonly #producers = new Map<string, Producer>();
   readonly #transports = new Set<Transport>();
+  readonly #pipeTransportPairs = new PipeTransportPairs();
   #appData: RouterAppData;
   #closed = false;
 
@@ -306,6 +344,113 @@ export class Router<
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
     this.#observer.safeEmit('newtransport', base);
     return transport;
+  }
+
+  async createPipeTransport<TransportAppData extends AppData = AppData>(
+    options: PipeTransportOptions<TransportAppData>,
+  ): Promise<PipeTransport<TransportAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { listenIp, port, appData } = options;
+    let { listenInfo } = options;
+    if (!listenInfo && !listenIp) {
+      throw new TypeError('missing listenInfo and listenIp (one of them is mandatory)');
+    }
+    if (listenInfo && listenIp) {
+      throw new TypeError('only one of listenInfo and listenIp must be given');
+    }
+    assertAppData(appData);
+    if (listenIp !== undefined) {
+      const { ip, announcedIp } =
+        typeof listenIp === 'string' ? { ip: listenIp, announcedIp: undefined } : listenIp;
+      listenInfo = { protocol: 'udp', ip, announcedAddress: announcedIp, port };
+    }
+    if (typeof listenInfo !== 'object' || listenInfo === null) {
+      throw new TypeError('listenInfo must be an object');
+    }
+    const transportId = randomUUID();
+    const data = (await this.#channel.request('router.createPipeTransport', this.#id, {
+      transportId,
+      listenInfo: listenInfoToWire(listenInfo),
+      enableSctp: options.enableSctp ?? false,
+      numSctpStreams: options.numSctpStreams,
+      maxSctpMessageSize: options.maxSctpMessageSize,
+      sctpSendBufferSize: options.sctpSendBufferSize,
+      enableRtx: options.enableRtx ?? false,
+      enableSrtp: options.enableSrtp ?? false,
+    })) as PipeTransportData;
+    const transport = new PipeTransport<TransportAppData>({
+      id: transportId,
+      data,
+      channel: this.#channel,
+      router: {
+        routerId: this.#id,
+        getRouterRtpCapabilities: () => this.#rtpCapabilities,
+        getProducerById: (producerId) => this.#producers.get(producerId),
+      },
+      appData,
+    });
+    const base = transport as unknown as Transport;
+    this.#transports.add(base);
+    transport.on('@close', () => this.#transports.delete(base));
+    transport.on('@newproducer', (producer: Producer) =>
+      this.#producers.set(producer.id, producer),
+    );
+    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
+    this.#observer.safeEmit('newtransport', base);
+    return transport;
+  }
+
+  /**
+   * Makes a producer of this router a producer of `router` too (same id), through a pair of
+   * PipeTransports made on first use and reused for every later producer of either router.
+   */
+  async pipeToRouter(options: PipeToRouterOptions): Promise<PipeToRouterResult> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { producerId, dataProducerId, router, listenIp } = options;
+    let { listenInfo } = options;
+    if (listenInfo && listenIp) {
+      throw new TypeError('only one of listenInfo and listenIp must be given');
+    }
+    if (!producerId && !dataProducerId) throw new TypeError('missing producerId or dataProducerId');
+    if (producerId && dataProducerId) {
+      throw new TypeError('just producerId or dataProducerId can be given');
+    }
+    if (!(router instanceof Router)) throw new TypeError('Router not found');
+    if (router === this) throw new TypeError('cannot use this Router as destination');
+    if (router.closed) throw new InvalidStateError('destination Router closed');
+    if (dataProducerId !== undefined) {
+      throw new UnsupportedError('dataProducerId: DataProducers are not supported yet');
+    }
+    if (options.enableSctp) {
+      throw new UnsupportedError('enableSctp: SCTP over pipe transports is not supported yet');
+    }
+    const producer = this.#producers.get(producerId!);
+    if (!producer) throw new TypeError('Producer not found');
+    if (listenIp !== undefined) {
+      const { ip, announcedIp } =
+        typeof listenIp === 'string' ? { ip: listenIp, announcedIp: undefined } : listenIp;
+      listenInfo = { protocol: 'udp', ip, announcedAddress: announcedIp };
+    }
+    listenInfo ??= { protocol: 'udp', ip: '127.0.0.1' };
+    let pair = this.#pipeTransportPairs.get(router.id);
+    if (!pair) {
+      pair = createPipeTransportPair(this, router, {
+        listenInfo,
+        numSctpStreams: options.numSctpStreams,
+        enableRtx: options.enableRtx ?? false,
+        enableSrtp: options.enableSrtp ?? false,
+      });
+      this.#pipeTransportPairs.add(router.id, pair);
+      router.addPipeTransportPair(this.id, reversed(pair));
+    }
+    return pipeProducer(await pair, producer);
+  }
+
+  /** @internal The pair another router made with this one (seen from this router). */
+  addPipeTransportPair(routerId: string, pair: Promise<PipeTransportPair>): void {
+    this.#pipeTransportPairs.add(routerId, pair);
   }
 
   #closeTransports(): void {

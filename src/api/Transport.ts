@@ -170,8 +170,10 @@ export abstract class Transport<
     if (rtpParameters.codecs.length === 0) throw new TypeError('rtpParameters.codecs is empty');
     // One CNAME per transport, generated when the endpoint gave none (an empty
     // one would break the consumers' msid in mediasoup-client).
-    this.#cnameForProducers ??= rtpParameters.rtcp?.cname || randomUUID().slice(0, 8);
-    rtpParameters.rtcp = { ...rtpParameters.rtcp, cname: this.#cnameForProducers };
+    if (!this.keepsProducerCname) {
+      this.#cnameForProducers ??= rtpParameters.rtcp?.cname || randomUUID().slice(0, 8);
+      rtpParameters.rtcp = { ...rtpParameters.rtcp, cname: this.#cnameForProducers };
+    }
     const routerRtpCapabilities = this.#router.getRouterRtpCapabilities();
     const rtpMapping = getProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities);
     const consumableRtpParameters = getConsumableRtpParameters(
@@ -181,8 +183,10 @@ export abstract class Transport<
       rtpMapping,
     );
     const producerId = id ?? randomUUID();
+    const handlerId = this.producerHandlerId(producerId);
     const { type } = (await this.request('transport.produce', {
       producerId,
+      handlerId: handlerId === producerId ? undefined : handlerId,
       kind,
       rtpParameters,
       rtpMapping,
@@ -191,6 +195,7 @@ export abstract class Transport<
     })) as { type: ProducerType };
     const producer = new Producer<ProducerAppData>({
       id: producerId,
+      handlerId,
       transportId: this.#id,
       kind,
       rtpParameters,
@@ -229,25 +234,9 @@ export abstract class Transport<
       throw new TypeError('if given, mid must be a non-empty string');
     }
     assertAppData(appData);
-    const rtpCapabilities = cloneJsonInput(options.rtpCapabilities, 'rtpCapabilities');
-    validateRtpCapabilities(rtpCapabilities, 'rtpCapabilities');
     const producer = this.#router.getProducerById(producerId);
     if (!producer) throw new TypeError(`Producer with id "${producerId}" not found`);
-    const enableRtx = options.enableRtx ?? producer.kind === 'video';
-    const rtpParameters: RtpParameters = getConsumerRtpParameters({
-      consumableRtpParameters: producer.consumableRtpParameters,
-      remoteRtpCapabilities: rtpCapabilities,
-      pipe: false,
-      enableRtx,
-    });
-    if (mid !== undefined) {
-      rtpParameters.mid = mid;
-    } else {
-      rtpParameters.mid = String(this.#nextMidForConsumers++);
-      if (this.#nextMidForConsumers === 100_000_000) this.#nextMidForConsumers = 0;
-    }
-    // mediasoup: the consumer is of its producer's type (simulcast: one layer at a time).
-    const type: ConsumerType = producer.type === 'simulcast' ? 'simulcast' : 'simple';
+    const { rtpParameters, type } = this.consumerRtpParameters(producer, options);
     const consumerId = randomUUID();
     const response = (await this.request('transport.consume', {
       consumerId,
@@ -285,6 +274,47 @@ export abstract class Transport<
     consumer.on('@producerclose', () => this.#consumers.delete(consumerId));
     (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('newconsumer', base);
     return consumer;
+  }
+
+  /**
+   * The new consumer's RTP parameters and type. The default is an endpoint's consumer: what its
+   * rtpCapabilities can receive, one encoding, a MID; a kind may consume otherwise (pipe).
+   */
+  protected consumerRtpParameters(
+    producer: Producer,
+    options: ConsumerOptions,
+  ): { rtpParameters: RtpParameters; type: ConsumerType } {
+    const rtpCapabilities = cloneJsonInput(options.rtpCapabilities, 'rtpCapabilities');
+    validateRtpCapabilities(rtpCapabilities, 'rtpCapabilities');
+    const enableRtx = options.enableRtx ?? producer.kind === 'video';
+    const rtpParameters: RtpParameters = getConsumerRtpParameters({
+      consumableRtpParameters: producer.consumableRtpParameters,
+      remoteRtpCapabilities: rtpCapabilities,
+      pipe: false,
+      enableRtx,
+    });
+    if (options.mid !== undefined) {
+      rtpParameters.mid = options.mid;
+    } else {
+      rtpParameters.mid = String(this.#nextMidForConsumers++);
+      if (this.#nextMidForConsumers === 100_000_000) this.#nextMidForConsumers = 0;
+    }
+    // mediasoup: the consumer is of its producer's type (simulcast: one layer at a time).
+    const type: ConsumerType = producer.type === 'simulcast' ? 'simulcast' : 'simple';
+    return { rtpParameters, type };
+  }
+
+  /**
+   * Whether producers keep the CNAME they come with. An endpoint's transport gives all its
+   * producers one CNAME; a pipe keeps each producer's (mediasoup's semantics).
+   */
+  protected get keepsProducerCname(): boolean {
+    return false;
+  }
+
+  /** The id a producer's requests and notifications use in the worker (default: its id). */
+  protected producerHandlerId(producerId: string): string {
+    return producerId;
   }
 
   protected async request(method: string, data?: unknown): Promise<unknown> {

@@ -10,7 +10,7 @@
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import type { NackItem, ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
-import type { MediaKind, RtpParameters } from '../../ortc/index.js';
+import type { MediaKind, RtpCodecParameters, RtpParameters } from '../../ortc/index.js';
 import { RtpStreamSend, type NtpTime, type RtpStreamSendStats } from '../rtpStream/index.js';
 import { URI, buildConsumerExtensionMap, extensionId } from './ExtensionMap.js';
 import type { HopExtensions, OutgoingHeader } from './OutgoingPacketWriter.js';
@@ -72,6 +72,7 @@ export abstract class Consumer implements RtpSink {
   producerPaused: boolean;
   /** router payload type → consumer payload type (255: not negotiated). */
   readonly #payloadTypes = new Uint8Array(128).fill(255);
+  readonly #mediaCodec: RtpCodecParameters | undefined;
   protected readonly output: ConsumerOutput;
   /** The outgoing header of the packet being sent (one per consumer, reused). */
   readonly #header: OutgoingHeader = {
@@ -109,20 +110,8 @@ export abstract class Consumer implements RtpSink {
     const rtx = options.rtpParameters.codecs.find((c) => c.mimeType.toLowerCase().endsWith('/rtx'));
     this.rtxPayloadType = rtx?.payloadType;
     this.clockRate = media[0]?.clockRate ?? 90000;
-    this.stream = new RtpStreamSend({
-      ssrc: this.ssrc,
-      payloadType: media[0]?.payloadType ?? 0,
-      clockRate: this.clockRate,
-      mimeType: media[0]?.mimeType,
-      rtxSsrc: this.rtxSsrc,
-      rtxPayloadType: this.rtxPayloadType,
-      useNack: hasFeedback(media[0], 'nack'),
-      usePli: hasFeedback(media[0], 'nack', 'pli'),
-      useFir: hasFeedback(media[0], 'ccm', 'fir'),
-      // Every packet this consumer can send can be kept for a NACK.
-      maxPacketSize: MAX_OUTGOING_RTP_SIZE,
-      onRetransmit: (packet) => output.sendRetransmission(packet),
-    });
+    this.#mediaCodec = media[0];
+    this.stream = this.createSendStream(this.ssrc, this.rtxSsrc);
     // Consumer payload types are the router's (ortc keeps them): identity for what was negotiated.
     for (const codec of media) this.#payloadTypes[codec.payloadType] = codec.payloadType;
     const extensions = options.rtpParameters.headerExtensions ?? [];
@@ -136,6 +125,36 @@ export abstract class Consumer implements RtpSink {
   }
 
   abstract get type(): ConsumerType;
+
+  /** Every SSRC this consumer sends (media and RTX): what RTCP feedback addresses. */
+  get ssrcs(): number[] {
+    return this.rtxSsrc === undefined ? [this.ssrc] : [this.ssrc, this.rtxSsrc];
+  }
+
+  /** A send stream with this consumer's codec, feedback and retransmission settings. */
+  protected createSendStream(ssrc: number, rtxSsrc: number | undefined): RtpStreamSend {
+    const media = this.#mediaCodec;
+    const output = this.output;
+    return new RtpStreamSend({
+      ssrc,
+      payloadType: media?.payloadType ?? 0,
+      clockRate: this.clockRate,
+      mimeType: media?.mimeType,
+      rtxSsrc,
+      rtxPayloadType: rtxSsrc === undefined ? undefined : this.rtxPayloadType,
+      useNack: hasFeedback(media, 'nack'),
+      usePli: hasFeedback(media, 'nack', 'pli'),
+      useFir: hasFeedback(media, 'ccm', 'fir'),
+      // Every packet this consumer can send can be kept for a NACK.
+      maxPacketSize: MAX_OUTGOING_RTP_SIZE,
+      onRetransmit: (packet) => output.sendRetransmission(packet),
+    });
+  }
+
+  /** The consumer payload type for a router payload type (255: not negotiated). */
+  protected consumerPayloadType(routerPayloadType: number): number {
+    return this.#payloadTypes[routerPayloadType];
+  }
 
   /** Preferred layers (simulcast, SVC), undefined for kinds without layers. */
   get preferredLayers(): ConsumerLayers | undefined {
@@ -217,11 +236,15 @@ export abstract class Consumer implements RtpSink {
     return true;
   }
 
-  receiveNack(items: readonly NackItem[], nowMs: number): void {
+  /** A NACK for `ssrc`, one of `ssrcs` (kinds with one stream need not look at it). */
+  receiveNack(items: readonly NackItem[], nowMs: number, ssrc: number): void {
+    void ssrc;
     this.stream.receiveNackItems(items, nowMs);
   }
 
-  receiveKeyFrameRequest(kind: 'pli' | 'fir'): void {
+  /** A PLI or FIR for `ssrc`, one of `ssrcs`. */
+  receiveKeyFrameRequest(kind: 'pli' | 'fir', ssrc: number): void {
+    void ssrc;
     this.stream.receiveKeyFrameRequest(kind);
     this.requestKeyFrame();
   }
@@ -230,8 +253,11 @@ export abstract class Consumer implements RtpSink {
     this.stream.receiveReceiverReport(block, nowMs);
   }
 
-  getSenderReport(nowMs: number, ntpNow: NtpTime): SenderReport | undefined {
-    return this.active ? this.stream.getSenderReport(nowMs, ntpNow) : undefined;
+  /** The sender reports of what this consumer sends (one per stream that sent). */
+  getSenderReports(nowMs: number, ntpNow: NtpTime, out: SenderReport[]): void {
+    if (!this.active) return;
+    const sr = this.stream.getSenderReport(nowMs, ntpNow);
+    if (sr) out.push(sr);
   }
 
   /** mediasoup's consumer score, when it differs from the last one reported. */
@@ -249,8 +275,9 @@ export abstract class Consumer implements RtpSink {
     return score;
   }
 
-  getStats(nowMs: number): RtpStreamSendStats {
-    return this.stream.getStats(nowMs);
+  /** One entry per send stream (a pipe consumer has one per encoding). */
+  getStats(nowMs: number): RtpStreamSendStats[] {
+    return [this.stream.getStats(nowMs)];
   }
 
   pause(): void {

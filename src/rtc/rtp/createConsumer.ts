@@ -1,11 +1,13 @@
 /**
- * Which consumer kind a producer gets, as mediasoup decides it: a simulcast
- * producer (several encodings) gets a simulcast consumer, any other a simple
- * one. The one place that chooses; everything else sees the base class.
+ * Which consumer kind a producer gets, as mediasoup decides it: on a pipe
+ * transport a pipe consumer (every encoding), else a simulcast producer
+ * (several encodings) gets a simulcast consumer and any other a simple one.
+ * The one place that chooses; everything else sees the base class.
  */
 import type { RtpParameters } from '../../ortc/index.js';
 import type { Consumer, ConsumerOutput } from './Consumer.js';
 import type { Producer } from './Producer.js';
+import { PipeConsumer } from './PipeConsumer.js';
 import { SimpleConsumer } from './SimpleConsumer.js';
 import { SimulcastConsumer } from './SimulcastConsumer.js';
 
@@ -16,6 +18,8 @@ export interface CreateConsumerOptions {
   paused: boolean;
   preferredLayers?: { spatialLayer?: number; temporalLayer?: number };
   routerIdForUri: (uri: string) => number | undefined;
+  /** The transport carries producers whole to another router (a PipeTransport). */
+  pipe: boolean;
 }
 
 export function createConsumer(options: CreateConsumerOptions, output: ConsumerOutput): Consumer {
@@ -29,6 +33,7 @@ export function createConsumer(options: CreateConsumerOptions, output: ConsumerO
     producerPaused: producer.paused,
     routerIdForUri: options.routerIdForUri,
   };
+  if (options.pipe) return new PipeConsumer({ ...base, mappedSsrcs: producer.mappedSsrcs }, output);
   if (producer.type !== 'simulcast') return new SimpleConsumer(base, output);
   return new SimulcastConsumer(
     {

@@ -23,6 +23,7 @@ import {
   writeTransportCc,
   type ReportBlock,
   type RtcpPacket,
+  type SenderReport,
   type TransportCcFeedback,
 } from '../../protocols/rtcp/index.js';
 import { RateCalculator, ntpFromUnixMs } from '../rtpStream/index.js';
@@ -168,6 +169,10 @@ export abstract class RtcTransport implements ConsumerOutput {
   }
   /** Releases the kind's sockets, sessions and registrations (once). */
   protected abstract onClose(): void;
+  /** A kind that links routers (pipe) sends every encoding of a producer: pipe consumers. */
+  protected get carriesWholeProducers(): boolean {
+    return false;
+  }
 
   // ---- Registry ----
 
@@ -188,16 +193,20 @@ export abstract class RtcTransport implements ConsumerOutput {
     return this.boundary.counts;
   }
 
-  /** A new producer on this transport, routed by this transport's router. */
-  produce(options: Omit<ProducerOptions, 'routerIdForUri'>): Producer {
+  /**
+   * A new producer on this transport, routed by this transport's router. Its notifications go
+   * to `handlerId` (default: its id).
+   */
+  produce(options: Omit<ProducerOptions, 'routerIdForUri'> & { handlerId?: string }): Producer {
     const router = this.router;
+    const notifyId = options.handlerId ?? options.id;
     const producer = new Producer(
       { ...options, routerIdForUri: router.routerIdForUri(options.kind) },
       {
         onRtp: (p, packet, keyFrame) => router.onProducerRtp(p, packet, keyFrame),
         onNack: (ssrc, seqs) => this.sendNack(ssrc, seqs),
         onKeyFrameRequest: (ssrc, kind, firSeq) => this.sendKeyFrameRequest(ssrc, kind, firSeq),
-        onScore: (p) => this.notifier.notifyEntity(p.id, 'score', p.scores),
+        onScore: (p) => this.notifier.notifyEntity(notifyId, 'score', p.scores),
       },
     );
     try {
@@ -225,14 +234,17 @@ export abstract class RtcTransport implements ConsumerOutput {
   }
 
   /** A new consumer on this transport of one of the router's producers. */
-  consume(options: Omit<CreateConsumerOptions, 'routerIdForUri'>): Consumer {
+  consume(options: Omit<CreateConsumerOptions, 'routerIdForUri' | 'pipe'>): Consumer {
     const consumer = createConsumer(
-      { ...options, routerIdForUri: this.router.routerIdForUri(options.producer.kind) },
+      {
+        ...options,
+        routerIdForUri: this.router.routerIdForUri(options.producer.kind),
+        pipe: this.carriesWholeProducers,
+      },
       this,
     );
     this.#consumers.set(consumer.id, consumer);
-    this.#consumerBySsrc.set(consumer.ssrc, consumer);
-    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.set(consumer.rtxSsrc, consumer);
+    for (const ssrc of consumer.ssrcs) this.#consumerBySsrc.set(ssrc, consumer);
     this.router.addConsumer(consumer);
     consumer.start();
     return consumer;
@@ -240,8 +252,7 @@ export abstract class RtcTransport implements ConsumerOutput {
 
   removeConsumer(consumer: Consumer): void {
     this.#consumers.delete(consumer.id);
-    this.#consumerBySsrc.delete(consumer.ssrc);
-    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.delete(consumer.rtxSsrc);
+    for (const ssrc of consumer.ssrcs) this.#consumerBySsrc.delete(ssrc);
     this.router.removeConsumer(consumer);
   }
 
@@ -463,15 +474,17 @@ export abstract class RtcTransport implements ConsumerOutput {
         this.#receiveReportBlocks(packet.reports, nowMs);
         return;
       case 'pli':
-        this.#consumerBySsrc.get(packet.mediaSsrc)?.receiveKeyFrameRequest('pli');
+        this.#consumerBySsrc.get(packet.mediaSsrc)?.receiveKeyFrameRequest('pli', packet.mediaSsrc);
         return;
       case 'fir':
         for (const entry of packet.entries) {
-          this.#consumerBySsrc.get(entry.ssrc)?.receiveKeyFrameRequest('fir');
+          this.#consumerBySsrc.get(entry.ssrc)?.receiveKeyFrameRequest('fir', entry.ssrc);
         }
         return;
       case 'nack':
-        this.#consumerBySsrc.get(packet.mediaSsrc)?.receiveNack(packet.items, nowMs);
+        this.#consumerBySsrc
+          .get(packet.mediaSsrc)
+          ?.receiveNack(packet.items, nowMs, packet.mediaSsrc);
         return;
       default:
         return;
@@ -529,9 +542,9 @@ export abstract class RtcTransport implements ConsumerOutput {
   #sendReports(nowMs: number): void {
     if (!this.sendReady) return;
     const ntp = ntpFromUnixMs(Date.now());
-    for (const consumer of this.#consumers.values()) {
-      const sr = consumer.getSenderReport(nowMs, ntp);
-      if (!sr) continue;
+    const reports: SenderReport[] = [];
+    for (const consumer of this.#consumers.values()) consumer.getSenderReports(nowMs, ntp, reports);
+    for (const sr of reports) {
       this.#sendCompound([
         sr,
         {

@@ -11,6 +11,8 @@ import { createWebRtcTransport } from './transportFactory.js';
 import { WebRtcTransportHandler } from './WebRtcTransportHandler.js';
 import { createPlainTransport } from './plainTransportFactory.js';
 import { PlainTransportHandler } from './PlainTransportHandler.js';
+import { createPipeTransport } from './pipeTransportFactory.js';
+import { PipeTransportHandler } from './PipeTransportHandler.js';
 import type { TransportHandler } from './TransportHandler.js';
 
 export interface RouterDump {
@@ -49,6 +51,8 @@ export class RouterHandler implements Handler {
         return this.#createWebRtcTransport(data);
       case 'router.createPlainTransport':
         return this.#createPlainTransport(data);
+      case 'router.createPipeTransport':
+        return this.#createPipeTransport(data);
       case 'router.closeTransport': {
         const transportId = requireId(asObject(data, 'data').transportId, 'transportId');
         const handler = this.#transports.get(transportId);
@@ -135,6 +139,17 @@ export class RouterHandler implements Handler {
       rtcpTuple: transport.rtcpTuple,
       srtpParameters: transport.srtpParameters,
     };
+  }
+
+  async #createPipeTransport(data: unknown): Promise<unknown> {
+    this.#checkNewTransportId(data);
+    const transport = await createPipeTransport(data, this.#context, this.#router);
+    this.#addTransport(
+      new PipeTransportHandler(transport, this.#router, this.#context, (consumerId) =>
+        this.#closeConsumerAnywhere(consumerId),
+      ),
+    );
+    return { tuple: transport.tuple, rtx: transport.rtx, srtpParameters: transport.srtpParameters };
   }
 
   /** A new transport's id must be new in this router. */

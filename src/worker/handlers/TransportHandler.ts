@@ -26,6 +26,11 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
   protected readonly context: WorkerContext;
   /** Closes a consumer anywhere in the router (its producer went away). */
   readonly #closeConsumerElsewhere: (consumerId: string) => void;
+  /**
+   * producer id → the id its handler is registered under, where they differ: a pipe producer
+   * has its original's id, and both may live in one worker (two of its routers).
+   */
+  readonly #producerHandlerIds = new Map<string, string>();
 
   constructor(
     transport: T,
@@ -98,7 +103,8 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
     }
     producer.close();
     this.transport.removeProducer(producer);
-    this.context.unregisterHandler(producerId);
+    this.context.unregisterHandler(this.#producerHandlerIds.get(producerId) ?? producerId);
+    this.#producerHandlerIds.delete(producerId);
     for (const consumer of this.router.removeProducer(producerId)) {
       this.context.notify(consumer.id, 'producerclose');
       this.#closeConsumerElsewhere(consumer.id);
@@ -118,6 +124,7 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
   #produce(data: unknown): unknown {
     const d = asObject(data, 'data');
     const producerId = requireId(d.producerId, 'producerId');
+    const handlerId = d.handlerId === undefined ? producerId : requireId(d.handlerId, 'handlerId');
     if (d.kind !== 'audio' && d.kind !== 'video')
       throw new TypeError('kind must be audio or video');
     const kind: MediaKind = d.kind;
@@ -147,10 +154,12 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
       rtpMapping,
       paused,
       keyFrameRequestDelay,
+      handlerId,
     });
     const router = this.router;
+    if (handlerId !== producerId) this.#producerHandlerIds.set(producerId, handlerId);
     this.context.registerHandler(
-      producerId,
+      handlerId,
       new ProducerHandler(producer, (isPaused) => {
         // Consumers may live on any transport of the router: the router's table knows them.
         router.forEachConsumerOf(producerId, (consumer) => {

@@ -20,14 +20,13 @@ export function consumerStats(
   consumer: Consumer,
   producer: Producer | undefined,
 ): Record<string, unknown>[] {
-  const stats: Record<string, unknown>[] = [
-    {
-      ...consumer.getStats(performance.now()),
-      timestamp: Date.now(),
-      kind: consumer.kind,
-      packetsDiscarded: consumer.packetsDiscarded,
-    },
-  ];
+  const timestamp = Date.now();
+  const stats: Record<string, unknown>[] = consumer.getStats(performance.now()).map((s) => ({
+    ...s,
+    timestamp,
+    kind: consumer.kind,
+    packetsDiscarded: consumer.packetsDiscarded,
+  }));
   if (producer) stats.push(...producerStats(producer));
   return stats;
 }
