@@ -104,11 +104,7 @@ export class RouterHandler implements Handler {
     );
     return {
       iceRole: 'controlled',
-      iceParameters: {
-        usernameFragment: transport.iceServer.usernameFragment,
-        password: transport.iceServer.password,
-        iceLite: true,
-      },
+      iceParameters: transport.iceParameters,
       iceCandidates: transport.candidates,
       iceState: transport.iceState,
       dtlsParameters: { role: 'auto', fingerprints: this.#context.fingerprints },
