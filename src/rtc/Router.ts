@@ -1,17 +1,13 @@
 /**
- * The media routing table of one router in the worker: which consumers each
- * producer feeds, and the router's header extension ids. Producers push
- * packets here; each consumer's transport sends them on.
+ * The media routing table of one router in the worker: which sinks each
+ * producer feeds (its consumers now, RTP observers next), and the router's
+ * header extension ids. Producers push packets here; the router hands each
+ * to every sink of that producer, all inside the media plane.
  */
 import type { RtpPacketView } from '../protocols/rtp/index.js';
 import type { MediaKind } from '../ortc/index.js';
 import type { Producer } from './rtp/Producer.js';
 import type { Consumer } from './rtp/Consumer.js';
-
-/** What a transport offers the router. */
-export interface RoutedTransport {
-  sendConsumerRtp(consumer: Consumer, packet: RtpPacketView, isKeyFrame: boolean): void;
-}
 
 export interface RouterHeaderExtension {
   kind: MediaKind;
@@ -19,17 +15,12 @@ export interface RouterHeaderExtension {
   preferredId: number;
 }
 
-interface ConsumerEntry {
-  consumer: Consumer;
-  transport: RoutedTransport;
-}
-
 export class RtcRouter {
   readonly id: string;
   readonly #extensionIds = new Map<string, number>();
   readonly #producers = new Map<string, Producer>();
-  readonly #consumers = new Map<string, Set<ConsumerEntry>>();
-  readonly #consumerEntries = new Map<string, ConsumerEntry>();
+  /** producer id → its consumers (sinks), in creation order. */
+  readonly #consumers = new Map<string, Set<Consumer>>();
 
   constructor(id: string, headerExtensions: readonly RouterHeaderExtension[]) {
     this.id = id;
@@ -61,40 +52,34 @@ export class RtcRouter {
   /** Removes the producer; returns the consumers it fed (they close with it). */
   removeProducer(producerId: string): Consumer[] {
     this.#producers.delete(producerId);
-    const entries = this.#consumers.get(producerId);
+    const consumers = this.#consumers.get(producerId);
     this.#consumers.delete(producerId);
-    return entries ? [...entries].map((e) => e.consumer) : [];
+    return consumers ? [...consumers] : [];
   }
 
-  addConsumer(consumer: Consumer, transport: RoutedTransport): void {
+  addConsumer(consumer: Consumer): void {
     const set = this.#consumers.get(consumer.producerId);
     if (!set) throw new TypeError(`Producer not found [producerId:${consumer.producerId}]`);
-    const entry = { consumer, transport };
-    set.add(entry);
-    this.#consumerEntries.set(consumer.id, entry);
+    set.add(consumer);
   }
 
   removeConsumer(consumer: Consumer): void {
-    const entry = this.#consumerEntries.get(consumer.id);
-    if (!entry) return;
-    this.#consumerEntries.delete(consumer.id);
-    this.#consumers.get(consumer.producerId)?.delete(entry);
+    this.#consumers.get(consumer.producerId)?.delete(consumer);
   }
 
   forEachConsumerOf(producerId: string, fn: (consumer: Consumer) => void): void {
-    for (const entry of this.#consumers.get(producerId) ?? []) fn(entry.consumer);
+    for (const consumer of this.#consumers.get(producerId) ?? []) fn(consumer);
   }
 
   consumerIdsOf(producerId: string): string[] {
-    return [...(this.#consumers.get(producerId) ?? [])].map((e) => e.consumer.id);
+    return [...(this.#consumers.get(producerId) ?? [])].map((c) => c.id);
   }
 
-  /** The hot path: one producer packet to every consumer of it. */
+  /** The hot path: one producer packet to every sink of it. */
   onProducerRtp(producer: Producer, packet: RtpPacketView, isKeyFrame: boolean): void {
-    const entries = this.#consumers.get(producer.id);
-    if (!entries) return;
-    for (const entry of entries)
-      entry.transport.sendConsumerRtp(entry.consumer, packet, isKeyFrame);
+    const sinks = this.#consumers.get(producer.id);
+    if (!sinks) return;
+    for (const sink of sinks) sink.receiveRtp(packet, isKeyFrame);
   }
 
   /** A key frame of one producer stream (its router SSRC), or of all of them. */

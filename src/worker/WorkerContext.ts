@@ -2,7 +2,7 @@
  * What every worker-side handler may use: the channel's notify, the handler
  * registry, the port range and the worker's DTLS identity.
  */
-import type { PortRange } from '../rtc/transport/bindPort.js';
+import type { PortRange } from '../rtc/sockets/bindPort.js';
 import type { DtlsFingerprint, DtlsSessionFactory } from '../rtc/webrtc/dtlsSession.js';
 import type { WebRtcServer } from '../rtc/webrtc/WebRtcServer.js';
 import type { Handler } from './handlers/Handler.js';

@@ -16,7 +16,7 @@ import {
   parseStunMessage,
 } from '../../src/protocols/stun/index.js';
 import { IceServer } from '../../src/rtc/ice/IceServer.js';
-import type { Tuple } from '../../src/rtc/transport/TransportTuple.js';
+import type { Tuple } from '../../src/rtc/sockets/TransportTuple.js';
 import { bytesFrom, fuzz, loadCorpus } from './kit.js';
 
 const corpus = loadCorpus('stun');

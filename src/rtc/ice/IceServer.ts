@@ -21,7 +21,7 @@ import {
   writeErrorResponse,
   type StunMessage,
 } from '../../protocols/stun/index.js';
-import type { Tuple } from '../transport/TransportTuple.js';
+import type { Tuple } from '../sockets/TransportTuple.js';
 
 export type IceState = 'new' | 'connected' | 'completed' | 'disconnected' | 'closed';
 

@@ -1,16 +1,19 @@
 /**
- * Worker-side simple Consumer: forwards one producer stream to one endpoint,
- * rewriting SSRC, payload type, sequence number and timestamp so the stream
- * the endpoint sees stays continuous across pauses, and writing the header
- * extensions it negotiated. Video waits for a key frame after it starts or
- * resumes, and asks the producer for one.
+ * The consumer base: what every consumer kind (simple, simulcast, later SVC
+ * and pipe) shares. A consumer is a sink of the router: it receives each
+ * packet of its producer, decides whether it goes out and with which header
+ * (SSRC, payload type, sequence number, timestamp, rewritten so the stream
+ * the endpoint sees stays continuous across pauses and switches) and sends it
+ * through its transport (`ConsumerOutput`). Video waits for a key frame after
+ * it starts or resumes, and asks the producer for one. Kinds differ only in
+ * which packets they accept and how they re-base.
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import type { NackItem, ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
 import type { MediaKind, RtpParameters } from '../../ortc/index.js';
 import { RtpStreamSend, type NtpTime, type RtpStreamSendStats } from '../rtpStream/index.js';
 import { URI, buildConsumerExtensionMap, extensionId } from './ExtensionMap.js';
-import type { HopExtensions } from './OutgoingPacketWriter.js';
+import type { HopExtensions, OutgoingHeader } from './OutgoingPacketWriter.js';
 import { hasFeedback } from './codecFeedback.js';
 import { MAX_OUTGOING_RTP_SIZE } from './packetLimits.js';
 
@@ -24,16 +27,34 @@ export interface ConsumerOptions {
   routerIdForUri: (uri: string) => number | undefined;
 }
 
-export interface ConsumerListener {
-  /** The consumer needs a key frame from its producer (of one stream: its router SSRC). */
-  onKeyFrameNeeded(consumer: Consumer, mappedSsrc?: number): void;
+export type { OutgoingHeader };
+
+/** What a consumer sends through: its transport. */
+export interface ConsumerOutput {
+  /** Writes `packet` with this header and the consumer's extensions, protects it, sends it. */
+  sendRtp(consumer: Consumer, packet: RtpPacketView, header: OutgoingHeader): void;
   /** Resend this (already rewritten, possibly RTX-wrapped) packet now. */
-  onRetransmit(consumer: Consumer, packet: RtpPacketView): void;
+  sendRetransmission(packet: RtpPacketView): void;
+  /** The consumer needs a key frame from its producer (of one stream: its router SSRC). */
+  requestProducerKeyFrame(consumer: Consumer, mappedSsrc?: number): void;
+  /** A notification for the consumer's handler (layerschange, ...). */
+  notifyConsumer(consumer: Consumer, event: string, data?: unknown): void;
 }
 
-export type ConsumerType = 'simple' | 'simulcast';
+export type ConsumerType = 'simple' | 'simulcast' | 'svc' | 'pipe';
 
-export class Consumer {
+/** Spatial and temporal layers (simulcast and SVC consumers). */
+export interface ConsumerLayers {
+  spatialLayer: number;
+  temporalLayer: number;
+}
+
+/** A router sink: receives every packet of the producer it is attached to. */
+export interface RtpSink {
+  receiveRtp(packet: RtpPacketView, isKeyFrame: boolean): void;
+}
+
+export abstract class Consumer implements RtpSink {
   readonly id: string;
   readonly producerId: string;
   readonly kind: MediaKind;
@@ -51,7 +72,15 @@ export class Consumer {
   producerPaused: boolean;
   /** router payload type → consumer payload type (255: not negotiated). */
   readonly #payloadTypes = new Uint8Array(128).fill(255);
-  protected readonly listener: ConsumerListener;
+  protected readonly output: ConsumerOutput;
+  /** The outgoing header of the packet being sent (one per consumer, reused). */
+  readonly #header: OutgoingHeader = {
+    payloadType: 0,
+    sequenceNumber: 0,
+    timestamp: 0,
+    ssrc: 0,
+    marker: false,
+  };
   /** Video must restart on a key frame; audio on any packet. */
   protected syncRequired = true;
   protected seqOffset = 0;
@@ -64,14 +93,14 @@ export class Consumer {
   protected started = false;
   #lastScore = '';
 
-  constructor(options: ConsumerOptions, listener: ConsumerListener) {
+  constructor(options: ConsumerOptions, output: ConsumerOutput) {
     this.id = options.id;
     this.producerId = options.producerId;
     this.kind = options.kind;
     this.rtpParameters = options.rtpParameters;
     this.paused = options.paused;
     this.producerPaused = options.producerPaused;
-    this.listener = listener;
+    this.output = output;
     const encoding = options.rtpParameters.encodings?.[0];
     if (encoding?.ssrc === undefined) throw new TypeError('consumer encoding without ssrc');
     this.ssrc = encoding.ssrc;
@@ -92,7 +121,7 @@ export class Consumer {
       useFir: hasFeedback(media[0], 'ccm', 'fir'),
       // Every packet this consumer can send can be kept for a NACK.
       maxPacketSize: MAX_OUTGOING_RTP_SIZE,
-      onRetransmit: (packet) => listener.onRetransmit(this, packet),
+      onRetransmit: (packet) => output.sendRetransmission(packet),
     });
     // Consumer payload types are the router's (ortc keeps them): identity for what was negotiated.
     for (const codec of media) this.#payloadTypes[codec.payloadType] = codec.payloadType;
@@ -106,8 +135,32 @@ export class Consumer {
     };
   }
 
-  get type(): ConsumerType {
-    return 'simple';
+  abstract get type(): ConsumerType;
+
+  /** Preferred layers (simulcast, SVC), undefined for kinds without layers. */
+  get preferredLayers(): ConsumerLayers | undefined {
+    return undefined;
+  }
+
+  /** Sets the preferred layers; returns those in force (undefined: the kind has none). */
+  setPreferredLayers(layers: {
+    spatialLayer?: number;
+    temporalLayer?: number;
+  }): ConsumerLayers | undefined {
+    void layers;
+    return undefined;
+  }
+
+  /** The kind's own dump() fields (mediasoup's layer fields for simulcast). */
+  dumpFields(): Record<string, unknown> {
+    return {};
+  }
+
+  /** The router hands every packet of the producer here (the hot path). */
+  receiveRtp(packet: RtpPacketView, isKeyFrame: boolean): void {
+    const header = this.#header;
+    if (!this.prepare(packet, isKeyFrame, header)) return;
+    this.output.sendRtp(this, packet, header);
   }
 
   get active(): boolean {
@@ -118,11 +171,7 @@ export class Consumer {
    * Decides whether `packet` goes out and computes its outgoing header fields
    * into `out`. Returns false to skip it.
    */
-  prepare(
-    packet: RtpPacketView,
-    isKeyFrame: boolean,
-    out: { payloadType: number; sequenceNumber: number; timestamp: number },
-  ): boolean {
+  prepare(packet: RtpPacketView, isKeyFrame: boolean, out: OutgoingHeader): boolean {
     if (!this.active) return false;
     const payloadType = this.#payloadTypes[packet.payloadType];
     if (payloadType === 255) {
@@ -140,6 +189,8 @@ export class Consumer {
     out.payloadType = payloadType;
     out.sequenceNumber = seq;
     out.timestamp = timestamp;
+    out.ssrc = this.ssrc;
+    out.marker = packet.marker;
     return true;
   }
 
@@ -224,7 +275,7 @@ export class Consumer {
   }
 
   requestKeyFrame(): void {
-    if (this.kind === 'video' && this.active) this.listener.onKeyFrameNeeded(this);
+    if (this.kind === 'video' && this.active) this.output.requestProducerKeyFrame(this);
   }
 
   protected requireSync(): void {

@@ -16,12 +16,14 @@
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import { parseScalabilityMode } from '../../ortc/index.js';
 import type { RtpStreamRecv } from '../rtpStream/index.js';
-import { Consumer, type ConsumerListener, type ConsumerOptions } from './Consumer.js';
+import {
+  Consumer,
+  type ConsumerLayers,
+  type ConsumerOptions,
+  type ConsumerOutput,
+} from './Consumer.js';
 
-export interface ConsumerLayers {
-  spatialLayer: number;
-  temporalLayer: number;
-}
+export type { ConsumerLayers };
 
 export interface SimulcastConsumerOptions extends ConsumerOptions {
   /** The router SSRC of each producer encoding, in spatial layer order. */
@@ -31,17 +33,11 @@ export interface SimulcastConsumerOptions extends ConsumerOptions {
   layerStream: (spatialLayer: number) => RtpStreamRecv | undefined;
 }
 
-export interface SimulcastConsumerListener extends ConsumerListener {
-  /** The layers forwarded changed (undefined: none). */
-  onLayersChange(consumer: SimulcastConsumer, layers: ConsumerLayers | undefined): void;
-}
-
 export class SimulcastConsumer extends Consumer {
   readonly spatialLayers: number;
   readonly temporalLayers: number;
   readonly #layerSsrcs: readonly number[];
   readonly #layerStream: (spatialLayer: number) => RtpStreamRecv | undefined;
-  readonly #layersListener: SimulcastConsumerListener;
   #preferredSpatial: number;
   #preferredTemporal: number;
   #target = -1;
@@ -49,9 +45,8 @@ export class SimulcastConsumer extends Consumer {
   /** The layer the outgoing timestamps last came from (kept across pauses). */
   #lastLayer = -1;
 
-  constructor(options: SimulcastConsumerOptions, listener: SimulcastConsumerListener) {
-    super(options, listener);
-    this.#layersListener = listener;
+  constructor(options: SimulcastConsumerOptions, output: ConsumerOutput) {
+    super(options, output);
     this.#layerSsrcs = options.layerSsrcs;
     this.#layerStream = options.layerStream;
     const mode = parseScalabilityMode(options.rtpParameters.encodings?.[0]?.scalabilityMode);
@@ -66,7 +61,7 @@ export class SimulcastConsumer extends Consumer {
     return 'simulcast';
   }
 
-  get preferredLayers(): ConsumerLayers {
+  override get preferredLayers(): ConsumerLayers {
     return { spatialLayer: this.#preferredSpatial, temporalLayer: this.#preferredTemporal };
   }
 
@@ -74,12 +69,24 @@ export class SimulcastConsumer extends Consumer {
     return this.#current < 0 ? undefined : this.#layers(this.#current);
   }
 
+  override dumpFields(): Record<string, unknown> {
+    return {
+      preferredSpatialLayer: this.#preferredSpatial,
+      preferredTemporalLayer: this.#preferredTemporal,
+      targetSpatialLayer: this.#target,
+      currentSpatialLayer: this.#current,
+    };
+  }
+
   get targetSpatialLayer(): number {
     return this.#target;
   }
 
   /** Clamps to what the producer has; returns the preferred layers now in force. */
-  setPreferredLayers(layers: { spatialLayer?: number; temporalLayer?: number }): ConsumerLayers {
+  override setPreferredLayers(layers: {
+    spatialLayer?: number;
+    temporalLayer?: number;
+  }): ConsumerLayers {
     const clamp = (value: number | undefined, max: number): number =>
       value === undefined || !Number.isFinite(value) ? max : Math.min(max, Math.max(0, value));
     this.#preferredSpatial = clamp(layers.spatialLayer, this.spatialLayers - 1);
@@ -107,7 +114,7 @@ export class SimulcastConsumer extends Consumer {
   override requestKeyFrame(): void {
     if (this.kind !== 'video' || !this.active) return;
     const layer = this.#target >= 0 ? this.#target : this.#current;
-    this.listener.onKeyFrameNeeded(this, layer >= 0 ? this.#layerSsrcs[layer] : undefined);
+    this.output.requestProducerKeyFrame(this, layer >= 0 ? this.#layerSsrcs[layer] : undefined);
   }
 
   protected override requireSync(): void {
@@ -187,6 +194,7 @@ export class SimulcastConsumer extends Consumer {
   #setCurrent(layer: number): void {
     if (layer === this.#current) return;
     this.#current = layer;
-    this.#layersListener.onLayersChange(this, this.currentLayers);
+    // No data when no layer is forwarded.
+    this.output.notifyConsumer(this, 'layerschange', this.currentLayers);
   }
 }

@@ -11,9 +11,9 @@ import {
   parseStunMessage,
 } from '../../protocols/stun/index.js';
 import { classifyPacket } from '../../protocols/demux.js';
-import type { Tuple } from '../transport/TransportTuple.js';
-import type { PortRange } from '../transport/bindPort.js';
-import { openListener, type ListenInfo, type Listener } from './listenInfo.js';
+import type { Tuple } from '../sockets/TransportTuple.js';
+import type { PortRange } from '../sockets/bindPort.js';
+import { openListener, type ListenInfo, type Listener } from '../sockets/listenInfo.js';
 import type { WebRtcTransport } from './WebRtcTransport.js';
 import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
 

@@ -1,6 +1,5 @@
 /** Requests addressed to a Consumer (handlerId = consumer id). */
 import type { Consumer } from '../../rtc/rtp/Consumer.js';
-import { SimulcastConsumer } from '../../rtc/rtp/SimulcastConsumer.js';
 import type { Producer } from '../../rtc/rtp/Producer.js';
 import type { Handler } from './Handler.js';
 import { consumerStats } from './stats.js';
@@ -38,20 +37,12 @@ export class ConsumerHandler implements Handler {
           rtpParameters: consumer.rtpParameters,
           paused: consumer.paused,
           producerPaused: consumer.producerPaused,
-          ...(consumer instanceof SimulcastConsumer
-            ? {
-                preferredSpatialLayer: consumer.preferredLayers.spatialLayer,
-                preferredTemporalLayer: consumer.preferredLayers.temporalLayer,
-                targetSpatialLayer: consumer.targetSpatialLayer,
-                currentSpatialLayer: consumer.currentLayers?.spatialLayer ?? -1,
-              }
-            : {}),
+          ...consumer.dumpFields(),
         };
       case 'consumer.setPreferredLayers': {
         // mediasoup answers with the preferred layers in force (clamped); a simple consumer has none.
         const layers = validatePreferredLayers(data);
-        if (!(consumer instanceof SimulcastConsumer) || !layers) return undefined;
-        return consumer.setPreferredLayers(layers);
+        return layers ? consumer.setPreferredLayers(layers) : undefined;
       }
       case 'consumer.setPriority':
       case 'consumer.unsetPriority':

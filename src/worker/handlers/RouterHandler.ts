@@ -9,6 +9,7 @@ import { asObject, requireId } from '../validate.js';
 import type { Handler } from './Handler.js';
 import { createWebRtcTransport } from './transportFactory.js';
 import { WebRtcTransportHandler } from './WebRtcTransportHandler.js';
+import type { TransportHandler } from './TransportHandler.js';
 
 export interface RouterDump {
   id: string;
@@ -25,7 +26,7 @@ export class RouterHandler implements Handler {
   readonly id: string;
   readonly #router: RtcRouter;
   readonly #context: WorkerContext;
-  readonly #transports = new Map<string, WebRtcTransportHandler>();
+  readonly #transports = new Map<string, TransportHandler>();
   #closed = false;
 
   constructor(id: string, headerExtensions: RouterHeaderExtension[], context: WorkerContext) {
@@ -94,24 +95,13 @@ export class RouterHandler implements Handler {
   }
 
   async #createWebRtcTransport(data: unknown): Promise<unknown> {
-    const transportId = requireId(asObject(data, 'data').transportId, 'transportId');
-    if (this.#transports.has(transportId)) throw new TypeError(`Transport '${transportId}' exists`);
-    const router = this.#router;
-    const transport = await createWebRtcTransport(
-      data,
-      this.#context,
-      (consumer) => router.onConsumerKeyFrameNeeded(consumer),
-      (producerId) => router.getProducer(producerId)?.scores.map((s) => s.score) ?? [],
+    this.#checkNewTransportId(data);
+    const transport = await createWebRtcTransport(data, this.#context, this.#router);
+    this.#addTransport(
+      new WebRtcTransportHandler(transport, this.#router, this.#context, (consumerId) =>
+        this.#closeConsumerAnywhere(consumerId),
+      ),
     );
-    if (this.#closed) {
-      transport.close();
-      throw new InvalidStateError('Router closed');
-    }
-    const handler = new WebRtcTransportHandler(transport, router, this.#context, (consumerId) =>
-      this.#closeConsumerAnywhere(consumerId),
-    );
-    this.#transports.set(transportId, handler);
-    this.#context.registerHandler(transportId, handler);
     return {
       iceRole: 'controlled',
       iceParameters: {
@@ -126,7 +116,29 @@ export class RouterHandler implements Handler {
     };
   }
 
-  #closeTransport(handler: WebRtcTransportHandler): void {
+  /** A new transport's id must be new in this router. */
+  #checkNewTransportId(data: unknown): string {
+    const transportId = requireId(asObject(data, 'data').transportId, 'transportId');
+    if (this.#transports.has(transportId)) throw new TypeError(`Transport '${transportId}' exists`);
+    return transportId;
+  }
+
+  /** Registers a transport created for this router (closed at once if the router closed meanwhile). */
+  #addTransport(handler: TransportHandler): void {
+    const id = handler.transport.id;
+    if (this.#closed) {
+      handler.transport.close();
+      throw new InvalidStateError('Router closed');
+    }
+    if (this.#transports.has(id)) {
+      handler.transport.close();
+      throw new TypeError(`Transport '${id}' exists`);
+    }
+    this.#transports.set(id, handler);
+    this.#context.registerHandler(id, handler);
+  }
+
+  #closeTransport(handler: TransportHandler): void {
     handler.close();
     this.#transports.delete(handler.transport.id);
     this.#context.unregisterHandler(handler.transport.id);

@@ -4,7 +4,7 @@
  */
 import type { Producer } from '../../rtc/rtp/Producer.js';
 import type { Consumer } from '../../rtc/rtp/Consumer.js';
-import type { WebRtcTransport } from '../../rtc/webrtc/WebRtcTransport.js';
+import type { RtcTransport } from '../../rtc/transport/RtcTransport.js';
 
 export function producerStats(producer: Producer): Record<string, unknown>[] {
   const nowMs = performance.now();
@@ -32,59 +32,42 @@ export function consumerStats(
   return stats;
 }
 
-export function transportStats(transport: WebRtcTransport): Record<string, unknown>[] {
+/** The getStats() fields every transport kind reports (mediasoup's names). */
+export function transportStatsBase(transport: RtcTransport): Record<string, unknown> {
   const rates = transport.bitrates(performance.now());
-  return [
-    {
-      type: 'webrtc-transport',
-      transportId: transport.id,
-      timestamp: Date.now(),
-      bytesReceived: transport.bytes.received,
-      recvBitrate: rates.recv,
-      bytesSent: transport.bytes.sent,
-      sendBitrate: rates.send,
-      rtpBytesReceived: transport.bytes.rtpReceived,
-      rtpRecvBitrate: rates.rtpRecv,
-      rtpBytesSent: transport.bytes.rtpSent,
-      rtpSendBitrate: rates.rtpSend,
-      rtxBytesReceived: transport.bytes.rtxReceived,
-      rtxRecvBitrate: rates.rtxRecv,
-      rtxBytesSent: transport.bytes.rtxSent,
-      rtxSendBitrate: rates.rtxSend,
-      // Skein sends no bandwidth probation packets (no send-side estimator yet).
-      probationBytesSent: 0,
-      probationSendBitrate: 0,
-      iceRole: 'controlled',
-      iceState: transport.iceState,
-      iceSelectedTuple: transport.iceSelectedTuple,
-      dtlsState: transport.dtlsState,
-      srtpCryptoSuite: transport.srtpCryptoSuite,
-      // Skein extension: what was dropped and why (never forwarded).
-      packetsDropped: { ...transport.drops, ...transport.iceServer.counters },
-      // Skein extension: exceptions contained at the media plane's entries, by kind.
-      faults: { ...transport.faults },
-    },
-  ];
+  return {
+    transportId: transport.id,
+    timestamp: Date.now(),
+    bytesReceived: transport.bytes.received,
+    recvBitrate: rates.recv,
+    bytesSent: transport.bytes.sent,
+    sendBitrate: rates.send,
+    rtpBytesReceived: transport.bytes.rtpReceived,
+    rtpRecvBitrate: rates.rtpRecv,
+    rtpBytesSent: transport.bytes.rtpSent,
+    rtpSendBitrate: rates.rtpSend,
+    rtxBytesReceived: transport.bytes.rtxReceived,
+    rtxRecvBitrate: rates.rtxRecv,
+    rtxBytesSent: transport.bytes.rtxSent,
+    rtxSendBitrate: rates.rtxSend,
+    // Skein sends no bandwidth probation packets (no send-side estimator yet).
+    probationBytesSent: 0,
+    probationSendBitrate: 0,
+    // Skein extension: what was dropped and why (never forwarded); kinds may add their own.
+    packetsDropped: { ...transport.drops },
+    // Skein extension: exceptions contained at the media plane's entries, by kind.
+    faults: { ...transport.faults },
+  };
 }
 
-export function transportDump(transport: WebRtcTransport): Record<string, unknown> {
+/** The dump() fields every transport kind reports. */
+export function transportDumpBase(transport: RtcTransport): Record<string, unknown> {
   return {
     id: transport.id,
     direct: false,
     producerIds: [...transport.producers.keys()],
     consumerIds: [...transport.consumers.keys()],
-    iceRole: 'controlled',
-    iceParameters: {
-      usernameFragment: transport.iceServer.usernameFragment,
-      password: transport.iceServer.password,
-      iceLite: true,
-    },
-    iceCandidates: transport.candidates,
-    iceState: transport.iceState,
-    iceSelectedTuple: transport.iceSelectedTuple,
-    dtlsState: transport.dtlsState,
-    dtlsParameters: { role: transport.dtlsRole, fingerprints: transport.localFingerprints },
-    packetsDropped: { ...transport.drops, ...transport.iceServer.counters },
+    packetsDropped: { ...transport.drops },
     faults: { ...transport.faults },
   };
 }

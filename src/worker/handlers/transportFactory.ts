@@ -3,14 +3,12 @@
  * request: validate, open its sockets (or join a WebRtcServer), wire events.
  */
 import { InvalidStateError } from '../../common/errors.js';
-import { WebRtcTransport, type IceCandidate } from '../../rtc/webrtc/WebRtcTransport.js';
-import {
-  candidateFor,
-  openListener,
-  type ListenInfo,
-  type Listener,
-} from '../../rtc/webrtc/listenInfo.js';
-import type { Tuple } from '../../rtc/transport/TransportTuple.js';
+import { WebRtcTransport } from '../../rtc/webrtc/WebRtcTransport.js';
+import { candidateFor, type IceCandidate } from '../../rtc/webrtc/iceCandidates.js';
+import { openListener, type ListenInfo, type Listener } from '../../rtc/sockets/listenInfo.js';
+import type { RtcRouter } from '../../rtc/Router.js';
+import type { TransportNotifier } from '../../rtc/transport/RtcTransport.js';
+import type { Tuple } from '../../rtc/sockets/TransportTuple.js';
 import type { WorkerContext } from '../WorkerContext.js';
 import {
   asObject,
@@ -20,7 +18,6 @@ import {
   requireArray,
   requireId,
 } from '../validate.js';
-import type { Consumer } from '../../rtc/rtp/Consumer.js';
 
 export function validateListenInfo(value: unknown, name: string): ListenInfo {
   const info = asObject(value, name);
@@ -56,15 +53,18 @@ export function validateListenInfo(value: unknown, name: string): ListenInfo {
   };
 }
 
-export interface CreatedTransport {
-  transport: WebRtcTransport;
+/** A transport's notifications, through the worker's channel. */
+export function transportNotifier(context: WorkerContext, transportId: string): TransportNotifier {
+  return {
+    notify: (event, data) => context.notify(transportId, event, data),
+    notifyEntity: (handlerId, event, data) => context.notify(handlerId, event, data),
+  };
 }
 
 export async function createWebRtcTransport(
   data: unknown,
   context: WorkerContext,
-  onConsumerKeyFrameNeeded: (consumer: Consumer) => void,
-  producerScores: (producerId: string) => number[],
+  router: RtcRouter,
 ): Promise<WebRtcTransport> {
   const d = asObject(data, 'data');
   const transportId = requireId(d.transportId, 'transportId');
@@ -110,16 +110,12 @@ export async function createWebRtcTransport(
   );
   const transport = new WebRtcTransport({
     id: transportId,
+    router,
+    notifier: transportNotifier(context, transportId),
     candidates,
     localFingerprints: context.fingerprints,
     consentTimeoutMs: consentTimeout * 1000,
     dtlsFactory: context.dtlsFactory,
-    events: {
-      notify: (event, eventData) => context.notify(transportId, event, eventData),
-      notifyEntity: (handlerId, event, eventData) => context.notify(handlerId, event, eventData),
-      onConsumerKeyFrameNeeded,
-      producerScores,
-    },
   });
   if (server) {
     server.register(transport);

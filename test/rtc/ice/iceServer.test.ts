@@ -14,7 +14,7 @@ import {
   parseStunMessage,
 } from '../../../src/protocols/stun/index.js';
 import { IceServer, type IceState } from '../../../src/rtc/ice/IceServer.js';
-import type { Tuple } from '../../../src/rtc/transport/TransportTuple.js';
+import type { Tuple } from '../../../src/rtc/sockets/TransportTuple.js';
 
 class FakeTuple implements Tuple {
   readonly sent: Buffer[] = [];

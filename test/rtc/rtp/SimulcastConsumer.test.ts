@@ -33,12 +33,15 @@ function setup(preferredLayers?: { spatialLayer: number }) {
       layerStream: (layer) => producer.streamOfEncoding(layer)?.recv,
     },
     {
-      onKeyFrameNeeded: (_c, mappedSsrc) => keyFrameRequests.push(mappedSsrc),
-      onRetransmit: () => undefined,
-      onLayersChange: (_c, layers) => layersChanges.push(layers),
+      sendRtp: () => undefined,
+      sendRetransmission: () => undefined,
+      requestProducerKeyFrame: (_c, mappedSsrc) => keyFrameRequests.push(mappedSsrc),
+      notifyConsumer: (_c, event, layers) => {
+        if (event === 'layerschange') layersChanges.push(layers as ConsumerLayers | undefined);
+      },
     },
   );
-  const header = { payloadType: 0, sequenceNumber: 0, timestamp: 0 };
+  const header = { payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, marker: false };
   const seqs = [0, 0, 0];
   /** One packet of `layer` through the producer and the consumer (as the router does). */
   function send(layer: number, keyFrame = false, ts?: number): void {

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { setLogEventListeners, Logger } from '../../../src/common/Logger.js';
 import { RateLimitedLogger } from '../../../src/common/RateLimitedLogger.js';
 import { FaultBoundary } from '../../../src/rtc/FaultBoundary.js';
-import type { Consumer } from '../../../src/rtc/rtp/Consumer.js';
 import type { DtlsKeys } from '../../../src/rtc/webrtc/dtlsSession.js';
 import { bareTransport, bindingRequest, tuple } from './helpers.js';
-import type { Tuple } from '../../../src/rtc/transport/TransportTuple.js';
+import type { Tuple } from '../../../src/rtc/sockets/TransportTuple.js';
 
 const errors: string[] = [];
 setLogEventListeners({ onerror: (_namespace, log) => errors.push(log) });
@@ -78,17 +77,26 @@ describe('WebRtcTransport entries are contained', () => {
   test('a timer tick that throws is counted and the timer keeps running', async () => {
     const { transport: t } = transport();
     let ticks = 0;
-    const consumer = {
-      id: 'c',
-      ssrc: 1,
-      rtxSsrc: undefined,
-      tick: () => {
-        ticks++;
-        throw new Error('tick exploded');
+    const producer = t.produce({
+      id: 'p',
+      kind: 'audio',
+      rtpParameters: {
+        codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+        encodings: [{ ssrc: 1 }],
+        headerExtensions: [],
       },
-    } as unknown as Consumer;
+      rtpMapping: {
+        codecs: [{ payloadType: 100, mappedPayloadType: 100 }],
+        encodings: [{ ssrc: 1, mappedSsrc: 2 }],
+      },
+      paused: false,
+      keyFrameRequestDelay: 0,
+    });
+    producer.tick = () => {
+      ticks++;
+      throw new Error('tick exploded');
+    };
     try {
-      t.addConsumer(consumer);
       assert.ok(await until(() => ticks >= 3), 'the feedback timer stopped after a fault');
       assert.ok(t.faults.timer >= 3);
     } finally {

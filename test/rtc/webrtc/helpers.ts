@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { StunAttr, StunClass, StunMethod, StunWriter } from '../../../src/protocols/stun/index.js';
 import { WebRtcTransport } from '../../../src/rtc/webrtc/WebRtcTransport.js';
+import { RtcRouter } from '../../../src/rtc/Router.js';
 import type { DtlsSessionEvents } from '../../../src/rtc/webrtc/dtlsSession.js';
-import type { Tuple } from '../../../src/rtc/transport/TransportTuple.js';
+import type { Tuple } from '../../../src/rtc/sockets/TransportTuple.js';
 
 export function bareTransport(): {
   transport: WebRtcTransport;
@@ -15,6 +16,8 @@ export function bareTransport(): {
   const dtls: { events?: DtlsSessionEvents } = {};
   const transport = new WebRtcTransport({
     id: 't1',
+    router: new RtcRouter('r1', []),
+    notifier: { notify: () => undefined, notifyEntity: () => undefined },
     candidates: [],
     localFingerprints: [],
     consentTimeoutMs: 30_000,
@@ -26,12 +29,6 @@ export function bareTransport(): {
         handlePacket: () => undefined,
         close: () => undefined,
       };
-    },
-    events: {
-      notify: () => undefined,
-      onConsumerKeyFrameNeeded: () => undefined,
-      notifyEntity: () => undefined,
-      producerScores: () => [],
     },
   });
   return { transport, dtls };

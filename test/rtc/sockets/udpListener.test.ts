@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { UdpListener } from '../../../src/rtc/transport/UdpListener.js';
-import type { Tuple } from '../../../src/rtc/transport/TransportTuple.js';
+import { UdpListener } from '../../../src/rtc/sockets/UdpListener.js';
+import type { Tuple } from '../../../src/rtc/sockets/TransportTuple.js';
 
 test('a tuple sends synchronously: the caller may reuse its buffer when send() returns', async () => {
   const listener = await UdpListener.bind('127.0.0.1', undefined, { min: 40000, max: 49999 });

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { FrameDecoder } from '../../../src/rtc/transport/FrameDecoder.js';
+import { FrameDecoder } from '../../../src/rtc/sockets/FrameDecoder.js';
 
 function framed(...packets: Buffer[]): Buffer {
   return Buffer.concat(

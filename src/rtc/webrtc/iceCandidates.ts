@@ -1,29 +1,17 @@
 /**
- * Listening sockets for a transport or a WebRtcServer, from mediasoup's
- * `TransportListenInfo`, and the ICE host candidates they announce.
+ * The ICE host candidates a WebRtcTransport announces for its listeners.
  */
-import { TcpListener } from '../transport/TcpListener.js';
-import { UdpListener } from '../transport/UdpListener.js';
-import type { PortRange } from '../transport/bindPort.js';
-import type { IceCandidate } from './WebRtcTransport.js';
+import type { ListenInfo, Listener } from '../sockets/listenInfo.js';
 
-export interface ListenInfo {
-  protocol: 'udp' | 'tcp';
+export interface IceCandidate {
+  foundation: string;
+  priority: number;
   ip: string;
-  announcedAddress?: string;
-  port?: number;
-  portRange?: PortRange;
-  recvBufferSize?: number;
-  sendBufferSize?: number;
-}
-
-export type Listener = UdpListener | TcpListener;
-
-export async function openListener(info: ListenInfo, workerRange: PortRange): Promise<Listener> {
-  const range = info.portRange ?? workerRange;
-  return info.protocol === 'udp'
-    ? UdpListener.bind(info.ip, info.port, range, info)
-    : TcpListener.bind(info.ip, info.port, range);
+  address: string;
+  protocol: 'udp' | 'tcp';
+  port: number;
+  type: 'host';
+  tcpType?: 'passive';
 }
 
 /**

@@ -1,0 +1,561 @@
+/**
+ * The transport core: what every transport kind shares. It owns the
+ * transport's producers and consumers, the RTP listener that routes incoming
+ * packets to producers, RTCP dispatch, the report and feedback timers,
+ * NACK/RTX and transport-wide CC feedback, byte counters and drop counters,
+ * and the FaultBoundary every entry runs in.
+ *
+ * A kind (WebRTC, plain, pipe, direct) adds only its I/O and its security:
+ * it hands decrypted packets to `receiveRtpPacket` / `receiveRtcpPacket` and
+ * implements `sendRtpPacket` / `sendRtcpPacket` (protect if it must, put on
+ * the wire) and `sendReady`. Bandwidth estimation and SCTP attach here too.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { RtpPacketView, readU16 } from '../../protocols/rtp/index.js';
+import {
+  SdesItemType,
+  nackItemsFromSequenceNumbers,
+  parseRtcpCompound,
+  writeFir,
+  writeNack,
+  writePli,
+  writeRtcpCompound,
+  writeTransportCc,
+  type ReportBlock,
+  type RtcpPacket,
+  type TransportCcFeedback,
+} from '../../protocols/rtcp/index.js';
+import { RateCalculator, ntpFromUnixMs } from '../rtpStream/index.js';
+import { MAX_SRTP_OVERHEAD } from '../../protocols/srtp/index.js';
+import { Producer, type ProducerOptions } from '../rtp/Producer.js';
+import { RtpListener } from '../rtp/RtpListener.js';
+import { URI, extensionId } from '../rtp/ExtensionMap.js';
+import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerator.js';
+import type { Consumer, ConsumerOutput, OutgoingHeader } from '../rtp/Consumer.js';
+import { createConsumer, type CreateConsumerOptions } from '../rtp/createConsumer.js';
+import { writeOutgoingPacket } from '../rtp/OutgoingPacketWriter.js';
+import type { RtcRouter } from '../Router.js';
+import { SendBufferPool } from './SendBufferPool.js';
+import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
+import {
+  MAX_OUTGOING_RTP_SIZE,
+  MAX_RTCP_PACKET_SIZE,
+  MAX_RTP_PACKET_SIZE,
+  SEND_BUFFER_SIZE,
+} from '../rtp/packetLimits.js';
+
+/** Where a transport's notifications go (the worker's channel). */
+export interface TransportNotifier {
+  /** A notification addressed to the transport itself. */
+  notify(event: string, data?: unknown): void;
+  /** A notification addressed to one of its producers or consumers. */
+  notifyEntity(handlerId: string, event: string, data?: unknown): void;
+}
+
+export interface RtcTransportOptions {
+  id: string;
+  router: RtcRouter;
+  notifier: TransportNotifier;
+  /** Names the transport in contained-fault log lines, e.g. "PlainTransport <id>". */
+  label: string;
+}
+
+/** Dropped-input counters: what getStats reports about bad input, for every kind. */
+export interface DropCounters {
+  /** From an address the transport has not validated (ICE) or is not connected to. */
+  unverifiedTuple: number;
+  srtpAuthFailed: number;
+  srtpReplay: number;
+  malformed: number;
+  unknownSsrc: number;
+  unknownKind: number;
+  /** Media before the transport could decrypt or accept it (DTLS not done, not connected). */
+  dtlsBeforeConnect: number;
+  /** Larger than MAX_RTP_PACKET_SIZE, or grown past the send buffers on the way out. */
+  tooBig: number;
+}
+
+/** RTCP reports: about once a second (RFC 3550 §6.2 allows more for a small session). */
+const RTCP_INTERVAL_MS = 1000;
+/** NACK retries and key frame request retries are timed at this granularity. */
+const FEEDBACK_TICK_MS = 40;
+/** Generic NACK FCIs that fit one RTCP packet (12-byte header, 4 bytes each; RFC 4585 §6.2.1). */
+const MAX_NACK_ITEMS = Math.floor((MAX_RTCP_PACKET_SIZE - 12) / 4);
+
+export abstract class RtcTransport implements ConsumerOutput {
+  readonly id: string;
+  protected readonly router: RtcRouter;
+  protected readonly notifier: TransportNotifier;
+  protected readonly boundary: FaultBoundary;
+  readonly drops: DropCounters = {
+    unverifiedTuple: 0,
+    srtpAuthFailed: 0,
+    srtpReplay: 0,
+    malformed: 0,
+    unknownSsrc: 0,
+    unknownKind: 0,
+    dtlsBeforeConnect: 0,
+    tooBig: 0,
+  };
+  /** Byte counters for getStats (mediasoup's transport stats fields). */
+  readonly bytes = { received: 0, sent: 0, rtpReceived: 0, rtpSent: 0, rtxReceived: 0, rtxSent: 0 };
+  readonly #producers = new Map<string, Producer>();
+  readonly #listener = new RtpListener();
+  readonly #consumers = new Map<string, Consumer>();
+  readonly #consumerBySsrc = new Map<number, Consumer>();
+  readonly #view = new RtpPacketView();
+  readonly #outView = new RtpPacketView();
+  readonly #scratch = Buffer.alloc(MAX_OUTGOING_RTP_SIZE);
+  readonly #rtcpScratch = Buffer.alloc(MAX_RTCP_PACKET_SIZE);
+  /** Outgoing packets rotate through these: a socket may still hold the previous ones. */
+  protected readonly sendBuffers = new SendBufferPool(64, SEND_BUFFER_SIZE);
+  /** The SSRC our receiver reports and feedback are sent from (RFC 3550 §6.4.2). */
+  protected readonly rtcpSsrc = randomInt(1, 0xffffffff);
+  readonly #cname = randomUUID().slice(0, 8);
+  readonly #rates = {
+    recv: new RateCalculator(),
+    send: new RateCalculator(),
+    rtpRecv: new RateCalculator(),
+    rtpSend: new RateCalculator(),
+    rtxRecv: new RateCalculator(),
+    rtxSend: new RateCalculator(),
+  };
+  #transportSeq = 0;
+  /**
+   * Transport-wide CC feedback for what our producers send, while one of them negotiated the
+   * extension; `#twccId` is the sender's id for it (one per transport, as BUNDLE gives every
+   * m-section the same ids; mediasoup keeps it per transport too).
+   */
+  #twcc: TransportCcFeedbackGenerator | undefined;
+  #twccId = 0;
+  /** Loss injection for tests (every Nth RTP packet dropped; 0 = off). */
+  #dropIncomingEvery = 0;
+  #dropOutgoingEvery = 0;
+  #incomingCount = 0;
+  #outgoingCount = 0;
+  readonly #timer: NodeJS.Timeout;
+  readonly #feedbackTimer: NodeJS.Timeout;
+  #closed = false;
+
+  protected constructor(options: RtcTransportOptions) {
+    this.id = options.id;
+    this.router = options.router;
+    this.notifier = options.notifier;
+    this.boundary = new FaultBoundary(options.label);
+    this.#timer = setInterval(this.boundary.wrap('timer', this.#tick, this), RTCP_INTERVAL_MS);
+    this.#timer.unref();
+    this.#feedbackTimer = setInterval(
+      this.boundary.wrap('timer', this.#feedbackTick, this),
+      FEEDBACK_TICK_MS,
+    );
+    this.#feedbackTimer.unref();
+  }
+
+  // ---- The seam each kind fills in ----
+
+  /** Whether media and RTCP can go out now (keys and remote endpoint known). */
+  protected abstract get sendReady(): boolean;
+  /**
+   * Puts one RTP packet on the wire, protected as the kind requires. `packet` is only valid
+   * during the call. Returns the bytes sent (0: not sent).
+   */
+  protected abstract sendRtpPacket(packet: Uint8Array): number;
+  /** The same for one (compound) RTCP packet. */
+  protected abstract sendRtcpPacket(packet: Uint8Array): number;
+  /** Periodic work of the kind (about once a second). */
+  protected onTick(nowMs: number): void {
+    void nowMs;
+  }
+  /** Releases the kind's sockets, sessions and registrations (once). */
+  protected abstract onClose(): void;
+
+  // ---- Registry ----
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get producers(): ReadonlyMap<string, Producer> {
+    return this.#producers;
+  }
+
+  get consumers(): ReadonlyMap<string, Consumer> {
+    return this.#consumers;
+  }
+
+  /** Exceptions contained, by entry kind (a packet's is also dropped). */
+  get faults(): FaultCounters {
+    return this.boundary.counts;
+  }
+
+  /** A new producer on this transport, routed by this transport's router. */
+  produce(options: Omit<ProducerOptions, 'routerIdForUri'>): Producer {
+    const router = this.router;
+    const producer = new Producer(
+      { ...options, routerIdForUri: router.routerIdForUri(options.kind) },
+      {
+        onRtp: (p, packet, keyFrame) => router.onProducerRtp(p, packet, keyFrame),
+        onNack: (ssrc, seqs) => this.sendNack(ssrc, seqs),
+        onKeyFrameRequest: (ssrc, kind, firSeq) => this.sendKeyFrameRequest(ssrc, kind, firSeq),
+        onScore: (p) => this.notifier.notifyEntity(p.id, 'score', p.scores),
+      },
+    );
+    try {
+      this.#listener.add(producer);
+    } catch (error) {
+      producer.close();
+      throw error;
+    }
+    try {
+      router.addProducer(producer);
+    } catch (error) {
+      this.#listener.remove(producer);
+      producer.close();
+      throw error;
+    }
+    this.#producers.set(producer.id, producer);
+    this.#updateTransportCc();
+    return producer;
+  }
+
+  removeProducer(producer: Producer): void {
+    this.#producers.delete(producer.id);
+    this.#listener.remove(producer);
+    this.#updateTransportCc();
+  }
+
+  /** A new consumer on this transport of one of the router's producers. */
+  consume(options: Omit<CreateConsumerOptions, 'routerIdForUri'>): Consumer {
+    const consumer = createConsumer(
+      { ...options, routerIdForUri: this.router.routerIdForUri(options.producer.kind) },
+      this,
+    );
+    this.#consumers.set(consumer.id, consumer);
+    this.#consumerBySsrc.set(consumer.ssrc, consumer);
+    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.set(consumer.rtxSsrc, consumer);
+    this.router.addConsumer(consumer);
+    consumer.start();
+    return consumer;
+  }
+
+  removeConsumer(consumer: Consumer): void {
+    this.#consumers.delete(consumer.id);
+    this.#consumerBySsrc.delete(consumer.ssrc);
+    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.delete(consumer.rtxSsrc);
+    this.router.removeConsumer(consumer);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    clearInterval(this.#feedbackTimer);
+    this.onClose();
+  }
+
+  /** Test hook: drop every Nth RTP packet received / sent (0 = none), as a lossy network would. */
+  setPacketLoss(incomingEvery: number, outgoingEvery: number): void {
+    this.#dropIncomingEvery = incomingEvery;
+    this.#dropOutgoingEvery = outgoingEvery;
+  }
+
+  /** Bitrates over the last second, in bits per second. */
+  bitrates(
+    nowMs: number,
+  ): Record<'recv' | 'send' | 'rtpRecv' | 'rtpSend' | 'rtxRecv' | 'rtxSend', number> {
+    const r = this.#rates;
+    return {
+      recv: r.recv.getRate(nowMs),
+      send: r.send.getRate(nowMs),
+      rtpRecv: r.rtpRecv.getRate(nowMs),
+      rtpSend: r.rtpSend.getRate(nowMs),
+      rtxRecv: r.rtxRecv.getRate(nowMs),
+      rtxSend: r.rtxSend.getRate(nowMs),
+    };
+  }
+
+  // ---- ConsumerOutput: what consumers send through ----
+
+  /** The hot path's second half: write the consumer's packet, then the kind protects and sends. */
+  sendRtp(consumer: Consumer, packet: RtpPacketView, header: OutgoingHeader): void {
+    if (!this.sendReady) return;
+    const nowMs = performance.now();
+    const length = writeOutgoingPacket(
+      this.#scratch,
+      packet,
+      header,
+      consumer.extensionMap,
+      consumer.hop,
+      absSendTime24(nowMs),
+      this.#transportSeq++,
+    );
+    if (length < 0) {
+      this.drops.tooBig++;
+      return;
+    }
+    if (this.#outView.wrap(this.#scratch, length) === 'ok') consumer.sent(this.#outView, nowMs);
+    if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
+    const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
+    if (sent === 0) return;
+    this.countSent(sent, nowMs);
+    this.bytes.rtpSent += sent;
+    this.#rates.rtpSend.update(sent, nowMs);
+  }
+
+  /** A consumer resends a packet a NACK asked for (RTX-wrapped when negotiated). */
+  sendRetransmission(packet: RtpPacketView): void {
+    if (!this.sendReady) return;
+    if (packet.length > SEND_BUFFER_SIZE - MAX_SRTP_OVERHEAD) {
+      this.drops.tooBig++;
+      return;
+    }
+    const sent = this.sendRtpPacket(packet.buffer.subarray(0, packet.length));
+    if (sent === 0) return;
+    const nowMs = performance.now();
+    this.countSent(sent, nowMs);
+    this.bytes.rtxSent += sent;
+    this.#rates.rtxSend.update(sent, nowMs);
+  }
+
+  /** A consumer needs a key frame from its producer (of one stream: its router SSRC). */
+  requestProducerKeyFrame(consumer: Consumer, mappedSsrc?: number): void {
+    this.router.onConsumerKeyFrameNeeded(consumer, mappedSsrc);
+  }
+
+  notifyConsumer(consumer: Consumer, event: string, data?: unknown): void {
+    this.notifier.notifyEntity(consumer.id, event, data);
+  }
+
+  // ---- Feedback toward the endpoints ----
+
+  /** Asks the endpoint producing `mediaSsrc` for a key frame (RFC 4585 §6.3.1, RFC 5104 §4.3.1). */
+  sendKeyFrameRequest(mediaSsrc: number, kind: 'pli' | 'fir', firSequenceNumber: number): void {
+    const senderSsrc = this.rtcpSsrc;
+    const length =
+      kind === 'pli'
+        ? writePli({ kind: 'pli', senderSsrc, mediaSsrc }, this.#rtcpScratch)
+        : writeFir(
+            {
+              kind: 'fir',
+              senderSsrc,
+              mediaSsrc: 0,
+              entries: [{ ssrc: mediaSsrc, sequenceNumber: firSequenceNumber & 0xff }],
+            },
+            this.#rtcpScratch,
+          );
+    if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
+  }
+
+  /** Asks the endpoint producing `mediaSsrc` to resend these packets (RFC 4585 §6.2.1). */
+  sendNack(mediaSsrc: number, seqs: readonly number[]): void {
+    const all = nackItemsFromSequenceNumbers(seqs);
+    // Many losses need more FCIs than one packet holds: one NACK per packetful.
+    for (let i = 0; i < all.length; i += MAX_NACK_ITEMS) {
+      const items = all.length <= MAX_NACK_ITEMS ? all : all.slice(i, i + MAX_NACK_ITEMS);
+      const length = writeNack(
+        { kind: 'nack', senderSsrc: this.rtcpSsrc, mediaSsrc, items },
+        this.#rtcpScratch,
+      );
+      if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
+    }
+  }
+
+  // ---- For the kinds ----
+
+  /** Counts bytes as they arrive from the network, before any check. */
+  protected countReceived(length: number): void {
+    this.bytes.received += length;
+    this.#rates.recv.update(length, performance.now());
+  }
+
+  protected countSent(length: number, nowMs: number): void {
+    this.bytes.sent += length;
+    this.#rates.send.update(length, nowMs);
+  }
+
+  /** SrtpSession error codes (2 auth, 3 replay) as drop counters. */
+  protected countSrtpError(error: number): void {
+    if (error === 2) this.drops.srtpAuthFailed++;
+    else if (error === 3) this.drops.srtpReplay++;
+    else this.drops.malformed++;
+  }
+
+  /** Sends one RTCP packet (ours, already written) if the kind can send. */
+  protected sendRtcp(packet: Uint8Array): void {
+    if (!this.sendReady) return;
+    const sent = this.sendRtcpPacket(packet);
+    if (sent > 0) this.countSent(sent, performance.now());
+  }
+
+  /** The kind is ready to send (DTLS done, remote known): consumers need their key frames. */
+  protected onSendReady(): void {
+    for (const consumer of this.#consumers.values()) consumer.requestKeyFrame();
+  }
+
+  /** One decrypted RTP packet; `wireLength` is its size as received. */
+  protected receiveRtpPacket(data: Uint8Array, wireLength: number): void {
+    if (this.#closed) return;
+    if (this.#dropIncomingEvery && ++this.#incomingCount % this.#dropIncomingEvery === 0) return;
+    if (data.length > MAX_RTP_PACKET_SIZE) {
+      this.drops.tooBig++;
+      return;
+    }
+    const view = this.#view;
+    if (view.wrap(data) !== 'ok') {
+      this.drops.malformed++;
+      return;
+    }
+    const nowMs = performance.now();
+    this.bytes.rtpReceived += wireLength;
+    this.#rates.rtpRecv.update(wireLength, nowMs);
+    const ssrc = view.ssrc;
+    // The transport-wide sequence number, read before a producer rewrites extension ids; every
+    // packet the sender numbered counts (RTX and probes too), known SSRC or not.
+    const twcc = this.#twcc;
+    if (twcc) {
+      const at = view.findExtension(this.#twccId);
+      if (at >= 0 && view.foundExtensionLength === 2) {
+        if (twcc.record(readU16(view.buffer, at), nowMs, ssrc)) {
+          this.#sendTransportCc(twcc.takeFeedback(nowMs));
+        }
+      }
+    }
+    let producer = this.#listener.bySsrc(ssrc);
+    let learning = false;
+    if (!producer) {
+      producer = this.#listener.find(view);
+      learning = true;
+    }
+    const outcome = producer ? producer.receiveRtp(view, nowMs) : 'unknown';
+    // The producer took a new SSRC as one of its streams (RFC 8852 rid, or MID): remember it.
+    if (learning && producer && outcome !== 'unknown') {
+      this.#listener.learn(ssrc, undefined, producer);
+    }
+    if (outcome === 'unknown') {
+      this.drops.unknownSsrc++;
+    } else if (outcome === 'rtx') {
+      this.bytes.rtxReceived += wireLength;
+      this.#rates.rtxRecv.update(wireLength, nowMs);
+    }
+  }
+
+  /** One decrypted (compound) RTCP packet. */
+  protected receiveRtcpPacket(data: Uint8Array): void {
+    if (this.#closed) return;
+    const packets = parseRtcpCompound(data);
+    if (!Array.isArray(packets)) {
+      this.drops.malformed++;
+      return;
+    }
+    for (const packet of packets) this.#handleRtcp(packet);
+  }
+
+  // ---- Inside the core ----
+
+  #handleRtcp(packet: RtcpPacket): void {
+    const nowMs = performance.now();
+    switch (packet.kind) {
+      case 'sr':
+        this.#listener.bySsrc(packet.ssrc)?.receiveSenderReport(packet, nowMs);
+        this.#receiveReportBlocks(packet.reports, nowMs);
+        return;
+      case 'rr':
+        this.#receiveReportBlocks(packet.reports, nowMs);
+        return;
+      case 'pli':
+        this.#consumerBySsrc.get(packet.mediaSsrc)?.receiveKeyFrameRequest('pli');
+        return;
+      case 'fir':
+        for (const entry of packet.entries) {
+          this.#consumerBySsrc.get(entry.ssrc)?.receiveKeyFrameRequest('fir');
+        }
+        return;
+      case 'nack':
+        this.#consumerBySsrc.get(packet.mediaSsrc)?.receiveNack(packet.items, nowMs);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #receiveReportBlocks(blocks: readonly ReportBlock[], nowMs: number): void {
+    for (const block of blocks) {
+      this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, nowMs);
+    }
+  }
+
+  /** Feedback is generated while some producer negotiated transport-wide-cc (the latest wins). */
+  #updateTransportCc(): void {
+    let id = 0;
+    for (const producer of this.#producers.values()) {
+      id = extensionId(producer.rtpParameters.headerExtensions, URI.transportWideCc) || id;
+    }
+    this.#twccId = id;
+    if (id === 0) this.#twcc = undefined;
+    else this.#twcc ??= new TransportCcFeedbackGenerator({ senderSsrc: this.rtcpSsrc });
+  }
+
+  #sendTransportCc(feedback: readonly TransportCcFeedback[]): void {
+    for (const packet of feedback) {
+      const length = writeTransportCc(packet, this.#rtcpScratch);
+      if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
+    }
+  }
+
+  #tick(): void {
+    const nowMs = performance.now();
+    this.onTick(nowMs);
+    this.#sendReports(nowMs);
+    for (const consumer of this.#consumers.values()) {
+      const producer = this.router.getProducer(consumer.producerId);
+      const score = consumer.scoreIfChanged(producer ? producer.scores.map((s) => s.score) : []);
+      if (score) this.notifier.notifyEntity(consumer.id, 'score', score);
+    }
+  }
+
+  #feedbackTick(): void {
+    if (this.#producers.size === 0 && this.#consumers.size === 0) return;
+    const nowMs = performance.now();
+    for (const producer of this.#producers.values()) producer.tick(nowMs);
+    if (this.#twcc) this.#sendTransportCc(this.#twcc.tick(nowMs));
+    // Simulcast consumers re-check which layer to forward.
+    for (const consumer of this.#consumers.values()) consumer.tick(nowMs);
+  }
+
+  /**
+   * Sender reports (with SDES CNAME) for what we send and one receiver report
+   * for what we receive (RFC 3550 §6.4; compound packets per §6.1).
+   */
+  #sendReports(nowMs: number): void {
+    if (!this.sendReady) return;
+    const ntp = ntpFromUnixMs(Date.now());
+    for (const consumer of this.#consumers.values()) {
+      const sr = consumer.getSenderReport(nowMs, ntp);
+      if (!sr) continue;
+      this.#sendCompound([
+        sr,
+        {
+          kind: 'sdes',
+          chunks: [{ ssrc: sr.ssrc, items: [{ type: SdesItemType.CNAME, value: this.#cname }] }],
+        },
+      ]);
+    }
+    if (this.#producers.size === 0) return;
+    const blocks: ReportBlock[] = [];
+    for (const producer of this.#producers.values()) producer.getReportBlocks(nowMs, blocks);
+    // At most 31 report blocks per RR (5-bit count, RFC 3550 §6.4.2).
+    for (let i = 0; i < blocks.length || i === 0; i += 31) {
+      this.#sendCompound([{ kind: 'rr', ssrc: this.rtcpSsrc, reports: blocks.slice(i, i + 31) }]);
+    }
+  }
+
+  #sendCompound(packets: RtcpPacket[]): void {
+    const length = writeRtcpCompound(packets, this.#rtcpScratch);
+    if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
+  }
+}
+
+/** abs-send-time: 6.18 fixed-point seconds, 24 bits (webrtc.org abs-send-time). */
+function absSendTime24(nowMs: number): number {
+  return Math.floor((nowMs * 262.144) % 0x1000000);
+}
