@@ -77,7 +77,8 @@ export class WorkerRuntime {
 
   #createContext(certificate: DtlsCertificate): WorkerContext {
     return {
-      notify: (handlerId, event, data) => this.#channel.notify(handlerId, event, data),
+      notify: (handlerId, event, data, payload) =>
+        this.#channel.notify(handlerId, event, data, payload),
       registerHandler: (id, handler) => {
         if (this.#handlers.has(id)) throw new TypeError(`an entity with id '${id}' already exists`);
         this.#handlers.set(id, handler);
