@@ -18,6 +18,7 @@ import {
 import { Logger } from '../common/Logger.js';
 import type { Carrier } from './carriers/Carrier.js';
 import { checkRequestLimits, decodeMessage, encodeHead } from './codec.js';
+import { MAX_CHANNEL_MESSAGE_SIZE } from './limits.js';
 import type { ChannelMessage, NotificationMessage, ResponseMessage } from './messages.js';
 
 const logger = new Logger('Channel');
@@ -124,8 +125,15 @@ export class Channel {
         ? new ChannelMessageTooLargeError(reason)
         : new TypeError(reason);
     }
-    // Refused here, before it crosses: the worker would refuse it too.
-    const refused = checkRequestLimits(head, payload?.byteLength);
+    // Refused here, before it crosses: the worker would refuse it too. Without data (a
+    // packet) only the size can break them: no pass over the envelope per packet.
+    const size = head.byteLength + (payload?.byteLength ?? 0);
+    const refused =
+      message.data !== undefined
+        ? checkRequestLimits(head, payload?.byteLength)
+        : size > MAX_CHANNEL_MESSAGE_SIZE
+          ? `message of ${size} bytes exceeds ${MAX_CHANNEL_MESSAGE_SIZE}`
+          : undefined;
     if (refused !== undefined) throw new ChannelMessageTooLargeError(`${refused} [${what}]`);
     return head;
   }

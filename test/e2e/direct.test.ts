@@ -177,10 +177,13 @@ for (const mode of MODES) {
             if (plisAfter <= plisBefore) await new Promise((resolve) => setTimeout(resolve, 100));
           }
           assert.ok(plisAfter > plisBefore, `browser PLIs ${plisBefore} → ${plisAfter}`);
-          const continuousSeqs = seqs.every(
-            (s, i) => i === 0 || s === ((seqs[i - 1] + 1) & 0xffff),
-          );
-          assert.ok(continuousSeqs, 'continuous sequence numbers');
+          // Every number from the first to the last, once (a packet lost on the way and
+          // repaired over RTX by the producer may arrive out of order, never missing).
+          const unwrapped = unwrap(seqs);
+          const unique = new Set(unwrapped);
+          const span = Math.max(...unwrapped) - Math.min(...unwrapped) + 1;
+          assert.equal(unique.size, span, 'continuous sequence numbers, none missing');
+          assert.ok(unique.size >= seqs.length - 5, 'hardly any duplicates');
           const [stats] = (await transport.getStats()) as { bytesSent: number }[];
           assert.ok(stats.bytesSent > 0);
         } finally {
@@ -189,6 +192,15 @@ for (const mode of MODES) {
         }
       });
     });
+  });
+}
+
+/** 16-bit sequence numbers as a growing count (RFC 3550 §A.1), for a run shorter than 2^15. */
+function unwrap(seqs: number[]): number[] {
+  let cycles = 0;
+  return seqs.map((s, i) => {
+    if (i > 0 && s < 0x4000 && seqs[i - 1] > 0xc000) cycles += 0x10000;
+    return s + cycles;
   });
 }
 
