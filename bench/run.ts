@@ -4,9 +4,13 @@
  */
 import { runChannelBench } from './channel.js';
 import { runForwardingBench } from './forwarding.js';
+import { runPayloadBench } from './payload.js';
+import { runDirectBench } from './direct.js';
 import { runSrtpBench } from './srtp.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
+await runPayloadBench();
+await runDirectBench();
 await runSrtpBench();
 await runForwardingBench();

@@ -22,6 +22,7 @@ import {
   listenInfoToWire,
 } from './WebRtcTransport.js';
 import { WebRtcServer } from './WebRtcServer.js';
+import { DirectTransport, type DirectTransportOptions } from './DirectTransport.js';
 import { randomUUID } from 'node:crypto';
 
 const logger = new Logger('Router');
@@ -237,6 +238,43 @@ export class Router<
     );
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
     webRtcServer?.handleWebRtcTransport(transport);
+    this.#observer.safeEmit('newtransport', base);
+    return transport;
+  }
+
+  /** A transport to and from Node itself (mediasoup's createDirectTransport). */
+  async createDirectTransport<TransportAppData extends AppData = AppData>(
+    options: DirectTransportOptions<TransportAppData> = {},
+  ): Promise<DirectTransport<TransportAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { maxMessageSize = 262144, appData } = options;
+    if (typeof maxMessageSize !== 'number' || !(maxMessageSize >= 0)) {
+      throw new TypeError('if given, maxMessageSize must be a positive number');
+    }
+    assertAppData(appData);
+    const transportId = randomUUID();
+    await this.#channel.request('router.createDirectTransport', this.#id, {
+      transportId,
+      maxMessageSize,
+    });
+    const transport = new DirectTransport<TransportAppData>({
+      id: transportId,
+      channel: this.#channel,
+      router: {
+        routerId: this.#id,
+        getRouterRtpCapabilities: () => this.#rtpCapabilities,
+        getProducerById: (producerId) => this.#producers.get(producerId),
+      },
+      appData,
+    });
+    const base = transport as unknown as Transport;
+    this.#transports.add(base);
+    transport.on('@close', () => this.#transports.delete(base));
+    transport.on('@newproducer', (producer: Producer) =>
+      this.#producers.set(producer.id, producer),
+    );
+    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
     this.#observer.safeEmit('newtransport', base);
     return transport;
   }

@@ -10,6 +10,7 @@ import type { Handler } from './Handler.js';
 import { createWebRtcTransport } from './transportFactory.js';
 import { WebRtcTransportHandler } from './WebRtcTransportHandler.js';
 import type { TransportHandler } from './TransportHandler.js';
+import { DirectTransportHandler, createDirectTransport } from './DirectTransportHandler.js';
 
 export interface RouterDump {
   id: string;
@@ -45,6 +46,8 @@ export class RouterHandler implements Handler {
         return this.dump();
       case 'router.createWebRtcTransport':
         return this.#createWebRtcTransport(data);
+      case 'router.createDirectTransport':
+        return this.#createDirectTransport(data);
       case 'router.closeTransport': {
         const transportId = requireId(asObject(data, 'data').transportId, 'transportId');
         const handler = this.#transports.get(transportId);
@@ -110,6 +113,16 @@ export class RouterHandler implements Handler {
       dtlsParameters: { role: 'auto', fingerprints: this.#context.fingerprints },
       dtlsState: transport.dtlsState,
     };
+  }
+
+  #createDirectTransport(data: unknown): unknown {
+    this.#checkNewTransportId(data);
+    const transport = createDirectTransport(data, this.#context, this.#router);
+    const handler = new DirectTransportHandler(transport, this.#router, this.#context, (id) =>
+      this.#closeConsumerAnywhere(id),
+    );
+    this.#addTransport(handler);
+    return handler.handleRequest('transport.dump', undefined);
   }
 
   /** A new transport's id must be new in this router. */
