@@ -1,0 +1,257 @@
+/**
+ * router.createPlainTransport() and PlainTransport, in both worker modes, against mediasoup
+ * v3's semantics: options and their validation, tuples, SRTP parameters, connect(), dump()
+ * and getStats() shapes, closing.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  InvalidStateError,
+  UnsupportedError,
+  createWorker,
+  type PlainTransport,
+  type Router,
+  type Transport,
+  type Worker,
+} from '../../src/index.js';
+import { freePort, mediaCodecs, once } from './mediaFixtures.js';
+import { MODES } from './modes.js';
+
+const LOCAL = { protocol: 'udp', ip: '127.0.0.1' } as const;
+const KEY_30 = 'ZnQ3eWJraDg0d3ZoYzM5cXN1Y2pnaHU5NWxrZTVv'; // 30 bytes
+const KEY_44 = 'YTdjcDBvY2JoMGY5YXNlNDc0eDJsdGgwaWRvNnJsamRrdG16aWVpZHphdHo='; // 44 bytes
+
+for (const mode of MODES) {
+  describe(`PlainTransport (${mode} mode)`, () => {
+    let worker: Worker;
+    let router: Router;
+    before(async () => {
+      worker = await createWorker({ mode });
+      router = await worker.createRouter({ mediaCodecs });
+    });
+    after(() => worker.close());
+
+    test('createPlainTransport() succeeds: tuple, defaults, dump() and getStats()', async () => {
+      let observed: Transport | undefined;
+      router.observer.once('newtransport', (t) => {
+        observed = t;
+      });
+      const transport = await router.createPlainTransport({
+        listenInfo: { ...LOCAL, announcedAddress: '9.9.9.1' },
+        appData: { foo: 'bar' },
+      });
+      assert.equal(observed, transport);
+      assert.deepEqual(transport.appData, { foo: 'bar' });
+      assert.equal(transport.tuple.localAddress, '9.9.9.1');
+      assert.equal(typeof transport.tuple.localPort, 'number');
+      assert.equal(transport.tuple.protocol, 'udp');
+      assert.equal(transport.tuple.remoteIp, undefined);
+      assert.equal(transport.rtcpTuple, undefined);
+      assert.equal(transport.srtpParameters, undefined);
+      assert.equal(transport.sctpParameters, undefined);
+      assert.equal(transport.sctpState, undefined);
+      assert.deepEqual((await router.dump()).transportIds, [transport.id]);
+
+      const dump = (await transport.dump()) as Record<string, unknown>;
+      assert.equal(dump.id, transport.id);
+      assert.equal(dump.direct, false);
+      assert.deepEqual(dump.producerIds, []);
+      assert.deepEqual(dump.consumerIds, []);
+      assert.equal(dump.rtcpMux, true);
+      assert.equal(dump.comedia, false);
+      assert.deepEqual(dump.tuple, transport.tuple);
+      assert.equal(dump.rtcpTuple, undefined);
+      assert.equal(dump.srtpParameters, undefined);
+
+      const [stats] = (await transport.getStats()) as Record<string, unknown>[];
+      assert.equal(stats.type, 'plain-rtp-transport');
+      assert.equal(stats.transportId, transport.id);
+      assert.equal(typeof stats.timestamp, 'number');
+      for (const field of ['bytesReceived', 'bytesSent', 'rtpBytesReceived', 'rtpBytesSent']) {
+        assert.equal(stats[field], 0, field);
+      }
+      assert.equal(stats.rtcpMux, true);
+      assert.equal(stats.comedia, false);
+      assert.deepEqual(stats.tuple, transport.tuple);
+      assert.equal(stats.rtcpTuple, undefined);
+      transport.close();
+      assert.equal(transport.closed, true);
+    });
+
+    test('rtcpMux: false and rtcpListenInfo give an RTCP tuple of its own', async () => {
+      const noMux = await router.createPlainTransport({ listenInfo: LOCAL, rtcpMux: false });
+      assert.equal(noMux.rtcpTuple?.localAddress, '127.0.0.1');
+      assert.notEqual(noMux.rtcpTuple?.localPort, noMux.tuple.localPort);
+      const rtpPort = await freePort('udp');
+      const rtcpPort = await freePort('udp');
+      // As mediasoup: an rtcpListenInfo turns RTCP-mux off even with the default rtcpMux.
+      const own = await router.createPlainTransport({
+        listenInfo: { ...LOCAL, port: rtpPort },
+        rtcpListenInfo: { ...LOCAL, port: rtcpPort },
+      });
+      assert.equal(own.tuple.localPort, rtpPort);
+      assert.equal(own.rtcpTuple?.localPort, rtcpPort);
+      const dump = (await own.dump()) as Record<string, unknown>;
+      assert.equal(dump.rtcpMux, false);
+      assert.deepEqual(dump.rtcpTuple, own.rtcpTuple);
+      // The deprecated listenIp form.
+      const legacy = await router.createPlainTransport({ listenIp: '127.0.0.1' });
+      assert.equal(legacy.tuple.localAddress, '127.0.0.1');
+      for (const t of [noMux, own, legacy]) t.close();
+    });
+
+    test('createPlainTransport() with wrong options rejects with TypeError', async () => {
+      const bad: unknown[] = [
+        {},
+        { listenInfo: LOCAL, listenIp: '127.0.0.1' },
+        { listenInfo: { ...LOCAL, portRange: { min: 4000, max: 3000 } } },
+        { listenIp: '123' },
+        { listenIp: ['127.0.0.1'] },
+        { listenInfo: { protocol: 'tcp', ip: '127.0.0.1' } },
+        { listenInfo: LOCAL, appData: 'NOT-AN-OBJECT' },
+        { listenInfo: LOCAL, comedia: 'yes' },
+        { listenInfo: LOCAL, enableSrtp: true, srtpCryptoSuite: 'FOO' },
+        { listenInfo: LOCAL, numSctpStreams: { OS: 0, MIS: 1024 } },
+        { listenInfo: LOCAL, maxSctpMessageSize: -1 },
+      ];
+      for (const options of bad) {
+        await assert.rejects(
+          router.createPlainTransport(options as never),
+          TypeError,
+          JSON.stringify(options),
+        );
+      }
+      assert.deepEqual((await router.dump()).transportIds, []);
+    });
+
+    test('enableSctp is refused with UnsupportedError, never silently accepted', async () => {
+      await assert.rejects(
+        router.createPlainTransport({ listenInfo: LOCAL, enableSctp: true }),
+        UnsupportedError,
+      );
+      assert.deepEqual((await router.dump()).transportIds, []);
+    });
+
+    test('enableSrtp: our key per suite; connect() validates and may switch the suite', async () => {
+      const lengths = {
+        AES_CM_128_HMAC_SHA1_80: 40,
+        AES_CM_128_HMAC_SHA1_32: 40,
+        AEAD_AES_128_GCM: 40,
+        AEAD_AES_256_GCM: 60,
+      } as const;
+      for (const [suite, length] of Object.entries(lengths)) {
+        const t = await router.createPlainTransport({
+          listenInfo: LOCAL,
+          enableSrtp: true,
+          srtpCryptoSuite: suite as keyof typeof lengths,
+        });
+        assert.equal(t.srtpParameters?.cryptoSuite, suite);
+        assert.equal(t.srtpParameters?.keyBase64.length, length, suite);
+        t.close();
+      }
+      const transport = await router.createPlainTransport({ listenInfo: LOCAL, enableSrtp: true });
+      assert.equal(transport.srtpParameters?.cryptoSuite, 'AES_CM_128_HMAC_SHA1_80');
+      const remote = { ip: '127.0.0.2', port: 9999 };
+      const wrong: unknown[] = [
+        remote,
+        { ...remote, srtpParameters: 1 },
+        { ...remote, srtpParameters: { keyBase64: KEY_30 } },
+        { ...remote, srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80' } },
+        { ...remote, srtpParameters: { cryptoSuite: 'FOO', keyBase64: KEY_30 } },
+        { ...remote, srtpParameters: { cryptoSuite: 123, keyBase64: KEY_30 } },
+        { ...remote, srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: [] } },
+        // A key of the wrong length for the suite.
+        {
+          ...remote,
+          srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: KEY_44 },
+        },
+      ];
+      for (const options of wrong) {
+        await assert.rejects(
+          transport.connect(options as never),
+          TypeError,
+          JSON.stringify(options),
+        );
+      }
+      assert.equal(transport.tuple.remoteIp, undefined, 'nothing changed by a refused connect()');
+      await transport.connect({
+        ...remote,
+        srtpParameters: { cryptoSuite: 'AEAD_AES_256_GCM', keyBase64: KEY_44 },
+      });
+      assert.equal(transport.srtpParameters?.cryptoSuite, 'AEAD_AES_256_GCM');
+      assert.equal(transport.srtpParameters?.keyBase64.length, 60);
+      assert.equal(transport.tuple.remoteIp, '127.0.0.2');
+      const dump = (await transport.dump()) as Record<string, unknown>;
+      assert.deepEqual(dump.srtpParameters, transport.srtpParameters);
+      transport.close();
+    });
+
+    test('connect(): the remote tuples; a second call is an InvalidStateError', async () => {
+      const transport = await router.createPlainTransport({ listenInfo: LOCAL, rtcpMux: false });
+      await transport.connect({ ip: '1.2.3.4', port: 1234, rtcpPort: 1235 });
+      assert.equal(transport.tuple.remoteIp, '1.2.3.4');
+      assert.equal(transport.tuple.remotePort, 1234);
+      assert.equal(transport.rtcpTuple?.remoteIp, '1.2.3.4');
+      assert.equal(transport.rtcpTuple?.remotePort, 1235);
+      await assert.rejects(
+        transport.connect({ ip: '1.2.3.4', port: 1234, rtcpPort: 1235 }),
+        InvalidStateError,
+      );
+      const [stats] = (await transport.getStats()) as Record<string, unknown>[];
+      assert.deepEqual(stats.tuple, transport.tuple);
+      assert.deepEqual(stats.rtcpTuple, transport.rtcpTuple);
+      transport.close();
+    });
+
+    test('connect() with wrong arguments rejects with TypeError', async () => {
+      const noMux = await router.createPlainTransport({ listenInfo: LOCAL, rtcpMux: false });
+      const mux = await router.createPlainTransport({ listenInfo: LOCAL });
+      const srtpParameters = { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: KEY_30 };
+      const cases: [PlainTransport, unknown][] = [
+        [noMux, { ip: '127.0.0.2', port: 9998, rtcpPort: 9999, srtpParameters }],
+        [noMux, {}],
+        [noMux, { ip: '::::1234' }],
+        [noMux, { ip: '127.0.0.1', port: 1234 }],
+        [noMux, { ip: '127.0.0.1', port: 'chicken', rtcpPort: 1235 }],
+        [noMux, { ip: '127.0.0.1', port: 70000, rtcpPort: 1235 }],
+        [noMux, { ip: '::1', port: 1234, rtcpPort: 1235 }],
+        [mux, { ip: '127.0.0.1', port: 1234, rtcpPort: 1235 }],
+        [mux, { port: 1234 }],
+      ];
+      for (const [transport, options] of cases) {
+        await assert.rejects(
+          transport.connect(options as never),
+          TypeError,
+          JSON.stringify(options),
+        );
+      }
+      assert.equal(noMux.tuple.remoteIp, undefined);
+      noMux.close();
+      mux.close();
+    });
+
+    test('comedia: connect() needs no remote; the tuple stays local until a packet', async () => {
+      const transport = await router.createPlainTransport({ listenInfo: LOCAL, comedia: true });
+      await transport.connect({});
+      assert.equal(transport.tuple.remoteIp, undefined);
+      const dump = (await transport.dump()) as Record<string, unknown>;
+      assert.equal(dump.comedia, true);
+      transport.close();
+    });
+
+    test('methods reject once closed; routerclose when the router closes', async () => {
+      const transport = await router.createPlainTransport({ listenInfo: LOCAL });
+      transport.close();
+      await assert.rejects(transport.dump(), InvalidStateError);
+      await assert.rejects(transport.getStats(), InvalidStateError);
+      await assert.rejects(transport.connect({ ip: '127.0.0.1', port: 1 }), InvalidStateError);
+      const other = await worker.createRouter({ mediaCodecs });
+      const orphan = await other.createPlainTransport({ listenInfo: LOCAL });
+      const closed = once(orphan, 'routerclose');
+      other.close();
+      await closed;
+      assert.equal(orphan.closed, true);
+    });
+  });
+}
