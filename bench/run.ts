@@ -4,9 +4,11 @@
  */
 import { runChannelBench } from './channel.js';
 import { runForwardingBench } from './forwarding.js';
+import { runPlainForwardingBench } from './plainForwarding.js';
 import { runSrtpBench } from './srtp.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
 await runSrtpBench();
 await runForwardingBench();
+await runPlainForwardingBench();
