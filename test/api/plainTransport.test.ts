@@ -15,10 +15,49 @@ import {
   type Transport,
   type Worker,
 } from '../../src/index.js';
-import { freePort, mediaCodecs, once } from './mediaFixtures.js';
+import { writeRtcpCompound } from '../../src/protocols/rtcp/index.js';
+import { SrtpSession } from '../../src/protocols/srtp/index.js';
+import { UdpCapture } from '../peer/udpCapture.js';
+import { eventually, freePort, mediaCodecs, once } from './mediaFixtures.js';
 import { MODES } from './modes.js';
 
 const LOCAL = { protocol: 'udp', ip: '127.0.0.1' } as const;
+
+/** A minimal RTP packet (RFC 3550 §5.1) with a VP8-ish payload. */
+function rtpPacket(ssrc: number, seq: number): Buffer {
+  const packet = Buffer.alloc(60, 0x11);
+  packet[0] = 0x80;
+  packet[1] = 96;
+  packet.writeUInt16BE(seq, 2);
+  packet.writeUInt32BE(seq * 3000, 4);
+  packet.writeUInt32BE(ssrc, 8);
+  return packet;
+}
+
+function senderReport(ssrc: number): Uint8Array {
+  const out = new Uint8Array(100);
+  const length = writeRtcpCompound(
+    [
+      {
+        kind: 'sr',
+        ssrc,
+        ntpSeconds: 3900000000,
+        ntpFraction: 0,
+        rtpTimestamp: 1,
+        packetCount: 1,
+        octetCount: 48,
+        reports: [],
+      },
+    ],
+    out,
+  );
+  return out.subarray(0, length);
+}
+
+const VIDEO = {
+  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }],
+  encodings: [{ ssrc: 7777 }],
+};
 const KEY_30 = 'ZnQ3eWJraDg0d3ZoYzM5cXN1Y2pnaHU5NWxrZTVv'; // 30 bytes
 const KEY_44 = 'YTdjcDBvY2JoMGY5YXNlNDc0eDJsdGgwaWRvNnJsamRrdG16aWVpZHphdHo='; // 44 bytes
 
@@ -238,6 +277,80 @@ for (const mode of MODES) {
       const dump = (await transport.dump()) as Record<string, unknown>;
       assert.equal(dump.comedia, true);
       transport.close();
+    });
+
+    test('comedia without RTCP-mux learns the RTP and the RTCP tuple; RTCP goes to the latter', async () => {
+      const transport = await router.createPlainTransport({
+        listenInfo: LOCAL,
+        rtcpMux: false,
+        comedia: true,
+      });
+      await transport.produce({ kind: 'video', rtpParameters: VIDEO });
+      const rtp = await UdpCapture.open();
+      const rtcp = await UdpCapture.open();
+      try {
+        const tuple = once<[{ remotePort: number }]>(transport, 'tuple');
+        await rtp.send(rtpPacket(7777, 1), transport.tuple.localPort);
+        assert.equal((await tuple)[0].remotePort, rtp.port);
+        const rtcpTuple = once<[{ remotePort: number; localPort: number }]>(transport, 'rtcptuple');
+        await rtcp.send(senderReport(7777), transport.rtcpTuple!.localPort);
+        const [learned] = await rtcpTuple;
+        assert.equal(learned.remotePort, rtcp.port);
+        assert.equal(learned.localPort, transport.rtcpTuple!.localPort);
+        assert.equal(transport.rtcpTuple!.remotePort, rtcp.port);
+        // Our RR (about the producer's stream) goes to the RTCP tuple, not to the RTP one.
+        for (let seq = 2; seq < 5; seq++)
+          await rtp.send(rtpPacket(7777, seq), transport.tuple.localPort);
+        assert.ok(
+          await eventually(() => rtcp.rtcp(201).length > 0, 3000),
+          'an RR on the RTCP tuple',
+        );
+        assert.equal(rtp.rtcp().length, 0, 'no RTCP on the RTP tuple');
+      } finally {
+        transport.close();
+        await rtp.close();
+        await rtcp.close();
+      }
+    });
+
+    test('comedia with SRTP learns only from an authenticated packet', async () => {
+      const transport = await router.createPlainTransport({
+        listenInfo: LOCAL,
+        comedia: true,
+        enableSrtp: true,
+      });
+      await transport.produce({ kind: 'video', rtpParameters: VIDEO });
+      const keying = Buffer.from(KEY_30, 'base64');
+      await transport.connect({
+        srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: KEY_30 },
+      });
+      const session = new SrtpSession(
+        'AES_CM_128_HMAC_SHA1_80',
+        keying.subarray(0, 16),
+        keying.subarray(16),
+      );
+      const impostor = await UdpCapture.open();
+      const peer = await UdpCapture.open();
+      try {
+        const port = transport.tuple.localPort;
+        const forged = Buffer.from(session.protectRtp(rtpPacket(7777, 1)) as Uint8Array);
+        forged[forged.length - 1] ^= 0x01;
+        await impostor.send(forged, port);
+        await impostor.send(rtpPacket(7777, 2), port); // clear RTP on an SRTP transport
+        const failed = await eventually(async () => {
+          const [stats] = (await transport.getStats()) as Record<string, unknown>[];
+          return (stats.packetsDropped as Record<string, number>).srtpAuthFailed === 2;
+        });
+        assert.ok(failed, 'both refused and counted');
+        assert.equal(transport.tuple.remoteIp, undefined, 'not learned from them');
+        const tuple = once<[{ remotePort: number }]>(transport, 'tuple');
+        await peer.send(Buffer.from(session.protectRtp(rtpPacket(7777, 3)) as Uint8Array), port);
+        assert.equal((await tuple)[0].remotePort, peer.port);
+      } finally {
+        transport.close();
+        await impostor.close();
+        await peer.close();
+      }
     });
 
     test('methods reject once closed; routerclose when the router closes', async () => {
