@@ -32,6 +32,8 @@ export class UdpCapture {
   /** Datagrams relayed, and of them RTP (not RTCP). */
   relayed = 0;
   relayedRtp = 0;
+  /** Called with every datagram as it arrives (before relaying and keeping). */
+  onDatagram: ((data: Buffer, fromPort: number) => void) | undefined;
   readonly #socket: Socket = createSocket('udp4');
   readonly #relayTo: number | undefined;
   readonly #relayFrom: number | undefined;
@@ -85,6 +87,7 @@ export class UdpCapture {
 
   #onMessage(data: Buffer, fromPort: number): void {
     this.received++;
+    this.onDatagram?.(data, fromPort);
     const rtcp = data.length >= 2 && data[1] >= 192 && data[1] <= 223;
     if (this.#relayTo !== undefined && (this.#relayFrom ?? fromPort) === fromPort) {
       this.#socket.send(data, this.#relayTo, '127.0.0.1');
