@@ -4,7 +4,7 @@
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { checkRequestList } from '../channel/limits.js';
-import { InvalidStateError } from '../common/errors.js';
+import { InvalidStateError, UnsupportedError } from '../common/errors.js';
 import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
@@ -271,6 +271,10 @@ export class Router<
     }
     if (typeof listenInfo !== 'object' || listenInfo === null) {
       throw new TypeError('listenInfo must be an object');
+    }
+    // Node 20's dgram cannot share a port (SO_REUSEPORT): refuse rather than ignore it.
+    for (const info of [listenInfo, rtcpListenInfo]) {
+      if (info?.flags?.udpReusePort) throw new UnsupportedError('listenInfo.flags.udpReusePort');
     }
     const transportId = randomUUID();
     const data = (await this.#channel.request('router.createPlainTransport', this.#id, {

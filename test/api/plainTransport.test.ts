@@ -164,9 +164,13 @@ for (const mode of MODES) {
       assert.deepEqual((await router.dump()).transportIds, []);
     });
 
-    test('enableSctp is refused with UnsupportedError, never silently accepted', async () => {
+    test('enableSctp and udpReusePort are refused with UnsupportedError, never ignored', async () => {
       await assert.rejects(
         router.createPlainTransport({ listenInfo: LOCAL, enableSctp: true }),
+        UnsupportedError,
+      );
+      await assert.rejects(
+        router.createPlainTransport({ listenInfo: { ...LOCAL, flags: { udpReusePort: true } } }),
         UnsupportedError,
       );
       assert.deepEqual((await router.dump()).transportIds, []);
