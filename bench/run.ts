@@ -6,6 +6,7 @@ import { runChannelBench } from './channel.js';
 import { runForwardingBench } from './forwarding.js';
 import { runPayloadBench } from './payload.js';
 import { runDirectBench } from './direct.js';
+import { runPlainForwardingBench } from './plainForwarding.js';
 import { runSrtpBench } from './srtp.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
@@ -14,3 +15,4 @@ await runPayloadBench();
 await runDirectBench();
 await runSrtpBench();
 await runForwardingBench();
+await runPlainForwardingBench();

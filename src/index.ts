@@ -54,6 +54,17 @@ export type {
   DirectTransportEvents,
   DirectTransportObserverEvents,
 } from './api/DirectTransport.js';
+export { PlainTransport } from './api/PlainTransport.js';
+export type {
+  PlainTransportOptions,
+  PlainTransportConnectOptions,
+  PlainTransportEvents,
+  PlainTransportObserverEvents,
+  SrtpParameters,
+  SrtpCryptoSuite,
+  NumSctpStreams,
+  SctpState,
+} from './api/PlainTransport.js';
 export { WebRtcServer } from './api/WebRtcServer.js';
 export type {
   WebRtcServerOptions,
