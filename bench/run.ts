@@ -4,11 +4,17 @@
  */
 import { runChannelBench } from './channel.js';
 import { runForwardingBench } from './forwarding.js';
+import { runPayloadBench } from './payload.js';
+import { runDirectBench } from './direct.js';
+import { runPlainForwardingBench } from './plainForwarding.js';
 import { runPipeBench } from './pipe.js';
 import { runSrtpBench } from './srtp.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
+await runPayloadBench();
+await runDirectBench();
 await runSrtpBench();
 await runForwardingBench();
+await runPlainForwardingBench();
 await runPipeBench();

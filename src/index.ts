@@ -48,6 +48,12 @@ export type {
   WebRtcTransportEvents,
   WebRtcTransportObserverEvents,
 } from './api/WebRtcTransport.js';
+export { DirectTransport } from './api/DirectTransport.js';
+export type {
+  DirectTransportOptions,
+  DirectTransportEvents,
+  DirectTransportObserverEvents,
+} from './api/DirectTransport.js';
 export { PlainTransport } from './api/PlainTransport.js';
 export type {
   PlainTransportOptions,

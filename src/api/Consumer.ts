@@ -44,6 +44,8 @@ export type ConsumerEvents = {
   producerresume: [];
   score: [ConsumerScore];
   layerschange: [ConsumerLayers | undefined];
+  /** Each RTP packet of a Consumer of a DirectTransport. */
+  rtp: [Buffer];
   listenererror: [string, Error];
   '@close': [];
   '@producerclose': [];
@@ -105,7 +107,14 @@ export class Consumer<
     this.#preferredLayers = args.preferredLayers;
     this.#channel = args.channel;
     this.#appData = args.appData ?? ({} as ConsumerAppData);
-    this.#channel.onNotification(this.#id, (event, data) => this.#onNotification(event, data));
+    this.#channel.onNotification(this.#id, (event, data, payload) => {
+      // A direct consumer's packets: the hot path, before any other event.
+      if (event === 'rtp') {
+        if (payload !== undefined && !this.#closed) this.safeEmit('rtp', payload);
+        return;
+      }
+      this.#onNotification(event, data);
+    });
   }
 
   get id(): string {

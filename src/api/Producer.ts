@@ -3,7 +3,7 @@
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { checkRequestList } from '../channel/limits.js';
-import { InvalidStateError } from '../common/errors.js';
+import { InvalidStateError, UnsupportedError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
 import type { MediaKind, RtpParameters } from '../ortc/index.js';
@@ -60,6 +60,7 @@ export class Producer<
   #closed = false;
   #score: ProducerScore[] = [];
   #appData: ProducerAppData;
+  readonly #direct: boolean;
 
   /** @internal Use transport.produce(). */
   constructor(args: {
@@ -74,6 +75,7 @@ export class Producer<
     paused: boolean;
     channel: Channel;
     appData?: ProducerAppData;
+    direct?: boolean;
   }) {
     super();
     this.#id = args.id;
@@ -86,6 +88,7 @@ export class Producer<
     this.#paused = args.paused;
     this.#channel = args.channel;
     this.#appData = args.appData ?? ({} as ProducerAppData);
+    this.#direct = args.direct ?? false;
     this.#channel.onNotification(this.#handlerId, (event, data) => {
       if (event === 'score') {
         this.#score = data as ProducerScore[];
@@ -152,6 +155,21 @@ export class Producer<
 
   async dump(): Promise<unknown> {
     return this.#request('producer.dump');
+  }
+
+  /**
+   * Feeds one RTP packet to a Producer of a DirectTransport, as if it had
+   * arrived from the network. The bytes are copied before this returns; the
+   * worker drops and counts what does not parse or matches no stream
+   * (transport getStats().packetsDropped).
+   */
+  send(rtpPacket: Buffer): void {
+    if (!Buffer.isBuffer(rtpPacket)) throw new TypeError('rtpPacket must be a Buffer');
+    if (!this.#direct) {
+      throw new UnsupportedError('send() is only valid for a Producer of a DirectTransport');
+    }
+    if (this.#closed) throw new InvalidStateError('closed');
+    this.#channel.notify('producer.send', this.#handlerId, undefined, rtpPacket);
   }
 
   async getStats(): Promise<unknown[]> {

@@ -13,7 +13,7 @@ import { canConsume as ortcCanConsume } from '../ortc/index.js';
 import type { RtpCapabilities } from '../ortc/index.js';
 import { assertAppData, type AppData } from './appData.js';
 import type { Producer } from './Producer.js';
-import type { Transport } from './Transport.js';
+import type { Transport, TransportRouterLink } from './Transport.js';
 import {
   WebRtcTransport,
   type TransportListenInfo,
@@ -22,6 +22,7 @@ import {
   listenInfoToWire,
 } from './WebRtcTransport.js';
 import { WebRtcServer } from './WebRtcServer.js';
+import { DirectTransport, type DirectTransportOptions } from './DirectTransport.js';
 import {
   PlainTransport,
   type PlainTransportData,
@@ -265,22 +266,39 @@ export class Router<
       id: transportId,
       data,
       channel: this.#channel,
-      router: {
-        routerId: this.#id,
-        getRouterRtpCapabilities: () => this.#rtpCapabilities,
-        getProducerById: (producerId) => this.#producers.get(producerId),
-      },
+      router: this.#link,
       appData,
     });
-    const base = transport as unknown as Transport;
-    this.#transports.add(base);
-    transport.on('@close', () => this.#transports.delete(base));
-    transport.on('@newproducer', (producer: Producer) =>
-      this.#producers.set(producer.id, producer),
-    );
-    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
+    this.#adopt(transport);
     webRtcServer?.handleWebRtcTransport(transport);
-    this.#observer.safeEmit('newtransport', base);
+    this.#observer.safeEmit('newtransport', transport);
+    return transport;
+  }
+
+  /** A transport to and from Node itself (mediasoup's createDirectTransport). */
+  async createDirectTransport<TransportAppData extends AppData = AppData>(
+    options: DirectTransportOptions<TransportAppData> = {},
+  ): Promise<DirectTransport<TransportAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { maxMessageSize = 262144, appData } = options;
+    if (typeof maxMessageSize !== 'number' || !(maxMessageSize >= 0)) {
+      throw new TypeError('if given, maxMessageSize must be a positive number');
+    }
+    assertAppData(appData);
+    const transportId = randomUUID();
+    await this.#channel.request('router.createDirectTransport', this.#id, {
+      transportId,
+      maxMessageSize,
+    });
+    const transport = new DirectTransport<TransportAppData>({
+      id: transportId,
+      channel: this.#channel,
+      router: this.#link,
+      appData,
+    });
+    this.#adopt(transport);
+    this.#observer.safeEmit('newtransport', transport);
     return transport;
   }
 
@@ -310,6 +328,10 @@ export class Router<
     if (typeof listenInfo !== 'object' || listenInfo === null) {
       throw new TypeError('listenInfo must be an object');
     }
+    // Node 20's dgram cannot share a port (SO_REUSEPORT): refuse rather than ignore it.
+    for (const info of [listenInfo, rtcpListenInfo]) {
+      if (info?.flags?.udpReusePort) throw new UnsupportedError('listenInfo.flags.udpReusePort');
+    }
     const transportId = randomUUID();
     const data = (await this.#channel.request('router.createPlainTransport', this.#id, {
       transportId,
@@ -328,22 +350,31 @@ export class Router<
       id: transportId,
       data,
       channel: this.#channel,
-      router: {
-        routerId: this.#id,
-        getRouterRtpCapabilities: () => this.#rtpCapabilities,
-        getProducerById: (producerId) => this.#producers.get(producerId),
-      },
+      router: this.#link,
       appData,
     });
-    const base = transport as unknown as Transport;
-    this.#transports.add(base);
-    transport.on('@close', () => this.#transports.delete(base));
+    this.#adopt(transport);
+    this.#observer.safeEmit('newtransport', transport);
+    return transport;
+  }
+
+  /** What each transport needs from its router. */
+  get #link(): TransportRouterLink {
+    return {
+      routerId: this.#id,
+      getRouterRtpCapabilities: () => this.#rtpCapabilities,
+      getProducerById: (producerId) => this.#producers.get(producerId),
+    };
+  }
+
+  /** Tracks a new transport and its producers (for canConsume() and consume()). */
+  #adopt(transport: Transport): void {
+    this.#transports.add(transport);
+    transport.on('@close', () => this.#transports.delete(transport));
     transport.on('@newproducer', (producer: Producer) =>
       this.#producers.set(producer.id, producer),
     );
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
-    this.#observer.safeEmit('newtransport', base);
-    return transport;
   }
 
   async createPipeTransport<TransportAppData extends AppData = AppData>(
@@ -383,21 +414,11 @@ export class Router<
       id: transportId,
       data,
       channel: this.#channel,
-      router: {
-        routerId: this.#id,
-        getRouterRtpCapabilities: () => this.#rtpCapabilities,
-        getProducerById: (producerId) => this.#producers.get(producerId),
-      },
+      router: this.#link,
       appData,
     });
-    const base = transport as unknown as Transport;
-    this.#transports.add(base);
-    transport.on('@close', () => this.#transports.delete(base));
-    transport.on('@newproducer', (producer: Producer) =>
-      this.#producers.set(producer.id, producer),
-    );
-    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
-    this.#observer.safeEmit('newtransport', base);
+    this.#adopt(transport);
+    this.#observer.safeEmit('newtransport', transport);
     return transport;
   }
 

@@ -66,14 +66,18 @@ export abstract class Transport<
   #nextMidForConsumers = 0;
   #closed = false;
   #appData: TransportAppData;
+  readonly #direct: boolean;
 
   protected constructor(args: {
     id: string;
     channel: Channel;
     router: TransportRouterLink;
     appData?: TransportAppData;
+    /** A DirectTransport: its producers take send(). */
+    direct?: boolean;
   }) {
     super();
+    this.#direct = args.direct ?? false;
     this.#id = args.id;
     this.channel = args.channel;
     this.#router = args.router;
@@ -204,6 +208,7 @@ export abstract class Transport<
       paused,
       channel: this.channel,
       appData,
+      direct: this.#direct,
     });
     const base = producer as unknown as Producer;
     this.#producers.set(producerId, base);

@@ -17,7 +17,8 @@ import {
 } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Carrier } from './carriers/Carrier.js';
-import { checkRequestLimits, decodeMessage, encodeMessage } from './codec.js';
+import { checkRequestLimits, decodeMessage, encodeHead } from './codec.js';
+import { MAX_CHANNEL_MESSAGE_SIZE } from './limits.js';
 import type { ChannelMessage, NotificationMessage, ResponseMessage } from './messages.js';
 
 const logger = new Logger('Channel');
@@ -34,7 +35,8 @@ interface Pending {
   deadline: number;
 }
 
-export type NotificationListener = (event: string, data: unknown) => void;
+/** `payload` is the listener's to keep (never a view into shared memory). */
+export type NotificationListener = (event: string, data: unknown, payload?: Buffer) => void;
 
 export class Channel {
   readonly #carrier: Carrier;
@@ -63,36 +65,82 @@ export class Channel {
     return this.#pending.size;
   }
 
-  request(method: string, handlerId?: string, data?: unknown): Promise<unknown> {
+  /**
+   * Sends a request; `payload` (raw bytes, not JSON) travels beside `data`
+   * and is copied before this returns.
+   */
+  request(
+    method: string,
+    handlerId?: string,
+    data?: unknown,
+    payload?: Uint8Array,
+  ): Promise<unknown> {
     if (this.#closed) {
       return Promise.reject(new InvalidStateError(`Channel closed [method:${method}]`));
     }
     this.#nextId = this.#nextId < MAX_REQUEST_ID ? this.#nextId + 1 : 1;
     const id = this.#nextId;
-    let frame: Buffer;
+    let head: Buffer;
     try {
-      frame = encodeMessage({ t: 'q', id, method, handlerId, data });
+      head = this.#encode({ t: 'q', id, method, handlerId, data, payload }, `method:${method}`);
     } catch (error) {
-      // Too deep for JSON.stringify (RangeError), a cycle or a BigInt (TypeError).
-      const reason = `request data cannot be encoded [method:${method}]: ${(error as Error).message}`;
-      return Promise.reject(
-        error instanceof RangeError
-          ? new ChannelMessageTooLargeError(reason)
-          : new TypeError(reason),
-      );
-    }
-    // Refused here, before it crosses: the worker would refuse it too.
-    const refused = checkRequestLimits(frame);
-    if (refused !== undefined) {
-      return Promise.reject(new ChannelMessageTooLargeError(`${refused} [method:${method}]`));
+      return Promise.reject(error instanceof Error ? error : new TypeError(String(error)));
     }
     // Like mediasoup: a generous timeout that grows with the backlog.
     const deadline = Date.now() + 1000 * (15 + 0.1 * this.#pending.size);
     return new Promise<unknown>((resolve, reject) => {
       this.#pending.set(id, { method, resolve, reject, deadline });
       this.#sweeper ??= setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS).unref();
-      this.#carrier.send(frame);
+      this.#send(head, payload);
     });
+  }
+
+  /**
+   * Sends a notification to the worker: fire-and-forget, handled in order
+   * with requests, never answered (mediasoup's `producer.send()`). `payload`
+   * is copied before this returns. Throws InvalidStateError once closed,
+   * TypeError (ChannelMessageTooLargeError) for what cannot cross.
+   */
+  notify(event: string, handlerId: string, data?: unknown, payload?: Uint8Array): void {
+    if (this.#closed) throw new InvalidStateError(`Channel closed [event:${event}]`);
+    this.#send(
+      this.#encode({ t: 'n', handlerId, event, data, payload }, `event:${event}`),
+      payload,
+    );
+  }
+
+  /** The frame's head, or throws what the caller should get (see request()). */
+  #encode(message: ChannelMessage, what: string): Buffer {
+    const payload = message.t === 's' ? undefined : message.payload;
+    if (payload !== undefined && !(payload instanceof Uint8Array)) {
+      throw new TypeError(`payload must be a Buffer or Uint8Array [${what}]`);
+    }
+    let head: Buffer;
+    try {
+      head = encodeHead(message);
+    } catch (error) {
+      // Too deep for JSON.stringify (RangeError), a cycle or a BigInt (TypeError).
+      const reason = `data cannot be encoded [${what}]: ${(error as Error).message}`;
+      throw error instanceof RangeError
+        ? new ChannelMessageTooLargeError(reason)
+        : new TypeError(reason);
+    }
+    // Refused here, before it crosses: the worker would refuse it too. Without data (a
+    // packet) only the size can break them: no pass over the envelope per packet.
+    const size = head.byteLength + (payload?.byteLength ?? 0);
+    const refused =
+      message.data !== undefined
+        ? checkRequestLimits(head, payload?.byteLength)
+        : size > MAX_CHANNEL_MESSAGE_SIZE
+          ? `message of ${size} bytes exceeds ${MAX_CHANNEL_MESSAGE_SIZE}`
+          : undefined;
+    if (refused !== undefined) throw new ChannelMessageTooLargeError(`${refused} [${what}]`);
+    return head;
+  }
+
+  #send(head: Buffer, payload: Uint8Array | undefined): void {
+    if (payload === undefined) this.#carrier.send(head);
+    else this.#carrier.sendWithPayload(head, payload);
   }
 
   #sweep(): void {
@@ -137,6 +185,14 @@ export class Channel {
     if (!message) {
       logger.error('dropping an undecodable frame from the worker');
       return;
+    }
+    // Listeners keep payloads, and held messages outlive the frame.
+    if (
+      message.t === 'n' &&
+      message.payload !== undefined &&
+      !this.#carrier.framesOutliveDelivery
+    ) {
+      message.payload = Buffer.from(message.payload);
     }
     if (this.#inbox.length > 0 || (this.#holding && message.t === 'n')) {
       this.#inbox.push(message);
@@ -183,7 +239,8 @@ export class Channel {
 
   #onNotification(message: NotificationMessage): void {
     try {
-      this.#notifications.emit(message.handlerId, message.event, message.data);
+      const { handlerId, event, data, payload } = message;
+      this.#notifications.emit(handlerId, event, data, payload);
     } catch (error) {
       logger.error(`notification listener threw [event:${message.event}]: ${String(error)}`);
     }

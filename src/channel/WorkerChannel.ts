@@ -4,14 +4,21 @@
  */
 import { ChannelMessageTooLargeError, serializeError } from '../common/errors.js';
 import type { Carrier } from './carriers/Carrier.js';
-import { decodeMessage, encodeMessage } from './codec.js';
+import { decodeMessage, encodeHead, encodeMessage } from './codec.js';
 import { MAX_CHANNEL_MESSAGE_SIZE } from './limits.js';
-import type { ChannelMessage, RequestMessage } from './messages.js';
+import type { ChannelMessage, NotificationMessage, RequestMessage } from './messages.js';
 
 /** Longest error message sent back (characters). */
 const MAX_ERROR_MESSAGE = 1024;
 
+/**
+ * A request's or notification's `payload` is a view valid only during the
+ * call unless `payloadsOutliveCall`: copy what must be kept.
+ */
 export type RequestHandler = (request: RequestMessage) => unknown;
+
+/** Handles a notification from the host; nothing is answered. */
+export type NotificationHandler = (notification: NotificationMessage) => void;
 
 export class WorkerChannel {
   readonly #carrier: Carrier;
@@ -20,6 +27,8 @@ export class WorkerChannel {
   droppedFrames = 0;
   /** Notifications not sent because they would break the channel's limits. */
   droppedNotifications = 0;
+  /** Notifications from the host whose handler threw (logged by nobody else). */
+  failedNotifications = 0;
 
   constructor(carrier: Carrier) {
     this.#carrier = carrier;
@@ -33,11 +42,28 @@ export class WorkerChannel {
     };
   }
 
-  start(handler: RequestHandler): void {
+  /** Whether an incoming payload stays valid after its handler returns. */
+  get payloadsOutliveCall(): boolean {
+    return this.#carrier.framesOutliveDelivery;
+  }
+
+  /**
+   * Starts serving. Requests and notifications are handled in the order they
+   * were sent, each synchronously as its frame is read.
+   */
+  start(handler: RequestHandler, onNotification?: NotificationHandler): void {
     this.#carrier.start((frame) => {
       // A carrier delivers at most MAX_CHANNEL_MESSAGE_SIZE; a MessagePort does not check.
       const message =
         frame.byteLength <= MAX_CHANNEL_MESSAGE_SIZE ? decodeMessage(frame, true) : undefined;
+      if (message?.t === 'n' && onNotification) {
+        try {
+          onNotification(message);
+        } catch {
+          this.failedNotifications++;
+        }
+        return;
+      }
       if (message?.t !== 'q') {
         this.droppedFrames++;
         return;
@@ -53,11 +79,13 @@ export class WorkerChannel {
     });
   }
 
-  notify(handlerId: string, event: string, data?: unknown): void {
+  /** `payload` (raw bytes beside `data`) is copied before this returns. */
+  notify(handlerId: string, event: string, data?: unknown, payload?: Uint8Array): void {
     if (this.#closed) return;
-    const frame = this.#encode({ t: 'n', handlerId, event, data });
-    if (frame) this.#carrier.send(frame);
-    else this.droppedNotifications++;
+    const head = this.#encode({ t: 'n', handlerId, event, data, payload });
+    if (!head) this.droppedNotifications++;
+    else if (payload === undefined) this.#carrier.send(head);
+    else this.#carrier.sendWithPayload(head, payload);
   }
 
   close(): void {
@@ -108,11 +136,12 @@ export class WorkerChannel {
     this.#carrier.send(encodeMessage({ t: 's', id, error: wire }));
   }
 
-  /** The frame, or undefined if it cannot be encoded within the channel's size. */
+  /** The frame's head, or undefined if the frame cannot be encoded within the channel's size. */
   #encode(message: ChannelMessage): Buffer | undefined {
     try {
-      const frame = encodeMessage(message);
-      return frame.byteLength <= MAX_CHANNEL_MESSAGE_SIZE ? frame : undefined;
+      const head = encodeHead(message);
+      const payloadLength = message.t === 's' ? 0 : (message.payload?.byteLength ?? 0);
+      return head.byteLength + payloadLength <= MAX_CHANNEL_MESSAGE_SIZE ? head : undefined;
     } catch {
       return undefined;
     }

@@ -8,7 +8,7 @@
  * ~40 bytes of heap), which a worker with a small heap limit cannot absorb.
  */
 
-/** The largest frame (envelope + JSON) either end sends or accepts. */
+/** The largest frame (envelope + JSON + payload) either end sends or accepts. */
 export const MAX_CHANNEL_MESSAGE_SIZE = 4 * 1024 * 1024;
 
 /** Deeper than any request needs (RtpParameters nest 5 levels). */
@@ -41,7 +41,7 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 
 /**
- * Checks the JSON text in `bytes[offset..]` against the depth and value
+ * Checks the JSON text in `bytes[offset..end)` against the depth and value
  * bounds without parsing it. Returns why it is refused, or undefined. Values
  * are counted as written (each `{`, `[` and `,` starts one), which bounds
  * what parsing allocates whatever the text: one pass, no allocation.
@@ -51,11 +51,12 @@ export function checkJsonBounds(
   offset = 0,
   maxDepth = MAX_JSON_DEPTH,
   maxValues = MAX_JSON_VALUES,
+  end = bytes.length,
 ): string | undefined {
   let depth = 0;
   let values = 0;
   let inString = false;
-  for (let i = offset; i < bytes.length; i++) {
+  for (let i = offset; i < end; i++) {
     const byte = bytes[i];
     if (inString) {
       if (byte === BACKSLASH) i++;

@@ -8,7 +8,8 @@ import type { WebRtcServer } from '../rtc/webrtc/WebRtcServer.js';
 import type { Handler } from './handlers/Handler.js';
 
 export interface WorkerContext {
-  notify(handlerId: string, event: string, data?: unknown): void;
+  /** `payload`: raw bytes beside the data, copied before this returns. */
+  notify(handlerId: string, event: string, data?: unknown, payload?: Uint8Array): void;
   registerHandler(id: string, handler: Handler): void;
   unregisterHandler(id: string): void;
   readonly portRange: PortRange;

@@ -7,7 +7,7 @@
 import { InvalidStateError } from '../common/errors.js';
 import { setLogEventListeners } from '../common/Logger.js';
 import type { WorkerChannel } from '../channel/WorkerChannel.js';
-import type { RequestMessage } from '../channel/messages.js';
+import type { NotificationMessage, RequestMessage } from '../channel/messages.js';
 import { getWorkerDtlsCertificate, type DtlsCertificate } from '../rtc/dtls/certificate.js';
 import { warmUpDtls } from '../rtc/dtls/warmUp.js';
 import { createDtlsSessionFactory } from '../rtc/webrtc/dtlsFactory.js';
@@ -68,13 +68,17 @@ export class WorkerRuntime {
   }
 
   start(): void {
-    this.#channel.start((request) => this.#handle(request));
+    this.#channel.start(
+      (request) => this.#handle(request),
+      (notification) => this.#handleNotification(notification),
+    );
     this.#channel.notify(WORKER_HANDLER_ID, 'running', { pid: process.pid });
   }
 
   #createContext(certificate: DtlsCertificate): WorkerContext {
     return {
-      notify: (handlerId, event, data) => this.#channel.notify(handlerId, event, data),
+      notify: (handlerId, event, data, payload) =>
+        this.#channel.notify(handlerId, event, data, payload),
       registerHandler: (id, handler) => {
         if (this.#handlers.has(id)) throw new TypeError(`an entity with id '${id}' already exists`);
         this.#handlers.set(id, handler);
@@ -96,9 +100,21 @@ export class WorkerRuntime {
           `no entity with id '${request.handlerId}' [method:${request.method}]`,
         );
       }
-      return handler.handleRequest(request.method, request.data);
+      return handler.handleRequest(request.method, request.data, request.payload);
     }
     return this.#handleWorkerRequest(request.method, request.data);
+  }
+
+  /** As mediasoup's worker: a notification for an entity that is gone is ignored. */
+  #handleNotification(notification: NotificationMessage): void {
+    if (this.#closed) return;
+    const { handlerId, event, data, payload } = notification;
+    if (handlerId === '') {
+      // Echoes a payload back: what the payload channel benchmark measures.
+      if (event === 'worker.echo') this.#channel.notify(WORKER_HANDLER_ID, 'echo', data, payload);
+      return;
+    }
+    this.#handlers.get(handlerId)?.handleNotification?.(event, data, payload);
   }
 
   #handleWorkerRequest(method: string, data: unknown): unknown {

@@ -11,8 +11,12 @@ class ScriptedCarrier implements Carrier {
   onFrame: ((frame: Uint8Array) => void) | undefined;
   readonly sent: RequestMessage[] = [];
   closed = false;
+  readonly framesOutliveDelivery = true;
   send(frame: Uint8Array): void {
     this.sent.push(decodeMessage(frame) as RequestMessage);
+  }
+  sendWithPayload(head: Uint8Array, payload: Uint8Array): void {
+    this.send(Buffer.concat([head, payload]));
   }
   start(onFrame: (frame: Uint8Array) => void): void {
     this.onFrame = onFrame;

@@ -24,8 +24,12 @@ import { ChannelMessageTooLargeError } from '../../src/common/errors.js';
 class MemoryCarrier implements Carrier {
   onFrame: ((frame: Uint8Array) => void) | undefined;
   readonly sent: Buffer[] = [];
+  readonly framesOutliveDelivery = true;
   send(frame: Uint8Array): void {
     this.sent.push(Buffer.from(frame));
+  }
+  sendWithPayload(head: Uint8Array, payload: Uint8Array): void {
+    this.sent.push(Buffer.concat([head, payload]));
   }
   start(onFrame: (frame: Uint8Array) => void): void {
     this.onFrame = onFrame;

@@ -19,6 +19,8 @@ export interface UdpCaptureOptions {
   port?: number;
   /** Forward each datagram to this 127.0.0.1 port as well. */
   relayTo?: number;
+  /** Relay only datagrams from this source port (so answers are not bounced back). */
+  relayFrom?: number;
   /** Keep at most this many packets (default 5000); later ones are only counted. */
   maxPackets?: number;
 }
@@ -27,12 +29,19 @@ export class UdpCapture {
   readonly packets: CapturedPacket[] = [];
   /** Every datagram, kept or not. */
   received = 0;
+  /** Datagrams relayed, and of them RTP (not RTCP). */
+  relayed = 0;
+  relayedRtp = 0;
+  /** Called with every datagram as it arrives (before relaying and keeping). */
+  onDatagram: ((data: Buffer, fromPort: number) => void) | undefined;
   readonly #socket: Socket = createSocket('udp4');
   readonly #relayTo: number | undefined;
+  readonly #relayFrom: number | undefined;
   readonly #maxPackets: number;
 
   private constructor(options: UdpCaptureOptions) {
     this.#relayTo = options.relayTo;
+    this.#relayFrom = options.relayFrom;
     this.#maxPackets = options.maxPackets ?? 5000;
     this.#socket.on('message', (data, from) => this.#onMessage(data, from.port));
   }
@@ -78,9 +87,14 @@ export class UdpCapture {
 
   #onMessage(data: Buffer, fromPort: number): void {
     this.received++;
-    if (this.#relayTo !== undefined) this.#socket.send(data, this.#relayTo, '127.0.0.1');
+    this.onDatagram?.(data, fromPort);
+    const rtcp = data.length >= 2 && data[1] >= 192 && data[1] <= 223;
+    if (this.#relayTo !== undefined && (this.#relayFrom ?? fromPort) === fromPort) {
+      this.#socket.send(data, this.#relayTo, '127.0.0.1');
+      this.relayed++;
+      if (!rtcp) this.relayedRtp++;
+    }
     if (this.packets.length >= this.#maxPackets || data.length < 8) return;
-    const rtcp = data[1] >= 192 && data[1] <= 223;
     const type = rtcp ? data[1] : data[1] & 0x7f;
     const ssrc = rtcp ? data.readUInt32BE(4) : data.length >= 12 ? data.readUInt32BE(8) : 0;
     this.packets.push({ data, fromPort, rtcp, type, ssrc });

@@ -8,6 +8,18 @@ export interface Carrier {
   /** Queues one frame for the other end; never blocks. */
   send(frame: Uint8Array): void;
   /**
+   * Queues one frame made of `head` then `payload` (codec.encodeHead), both
+   * copied before it returns, so the caller may reuse its payload buffer at
+   * once. Each carrier writes the payload once into its medium where it can,
+   * without first joining the two parts.
+   */
+  sendWithPayload(head: Uint8Array, payload: Uint8Array): void;
+  /**
+   * True when a delivered frame stays valid after `onFrame` returns (its
+   * bytes are never reused): then a decoded payload may be kept as is.
+   */
+  readonly framesOutliveDelivery: boolean;
+  /**
    * Starts delivering incoming frames. `onFrame` gets a view that is only
    * valid during the call. `onBatchEnd` runs after each drain.
    */

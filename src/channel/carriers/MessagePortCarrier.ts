@@ -14,6 +14,8 @@ export interface MessagePortEnd {
 export class MessagePortCarrier implements Carrier {
   readonly #port: MessagePort;
   #closed = false;
+  /** Every message is a fresh clone or a transferred buffer. */
+  readonly framesOutliveDelivery = true;
 
   constructor(end: MessagePortEnd) {
     this.#port = end.port;
@@ -21,6 +23,15 @@ export class MessagePortCarrier implements Carrier {
 
   send(frame: Uint8Array): void {
     if (!this.#closed) this.#port.postMessage(frame);
+  }
+
+  /** Joined into a buffer of its own, which is transferred rather than cloned. */
+  sendWithPayload(head: Uint8Array, payload: Uint8Array): void {
+    if (this.#closed) return;
+    const frame = new Uint8Array(head.byteLength + payload.byteLength);
+    frame.set(head, 0);
+    frame.set(payload, head.byteLength);
+    this.#port.postMessage(frame, [frame.buffer]);
   }
 
   start(onFrame: (frame: Uint8Array) => void): void {

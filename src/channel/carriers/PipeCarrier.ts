@@ -22,6 +22,8 @@ export class PipeCarrier implements Carrier {
   #closed = false;
   /** Frames over the limit that were skipped. */
   droppedFrames = 0;
+  /** Frames are stream chunks or joined copies, which streams never reuse. */
+  readonly framesOutliveDelivery = true;
 
   constructor(readable: Readable, writable: Writable, maxFrame = MAX_CHANNEL_MESSAGE_SIZE) {
     this.#readable = readable;
@@ -41,6 +43,17 @@ export class PipeCarrier implements Carrier {
     this.#writable.write(header);
     this.#writable.write(frame);
     this.#writable.uncork();
+  }
+
+  /** One buffer, one copy of each part: the stream keeps it until written. */
+  sendWithPayload(head: Uint8Array, payload: Uint8Array): void {
+    if (this.#closed || this.#writable.destroyed) return;
+    const length = head.byteLength + payload.byteLength;
+    const frame = Buffer.allocUnsafe(4 + length);
+    frame.writeUInt32BE(length, 0);
+    frame.set(head, 4);
+    frame.set(payload, 4 + head.byteLength);
+    this.#writable.write(frame);
   }
 
   start(onFrame: (frame: Uint8Array) => void): void {

@@ -85,6 +85,24 @@ export class SharedRingWriter {
     if (this.#backlog.length > 0) this.#waitForSpace();
   }
 
+  /**
+   * Writes one frame made of `head` then `tail`, each copied once, straight
+   * into the ring when it fits in one fragment (a packet always does).
+   */
+  writeParts(head: Uint8Array, tail: Uint8Array): void {
+    if (Atomics.load(this.#header, CLOSED)) return;
+    const size = head.byteLength + tail.byteLength;
+    if (size > this.#maxFragment) {
+      this.write(Buffer.concat([head, tail]));
+      return;
+    }
+    if (this.#backlog.length > 0 || !this.#tryWrite(head, false, tail)) {
+      this.#backlog.push({ payload: Buffer.concat([head, tail], size), more: false });
+    }
+    this.#signal();
+    if (this.#backlog.length > 0) this.#waitForSpace();
+  }
+
   close(): void {
     Atomics.store(this.#header, CLOSED, 1);
     Atomics.add(this.#header, DATA_SEQ, 1);
@@ -93,14 +111,15 @@ export class SharedRingWriter {
     Atomics.notify(this.#header, SPACE_SEQ);
   }
 
-  #tryWrite(payload: Uint8Array, more: boolean): boolean {
+  #tryWrite(payload: Uint8Array, more: boolean, tail?: Uint8Array): boolean {
     const h = this.#header;
     const write = Atomics.load(h, WRITE) >>> 0;
     const read = Atomics.load(h, READ) >>> 0;
     let free = this.#capacity - ((write - read) >>> 0);
     let position = write & (this.#capacity - 1);
     let advanced = write;
-    const needed = 4 + pad4(payload.byteLength);
+    const length = payload.byteLength + (tail?.byteLength ?? 0);
+    const needed = 4 + pad4(length);
     const toEnd = this.#capacity - position;
     if (toEnd < needed) {
       // Mark the tail as unused so the payload stays contiguous.
@@ -116,8 +135,9 @@ export class SharedRingWriter {
     } else if (free < needed) {
       return false;
     }
-    this.#words[position >>> 2] = (payload.byteLength | (more ? MORE : 0)) >>> 0;
+    this.#words[position >>> 2] = (length | (more ? MORE : 0)) >>> 0;
     this.#bytes.set(payload, position + 4);
+    if (tail !== undefined) this.#bytes.set(tail, position + 4 + payload.byteLength);
     Atomics.store(h, WRITE, (advanced + needed) | 0);
     return true;
   }

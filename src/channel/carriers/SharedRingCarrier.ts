@@ -41,8 +41,15 @@ export class SharedRingCarrier implements Carrier {
     return this.#reader.droppedFrames;
   }
 
+  /** Frames are views into the ring, overwritten once read. */
+  readonly framesOutliveDelivery = false;
+
   send(frame: Uint8Array): void {
     if (!this.#closed) this.#writer.write(frame);
+  }
+
+  sendWithPayload(head: Uint8Array, payload: Uint8Array): void {
+    if (!this.#closed) this.#writer.writeParts(head, payload);
   }
 
   start(onFrame: (frame: Uint8Array) => void): void {

@@ -27,6 +27,12 @@ import type { FaultBoundary } from '../FaultBoundary.js';
 import { tupleData, type TransportTupleData, type Tuple } from '../sockets/TransportTuple.js';
 import type { UdpListener } from '../sockets/UdpListener.js';
 
+/** What the I/O needs of a UDP socket (src/rtc/sockets/UdpListener.ts is one). */
+export type UdpTupleSocket = Pick<
+  UdpListener,
+  'localAddress' | 'localPort' | 'setHandler' | 'tupleFor' | 'close'
+>;
+
 /** A tuple as reported: before the remote is known, only its local half (mediasoup's shape). */
 export type UdpTupleInfo = Omit<TransportTupleData, 'remoteIp' | 'remotePort'> &
   Partial<Pick<TransportTupleData, 'remoteIp' | 'remotePort'>>;
@@ -62,9 +68,9 @@ export interface UdpTupleDrops {
 }
 
 export interface UdpTupleIoOptions {
-  listener: UdpListener;
+  listener: UdpTupleSocket;
   /** A second socket for RTCP (no RTCP-mux); RTCP then goes to and comes from the RTCP tuple. */
-  rtcpListener?: UdpListener;
+  rtcpListener?: UdpTupleSocket;
   /** Learn the remote tuple from the first valid packet instead of connect(). */
   comedia: boolean;
   /** Reported as the tuple's localAddress instead of the bound IP (mediasoup's semantics). */
@@ -89,8 +95,8 @@ export class UdpTupleIo {
     malformedBeforeTuple: 0,
   };
   readonly comedia: boolean;
-  readonly #listener: UdpListener;
-  readonly #rtcpListener: UdpListener | undefined;
+  readonly #listener: UdpTupleSocket;
+  readonly #rtcpListener: UdpTupleSocket | undefined;
   readonly #announcedAddress: string | undefined;
   readonly #rtcpAnnouncedAddress: string | undefined;
   readonly #boundary: FaultBoundary;
@@ -318,7 +324,7 @@ export class UdpTupleIo {
 
   #describe(
     tuple: Tuple | undefined,
-    listener: UdpListener,
+    listener: UdpTupleSocket,
     announcedAddress: string | undefined,
   ): UdpTupleInfo {
     const localAddress = announcedAddress ?? listener.localAddress;

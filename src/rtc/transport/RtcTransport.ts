@@ -45,12 +45,16 @@ import {
   SEND_BUFFER_SIZE,
 } from '../rtp/packetLimits.js';
 
-/** Where a transport's notifications go (the worker's channel). */
+/**
+ * Where a transport's notifications go (the worker's channel). A `payload`
+ * (raw bytes beside the data: a direct transport's packets) is copied before
+ * the call returns.
+ */
 export interface TransportNotifier {
   /** A notification addressed to the transport itself. */
-  notify(event: string, data?: unknown): void;
+  notify(event: string, data?: unknown, payload?: Uint8Array): void;
   /** A notification addressed to one of its producers or consumers. */
-  notifyEntity(handlerId: string, event: string, data?: unknown): void;
+  notifyEntity(handlerId: string, event: string, data?: unknown, payload?: Uint8Array): void;
 }
 
 export interface RtcTransportOptions {

@@ -92,6 +92,15 @@ export class WebRtcTransport extends RtcTransport {
     return tuple ? tupleData(tuple) : undefined;
   }
 
+  /** The ICE-lite parameters as signalled (mediasoup's `iceParameters`). */
+  get iceParameters(): { usernameFragment: string; password: string; iceLite: true } {
+    return {
+      usernameFragment: this.iceServer.usernameFragment,
+      password: this.iceServer.password,
+      iceLite: true,
+    };
+  }
+
   get dtlsState(): DtlsState {
     return this.#dtls.state;
   }

@@ -14,6 +14,7 @@ import { PlainTransportHandler } from './PlainTransportHandler.js';
 import { createPipeTransport } from './pipeTransportFactory.js';
 import { PipeTransportHandler } from './PipeTransportHandler.js';
 import type { TransportHandler } from './TransportHandler.js';
+import { DirectTransportHandler, createDirectTransport } from './DirectTransportHandler.js';
 
 export interface RouterDump {
   id: string;
@@ -49,6 +50,8 @@ export class RouterHandler implements Handler {
         return this.dump();
       case 'router.createWebRtcTransport':
         return this.#createWebRtcTransport(data);
+      case 'router.createDirectTransport':
+        return this.#createDirectTransport(data);
       case 'router.createPlainTransport':
         return this.#createPlainTransport(data);
       case 'router.createPipeTransport':
@@ -112,16 +115,22 @@ export class RouterHandler implements Handler {
     );
     return {
       iceRole: 'controlled',
-      iceParameters: {
-        usernameFragment: transport.iceServer.usernameFragment,
-        password: transport.iceServer.password,
-        iceLite: true,
-      },
+      iceParameters: transport.iceParameters,
       iceCandidates: transport.candidates,
       iceState: transport.iceState,
       dtlsParameters: { role: 'auto', fingerprints: this.#context.fingerprints },
       dtlsState: transport.dtlsState,
     };
+  }
+
+  #createDirectTransport(data: unknown): unknown {
+    this.#checkNewTransportId(data);
+    const transport = createDirectTransport(data, this.#context, this.#router);
+    const handler = new DirectTransportHandler(transport, this.#router, this.#context, (id) =>
+      this.#closeConsumerAnywhere(id),
+    );
+    this.#addTransport(handler);
+    return handler.handleRequest('transport.dump', undefined);
   }
 
   async #createPlainTransport(data: unknown): Promise<unknown> {

@@ -52,6 +52,10 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
   protected abstract kindDump(): Record<string, unknown>;
   /** The kind's own getStats() fields. */
   protected abstract kindStats(): Record<string, unknown>;
+  /** Where `producer.send()` packets enter (a direct transport); none by default. */
+  protected get producerInput(): ((packet: Uint8Array) => void) | undefined {
+    return undefined;
+  }
 
   handleRequest(method: string, data: unknown): unknown {
     switch (method) {
@@ -160,13 +164,17 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
     if (handlerId !== producerId) this.#producerHandlerIds.set(producerId, handlerId);
     this.context.registerHandler(
       handlerId,
-      new ProducerHandler(producer, (isPaused) => {
-        // Consumers may live on any transport of the router: the router's table knows them.
-        router.forEachConsumerOf(producerId, (consumer) => {
-          this.context.notify(consumer.id, isPaused ? 'producerpause' : 'producerresume');
-          consumer.setProducerPaused(isPaused);
-        });
-      }),
+      new ProducerHandler(
+        producer,
+        (isPaused) => {
+          // Consumers may live on any transport of the router: the router's table knows them.
+          router.forEachConsumerOf(producerId, (consumer) => {
+            this.context.notify(consumer.id, isPaused ? 'producerpause' : 'producerresume');
+            consumer.setProducerPaused(isPaused);
+          });
+        },
+        this.producerInput,
+      ),
     );
     return { type: producer.type };
   }

@@ -37,11 +37,7 @@ export class WebRtcTransportHandler extends TransportHandler<WebRtcTransport> {
     const transport = this.transport;
     return {
       iceRole: 'controlled',
-      iceParameters: {
-        usernameFragment: transport.iceServer.usernameFragment,
-        password: transport.iceServer.password,
-        iceLite: true,
-      },
+      iceParameters: transport.iceParameters,
       iceCandidates: transport.candidates,
       iceState: transport.iceState,
       iceSelectedTuple: transport.iceSelectedTuple,

@@ -56,8 +56,9 @@ export function validateListenInfo(value: unknown, name: string): ListenInfo {
 /** A transport's notifications, through the worker's channel. */
 export function transportNotifier(context: WorkerContext, transportId: string): TransportNotifier {
   return {
-    notify: (event, data) => context.notify(transportId, event, data),
-    notifyEntity: (handlerId, event, data) => context.notify(handlerId, event, data),
+    notify: (event, data, payload) => context.notify(transportId, event, data, payload),
+    notifyEntity: (handlerId, event, data, payload) =>
+      context.notify(handlerId, event, data, payload),
   };
 }
 

@@ -1,0 +1,99 @@
+/**
+ * The direct kind: a transport whose "wire" is the channel to Node
+ * (mediasoup's DirectTransport). No sockets and no security: packets from
+ * Node (`producer.send()`, `transport.sendRtcp()`) enter the core as if they
+ * had arrived, and what the core sends leaves as payload notifications: RTP
+ * to the consumer it belongs to (`rtp`), RTCP to the transport (`rtcp`).
+ * It is always able to send, as mediasoup's is always connected.
+ */
+import { readU32 } from '../../protocols/rtp/index.js';
+import type { Consumer } from '../rtp/Consumer.js';
+import type { CreateConsumerOptions } from '../rtp/createConsumer.js';
+import type { RtcRouter } from '../Router.js';
+import { MAX_RTCP_PACKET_SIZE } from '../rtp/packetLimits.js';
+import { RtcTransport, type TransportNotifier } from '../transport/RtcTransport.js';
+
+/** An RTP header without CSRCs (RFC 3550 §5.1): where the SSRC is. */
+const RTP_HEADER_LENGTH = 12;
+
+export class DirectTransport extends RtcTransport {
+  /** Largest direct message a DataProducer may send (mediasoup's option; no DataChannels yet). */
+  readonly maxMessageSize: number;
+  /** Which consumer an outgoing packet is for, by its SSRC (media and RTX). */
+  readonly #consumerIdBySsrc = new Map<number, string>();
+
+  constructor(options: {
+    id: string;
+    router: RtcRouter;
+    notifier: TransportNotifier;
+    maxMessageSize: number;
+  }) {
+    super({
+      id: options.id,
+      router: options.router,
+      notifier: options.notifier,
+      label: `DirectTransport ${options.id}`,
+    });
+    this.maxMessageSize = options.maxMessageSize;
+  }
+
+  override consume(options: Omit<CreateConsumerOptions, 'routerIdForUri'>): Consumer {
+    const consumer = super.consume(options);
+    this.#consumerIdBySsrc.set(consumer.ssrc, consumer.id);
+    if (consumer.rtxSsrc !== undefined) this.#consumerIdBySsrc.set(consumer.rtxSsrc, consumer.id);
+    return consumer;
+  }
+
+  override removeConsumer(consumer: Consumer): void {
+    super.removeConsumer(consumer);
+    this.#consumerIdBySsrc.delete(consumer.ssrc);
+    if (consumer.rtxSsrc !== undefined) this.#consumerIdBySsrc.delete(consumer.rtxSsrc);
+  }
+
+  /** One RTP packet from Node (`producer.send()`): bytes only valid during the call. */
+  receiveFromNode(packet: Uint8Array): void {
+    this.boundary.run('datagram', this.#receiveRtp, this, packet, undefined);
+  }
+
+  /** One (compound) RTCP packet from Node (`transport.sendRtcp()`). */
+  receiveRtcpFromNode(packet: Uint8Array): void {
+    this.boundary.run('datagram', this.#receiveRtcp, this, packet, undefined);
+  }
+
+  protected get sendReady(): boolean {
+    return !this.closed;
+  }
+
+  protected sendRtpPacket(packet: Uint8Array): number {
+    const consumerId =
+      packet.length >= RTP_HEADER_LENGTH
+        ? this.#consumerIdBySsrc.get(readU32(packet, 8))
+        : undefined;
+    if (consumerId === undefined) return 0;
+    this.notifier.notifyEntity(consumerId, 'rtp', undefined, packet);
+    return packet.length;
+  }
+
+  protected sendRtcpPacket(packet: Uint8Array): number {
+    this.notifier.notify('rtcp', undefined, packet);
+    return packet.length;
+  }
+
+  protected onClose(): void {
+    this.#consumerIdBySsrc.clear();
+  }
+
+  #receiveRtp(packet: Uint8Array): void {
+    this.countReceived(packet.length);
+    this.receiveRtpPacket(packet, packet.length);
+  }
+
+  #receiveRtcp(packet: Uint8Array): void {
+    this.countReceived(packet.length);
+    if (packet.length > MAX_RTCP_PACKET_SIZE) {
+      this.drops.tooBig++;
+      return;
+    }
+    this.receiveRtcpPacket(packet);
+  }
+}
