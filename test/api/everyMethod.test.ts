@@ -33,6 +33,7 @@ const METHODS: [string | undefined, string[]][] = [
       'router.dump',
       'router.createWebRtcTransport',
       'router.createPlainTransport',
+      'router.createPipeTransport',
       'router.closeTransport',
       'router.nope',
     ],

@@ -18,7 +18,7 @@ import {
 } from '../../src/index.js';
 import { MODES } from './modes.js';
 import { eventually, mediaCodecs, once } from './mediaFixtures.js';
-import { RtpSink, RtpSource, egress, ingest } from './pipeFixtures.js';
+import { RtpSink, RtpSource, egress, ingest, vp8Parameters } from './pipeFixtures.js';
 
 process.env.SKEIN_ENABLE_CRASH_REQUESTS = '1';
 
@@ -143,6 +143,35 @@ for (const mode of MODES) {
       await assert.rejects(a.connect({ ip: '127.0.0.1', port: 4001 }), InvalidStateError);
       a.close();
       b.close();
+    });
+
+    test('pipe producers: produce() on a PipeTransport, keyFrameRequestDelay validated', async () => {
+      const transport = await router.createPipeTransport({ listenInfo: LISTEN });
+      const [ssrc] = ssrcs(1);
+      await assert.rejects(
+        transport.produce({
+          kind: 'video',
+          rtpParameters: vp8Parameters([ssrc]),
+          keyFrameRequestDelay: -1,
+        }),
+        TypeError,
+      );
+      const producer = await transport.produce({
+        id: 'far-producer-id',
+        kind: 'video',
+        rtpParameters: vp8Parameters([ssrc]),
+        keyFrameRequestDelay: 500,
+        paused: true,
+      });
+      assert.equal(producer.id, 'far-producer-id');
+      assert.ok(producer.paused);
+      // A pipe keeps each producer's CNAME (mediasoup's semantics).
+      assert.equal(producer.rtpParameters.rtcp?.cname, 'pipe-test');
+      assert.deepEqual(((await transport.dump()) as { producerIds: string[] }).producerIds, [
+        producer.id,
+      ]);
+      transport.close();
+      assert.ok(producer.closed);
     });
 
     test('pipeToRouter() checks its options', async () => {
