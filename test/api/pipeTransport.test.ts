@@ -215,12 +215,17 @@ for (const mode of MODES) {
         routerB = await workers.at(-1)!.createRouter({ mediaCodecs });
         watchPipes(routerA);
         watchPipes(routerB);
+        routersOf.set(first, [routerA]);
+        const last = workers.at(-1)!;
+        routersOf.set(last, [...(routersOf.get(last) ?? []), routerB]);
         source = await RtpSource.open();
       });
-      after(() => {
+      after(async () => {
         source.close();
         for (const sink of sinks) sink.close();
-        for (const w of workers) w.close();
+        // Sockets closed before any thread is terminated: Node 20 can abort the process when a
+        // worker thread is terminated while datagrams (here, the other worker's pipe) arrive.
+        await closeGracefully(workers);
       });
 
       test('a far consumer receives the producer; pause, resume and close propagate', async () => {
@@ -353,10 +358,11 @@ for (const mode of MODES) {
 
       test('enableRtx: losses on the pipe are repaired by RTX; enableSrtp encrypts it', async () => {
         const other = await workers.at(-1)!.createRouter({ mediaCodecs });
+        routersOf.get(workers.at(-1)!)?.push(other);
         watchPipes(other);
         const [ssrc] = ssrcs(1);
         const { producer } = await ingest(routerA, source, [ssrc]);
-        const { pipeConsumer } = await routerA.pipeToRouter({
+        const { pipeConsumer, pipeProducer } = await routerA.pipeToRouter({
           producerId: producer.id,
           router: other,
           enableRtx: true,
@@ -377,13 +383,46 @@ for (const mode of MODES) {
           ),
           'retransmissions over the pipe',
         );
+        // The far pipe producer got the lost packets back (RTX, RFC 4588).
+        assert.ok(
+          await eventually(async () => {
+            const stats = (await pipeProducer!.getStats()) as { packetsRetransmitted: number }[];
+            return (stats[0]?.packetsRetransmitted ?? 0) > 0;
+          }, 5000),
+          'repaired at the far end',
+        );
         assert.ok(await eventually(() => sink.total > 50, 5000));
+        // Without enableRtx (the pair to routerB) the same loss is never retransmitted.
+        const plainPipe = findPipe(routerA, routerB);
+        await plainPipe.transport.setPacketLossForTesting({ outgoingEvery: 10 });
+        const [s2] = ssrcs(1);
+        const second = await ingest(routerA, source, [s2]);
+        await routerA.pipeToRouter({ producerId: second.producer.id, router: routerB });
+        const sink2 = await RtpSink.open();
+        sinks.push(sink2);
+        await egress(routerB, sink2, second.producer.id);
+        assert.ok(await eventually(() => sink2.total > 50, 5000));
+        assert.equal((await statsOf(plainPipe.transport)).rtxBytesSent, 0);
+        await plainPipe.transport.setPacketLossForTesting({});
+        second.producer.close();
         producer.close();
         other.close();
       });
     });
   }
 }
+
+/** Closes the workers' routers (their sockets), waits until each worker did, then the workers. */
+async function closeGracefully(workers: Worker[]): Promise<void> {
+  for (const w of workers) {
+    for (const r of routersOf.get(w) ?? []) r.close();
+  }
+  // A request answered after the closeRouter requests: they are done.
+  await Promise.all(workers.map((w) => w.dump().catch(() => undefined)));
+  for (const w of workers) w.close();
+}
+
+const routersOf = new Map<Worker, Router[]>();
 
 const pipes = new Map<Router, PipeTransport[]>();
 
