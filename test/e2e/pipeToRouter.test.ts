@@ -79,6 +79,11 @@ describe(
     });
     after(async () => {
       await browser?.close();
+      // Sockets first: a thread terminated while the other worker's pipe still sends can abort
+      // Node 20 (UDPWrap::OnRecv during termination).
+      router1?.close();
+      router2?.close();
+      await Promise.all(workers.map((w) => w.dump().catch(() => undefined)));
       for (const worker of workers) worker.close();
     });
 
