@@ -408,6 +408,27 @@ for (const mode of MODES) {
         producer.close();
         other.close();
       });
+
+      test('closing one end closes the other; the next pipeToRouter() makes a new pair', async () => {
+        const pipeA = findPipe(routerA, routerB).transport;
+        const pipeB = findPipe(routerB, routerA).transport;
+        const closed = new Promise<void>((resolve) => pipeB.observer.once('close', resolve));
+        pipeA.close();
+        await closed;
+        assert.ok(pipeB.closed);
+        const { producer } = await ingest(routerA, source, ssrcs(1));
+        const { pipeProducer } = await routerA.pipeToRouter({
+          producerId: producer.id,
+          router: routerB,
+        });
+        const fresh = findPipe(routerA, routerB).transport;
+        assert.notEqual(fresh, pipeA, 'a new pair');
+        const sink = await RtpSink.open();
+        sinks.push(sink);
+        await egress(routerB, sink, pipeProducer!.id);
+        assert.ok(await eventually(() => sink.total > 10, 5000), 'media through the new pair');
+        producer.close();
+      });
     });
   }
 }
