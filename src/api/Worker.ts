@@ -23,6 +23,9 @@ import { assertAppData, type AppData } from './appData.js';
 
 const logger = new Logger('Worker');
 
+/** How long a closing thread worker may take to close its sockets before it is terminated. */
+const CLOSE_TIMEOUT_MS = 1000;
+
 export type { WorkerLogLevel, WorkerLogTag, WorkerResourceUsage, WorkerMode };
 
 export interface WorkerSettings<WorkerAppData extends AppData = AppData> {
@@ -153,8 +156,15 @@ export class Worker<
     if (this.#closed) return;
     logger.debug('close()');
     this.#closed = true;
-    this.#host.channel.close();
-    this.#host.terminate();
+    const host = this.#host;
+    if (host.mode === 'thread') {
+      // Terminating a thread while its sockets receive can abort Node 20 in UDPWrap::OnRecv
+      // (seen with pipes between workers): the worker closes them first, then it ends.
+      host.channel.closeAfter('worker.close', CLOSE_TIMEOUT_MS, () => host.terminate());
+    } else {
+      host.channel.close();
+      host.terminate();
+    }
     this.#closeRouters();
     this.#observer.safeEmit('close');
   }

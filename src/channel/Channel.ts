@@ -17,7 +17,7 @@ import {
 } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Carrier } from './carriers/Carrier.js';
-import { checkRequestLimits, decodeMessage, encodeHead } from './codec.js';
+import { checkRequestLimits, decodeMessage, encodeHead, encodeMessage } from './codec.js';
 import { MAX_CHANNEL_MESSAGE_SIZE } from './limits.js';
 import type { ChannelMessage, NotificationMessage, ResponseMessage } from './messages.js';
 
@@ -44,6 +44,8 @@ export class Channel {
   readonly #notifications = new EventEmitter();
   #nextId = 0;
   #closed = false;
+  /** closeAfter()'s request, while its response is awaited. */
+  #lastRequest: { id: number; finish: () => void } | undefined;
   /** Messages waiting behind a just-delivered response (see the ordering rule). */
   readonly #inbox: ChannelMessage[] = [];
   #holding = false;
@@ -169,6 +171,39 @@ export class Channel {
   /** Closes the channel; every pending request is rejected with InvalidStateError. */
   close(): void {
     if (this.#closed) return;
+    this.#shutDown();
+    this.#carrier.close();
+  }
+
+  /**
+   * Closes the channel for its users as close() does, but first sends one last
+   * request (`method`, no data) and keeps the carrier open until its response
+   * arrives or `timeoutMs` passed; then closes the carrier and calls `then`.
+   * A thread worker uses it to close its sockets before it is terminated.
+   */
+  closeAfter(method: string, timeoutMs: number, then: () => void): void {
+    if (this.#closed) {
+      then();
+      return;
+    }
+    this.#shutDown();
+    this.#nextId = this.#nextId < MAX_REQUEST_ID ? this.#nextId + 1 : 1;
+    const id = this.#nextId;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      this.#lastRequest = undefined;
+      this.#carrier.close();
+      then();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    this.#lastRequest = { id, finish };
+    this.#carrier.send(encodeMessage({ t: 'q', id, method }));
+  }
+
+  #shutDown(): void {
     this.#closed = true;
     clearInterval(this.#sweeper);
     for (const [id, pending] of this.#pending) {
@@ -177,10 +212,16 @@ export class Channel {
     }
     this.#inbox.length = 0;
     this.#notifications.removeAllListeners();
-    this.#carrier.close();
   }
 
   #onFrame(frame: Uint8Array): void {
+    if (this.#closed) {
+      // Closed: only the response to closeAfter()'s request matters.
+      const last = this.#lastRequest;
+      const message = last ? decodeMessage(frame) : undefined;
+      if (last && message?.t === 's' && message.id === last.id) last.finish();
+      return;
+    }
     const message = decodeMessage(frame);
     if (!message) {
       logger.error('dropping an undecodable frame from the worker');

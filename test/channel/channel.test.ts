@@ -96,3 +96,32 @@ test('undecodable frames and unknown response ids are dropped', async () => {
   assert.equal(await pending, 'ok');
   channel.close();
 });
+
+test('closeAfter(): pending requests are rejected at once, the carrier stays open until the last request is answered', async () => {
+  const carrier = new ScriptedCarrier();
+  const channel = new Channel(carrier);
+  const pending = channel.request('slow');
+  let ended = 0;
+  channel.closeAfter('worker.close', 5000, () => ended++);
+  await assert.rejects(pending, InvalidStateError);
+  await assert.rejects(channel.request('late'), InvalidStateError);
+  const last = carrier.sent.at(-1)!;
+  assert.equal(last.method, 'worker.close');
+  assert.equal(carrier.closed, false);
+  // Unrelated frames meanwhile (the worker's notifications, a stale response) change nothing.
+  carrier.deliver({ t: 'n', handlerId: 'x', event: 'e' }, { t: 's', id: last.id + 1 });
+  assert.equal(carrier.closed, false);
+  carrier.deliver({ t: 's', id: last.id });
+  assert.equal(carrier.closed, true);
+  assert.equal(ended, 1);
+  channel.closeAfter('worker.close', 5000, () => ended++); // already closed: ends at once
+  assert.equal(ended, 2);
+});
+
+test('closeAfter(): a worker that never answers is ended after the timeout', async () => {
+  const carrier = new ScriptedCarrier();
+  const channel = new Channel(carrier);
+  const ended = new Promise<void>((resolve) => channel.closeAfter('worker.close', 30, resolve));
+  await ended;
+  assert.equal(carrier.closed, true);
+});
