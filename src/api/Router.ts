@@ -269,9 +269,8 @@ export class Router<
       router: this.#link,
       appData,
     });
-    this.#adopt(transport);
     webRtcServer?.handleWebRtcTransport(transport);
-    this.#observer.safeEmit('newtransport', transport);
+    this.#adopt(transport);
     return transport;
   }
 
@@ -298,7 +297,6 @@ export class Router<
       appData,
     });
     this.#adopt(transport);
-    this.#observer.safeEmit('newtransport', transport);
     return transport;
   }
 
@@ -354,7 +352,6 @@ export class Router<
       appData,
     });
     this.#adopt(transport);
-    this.#observer.safeEmit('newtransport', transport);
     return transport;
   }
 
@@ -367,7 +364,7 @@ export class Router<
     };
   }
 
-  /** Tracks a new transport and its producers (for canConsume() and consume()). */
+  /** Tracks a new transport and its producers (for canConsume() and consume()); announces it. */
   #adopt(transport: Transport): void {
     this.#transports.add(transport);
     transport.on('@close', () => this.#transports.delete(transport));
@@ -375,6 +372,7 @@ export class Router<
       this.#producers.set(producer.id, producer),
     );
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
+    this.#observer.safeEmit('newtransport', transport);
   }
 
   async createPipeTransport<TransportAppData extends AppData = AppData>(
@@ -418,7 +416,6 @@ export class Router<
       appData,
     });
     this.#adopt(transport);
-    this.#observer.safeEmit('newtransport', transport);
     return transport;
   }
 

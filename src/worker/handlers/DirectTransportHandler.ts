@@ -53,14 +53,13 @@ export class DirectTransportHandler extends TransportHandler<DirectTransport> {
     }
   }
 
+  /** mediasoup: a DirectTransport has no bitrate to limit or estimate. */
+  protected override handleBitrateRequest(method: string): unknown {
+    throw new UnsupportedError(`${method.slice(10)}() not implemented in DirectTransport`);
+  }
+
   protected handleKindRequest(method: string): unknown {
     switch (method) {
-      case 'transport.enableTraceEvent':
-        return undefined;
-      case 'transport.setMaxIncomingBitrate':
-      case 'transport.setMaxOutgoingBitrate':
-      case 'transport.setMinOutgoingBitrate':
-        throw new UnsupportedError(`${method.slice(10)}() not implemented in DirectTransport`);
       default:
         throw new TypeError(`unknown method '${method}' for a DirectTransport`);
     }

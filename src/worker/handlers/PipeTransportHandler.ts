@@ -42,11 +42,6 @@ export class PipeTransportHandler extends TransportHandler<PipeTransport> {
           srtpParameters: optionalSrtpParameters(d.srtpParameters),
         });
       }
-      case 'transport.setMaxIncomingBitrate':
-      case 'transport.setMaxOutgoingBitrate':
-      case 'transport.setMinOutgoingBitrate':
-      case 'transport.enableTraceEvent':
-        return undefined;
       default:
         throw new TypeError(`unknown method '${method}' for a PipeTransport`);
     }

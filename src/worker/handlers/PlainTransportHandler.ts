@@ -36,11 +36,6 @@ export class PlainTransportHandler extends TransportHandler<PlainTransport> {
     switch (method) {
       case 'transport.connect':
         return this.#connect(data);
-      case 'transport.setMaxIncomingBitrate':
-      case 'transport.setMaxOutgoingBitrate':
-      case 'transport.setMinOutgoingBitrate':
-      case 'transport.enableTraceEvent':
-        return undefined;
       default:
         throw new TypeError(`unknown method '${method}' for a PlainTransport`);
     }

@@ -57,6 +57,16 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
     return undefined;
   }
 
+  /**
+   * Bitrate limits. Skein has no send-side estimator or REMB limit yet (the
+   * bandwidth-estimation issue): the value is validated on the host and not applied.
+   */
+  protected handleBitrateRequest(method: string, data: unknown): unknown {
+    void method;
+    void data;
+    return undefined;
+  }
+
   handleRequest(method: string, data: unknown): unknown {
     switch (method) {
       case 'transport.getStats':
@@ -87,6 +97,13 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
         );
         return undefined;
       }
+      case 'transport.setMaxIncomingBitrate':
+      case 'transport.setMaxOutgoingBitrate':
+      case 'transport.setMinOutgoingBitrate':
+        return this.handleBitrateRequest(method, data);
+      case 'transport.enableTraceEvent':
+        // No trace events yet (the bandwidth-estimation issue brings them and validates types).
+        return undefined;
       default:
         return this.handleKindRequest(method, data);
     }

@@ -23,11 +23,6 @@ export class WebRtcTransportHandler extends TransportHandler<WebRtcTransport> {
         return this.#connect(data);
       case 'transport.restartIce':
         return { iceParameters: this.transport.restartIce() };
-      case 'transport.setMaxIncomingBitrate':
-      case 'transport.setMaxOutgoingBitrate':
-      case 'transport.setMinOutgoingBitrate':
-      case 'transport.enableTraceEvent':
-        return undefined;
       default:
         throw new TypeError(`unknown method '${method}' for a WebRtcTransport`);
     }
