@@ -57,6 +57,17 @@ export function transportStatsBase(transport: RtcTransport): Record<string, unkn
     packetsDropped: { ...transport.drops },
     // Skein extension: exceptions contained at the media plane's entries, by kind.
     faults: { ...transport.faults },
+    ...sctpStats(transport),
+  };
+}
+
+/** mediasoup's sctpState, and (Skein extension) what SCTP dropped, by reason. */
+function sctpStats(transport: RtcTransport): Record<string, unknown> {
+  const sctp = transport.data.sctp;
+  if (!sctp) return {};
+  return {
+    sctpState: sctp.state,
+    sctpDropped: { ...sctp.drops, ...transport.data.drops },
   };
 }
 
@@ -69,5 +80,14 @@ export function transportDumpBase(transport: RtcTransport): Record<string, unkno
     consumerIds: [...transport.consumers.keys()],
     packetsDropped: { ...transport.drops },
     faults: { ...transport.faults },
+    dataProducerIds: [...transport.data.dataProducers.keys()],
+    dataConsumerIds: [...transport.data.dataConsumers.keys()],
+    ...(transport.data.sctp
+      ? {
+          sctpParameters: transport.data.sctp.parameters,
+          sctpState: transport.data.sctp.state,
+          sctpListener: transport.data.sctpListener(),
+        }
+      : {}),
   };
 }
