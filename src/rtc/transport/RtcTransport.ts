@@ -266,6 +266,7 @@ export abstract class RtcTransport implements ConsumerOutput {
   setPacketLoss(incomingEvery: number, outgoingEvery: number): void {
     this.#dropIncomingEvery = incomingEvery;
     this.#dropOutgoingEvery = outgoingEvery;
+    this.data.setPacketLoss(incomingEvery, outgoingEvery);
   }
 
   /** Bitrates over the last second, in bits per second. */

@@ -47,6 +47,11 @@ export class TransportData implements DataOutput {
   readonly #producerByStream = new Map<number, DataProducer>();
   readonly #consumerByStream = new Map<number, DataConsumer>();
   #sctp: SctpAssociation | undefined;
+  /** Loss injection for tests: every Nth SCTP packet received / sent dropped (0 = none). */
+  #dropIncomingEvery = 0;
+  #dropOutgoingEvery = 0;
+  #incoming = 0;
+  #outgoing = 0;
 
   constructor(router: RtcRouter, notifier: TransportNotifier, boundary: FaultBoundary) {
     this.#router = router;
@@ -66,7 +71,10 @@ export class TransportData implements DataOutput {
   attachSctp(options: SctpOptions, send: (packet: Buffer) => void): SctpAssociation {
     const sctp = new SctpAssociation({
       ...options,
-      send,
+      send: (packet) => {
+        if (this.#dropOutgoingEvery && ++this.#outgoing % this.#dropOutgoingEvery === 0) return;
+        send(packet);
+      },
       onStateChange: (sctpState) => this.#notifier.notify('sctpstatechange', { sctpState }),
       onMessage: (streamId, ppid, data) => this.#receiveSctpMessage(streamId, ppid, data),
       onBufferedAmount: (amount) => this.#onBufferedAmount(amount),
@@ -74,6 +82,20 @@ export class TransportData implements DataOutput {
     });
     this.#sctp = sctp;
     return sctp;
+  }
+
+  /** Test hook (with the transport's RTP loss): drop every Nth SCTP packet in / out. */
+  setPacketLoss(incomingEvery: number, outgoingEvery: number): void {
+    this.#dropIncomingEvery = incomingEvery;
+    this.#dropOutgoingEvery = outgoingEvery;
+  }
+
+  /** One SCTP packet from the kind's wire (decrypted). */
+  receiveSctpPacket(packet: Buffer): void {
+    const sctp = this.#sctp;
+    if (!sctp) return;
+    if (this.#dropIncomingEvery && ++this.#incoming % this.#dropIncomingEvery === 0) return;
+    sctp.receivePacket(packet);
   }
 
   /** router.dump's sctpListener: which data producer each stream feeds. */

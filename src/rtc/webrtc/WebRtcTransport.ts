@@ -278,12 +278,11 @@ export class WebRtcTransport extends RtcTransport {
 
   /** DTLS application data is SCTP (RFC 8261 §4); without SCTP it is dropped and counted. */
   #onApplicationData(data: Buffer): void {
-    const sctp = this.data.sctp;
-    if (!sctp) {
+    if (!this.data.sctp) {
       this.drops.unknownKind++;
       return;
     }
-    sctp.receivePacket(data);
+    this.data.receiveSctpPacket(data);
   }
 
   #sendSctp(packet: Buffer): void {
