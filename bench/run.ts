@@ -7,10 +7,12 @@ import { runForwardingBench } from './forwarding.js';
 import { runPayloadBench } from './payload.js';
 import { runDirectBench } from './direct.js';
 import { runSrtpBench } from './srtp.js';
+import { runDataRelayBench } from './dataRelay.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
 await runPayloadBench();
 await runDirectBench();
 await runSrtpBench();
+await runDataRelayBench();
 await runForwardingBench();
