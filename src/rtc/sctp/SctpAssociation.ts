@@ -122,6 +122,7 @@ export class SctpAssociation {
   #bufferedAmount = 0;
   #initWindowStart = 0;
   #initsInWindow = 0;
+  #transmitQueued = false;
 
   constructor(options: SctpAssociationOptions) {
     this.OS = options.OS;
@@ -232,9 +233,18 @@ export class SctpAssociation {
     this.#bufferedAmount += owned.length;
     this.counts.messagesSent++;
     this.counts.bytesSent += owned.length;
-    void engine.transmit();
+    // One transmit per burst: the engine walks its whole sent queue on each call.
+    if (!this.#transmitQueued) {
+      this.#transmitQueued = true;
+      queueMicrotask(this.#flush);
+    }
     return 'sent';
   }
+
+  readonly #flush = (): void => {
+    this.#transmitQueued = false;
+    if (this.#state === 'connected') void this.#engine.transmit();
+  };
 
   close(): void {
     if (this.#state === 'closed') return;
