@@ -167,6 +167,16 @@ export class SctpAssociation {
     return this.#bufferedAmount;
   }
 
+  /** What the engine holds for the peer (tests check it stays bounded). */
+  get receiveState(): { gapTsns: number; streams: number; window: number } {
+    const engine = this.#engine;
+    return {
+      gapTsns: engine.sackMisOrdered.size,
+      streams: Object.keys(engine.inboundStreams).length,
+      window: engine.advertisedRwnd,
+    };
+  }
+
   /** mediasoup's `sctpParameters` (plus its dump extras). */
   get parameters(): Record<string, unknown> {
     return {
@@ -248,9 +258,9 @@ export class SctpAssociation {
 
   close(): void {
     if (this.#state === 'closed') return;
-    const wasUp = this.#state === 'connected' || this.#state === 'connecting';
     this.#state = 'closed';
-    if (wasUp) void this.#sctp.stop().catch((error: unknown) => this.#options.onFault(error));
+    // Sends an ABORT if the engine is up, and clears every engine timer either way.
+    void this.#sctp.stop().catch((error: unknown) => this.#options.onFault(error));
   }
 
   #admit(packet: Buffer): SctpPacketProblem | keyof SctpDropCounters | undefined {

@@ -22,6 +22,8 @@ export interface WeriftSctpInternals {
   localVerificationTag: number;
   lastReceivedTsn?: number;
   advertisedRwnd: number;
+  sackMisOrdered: Set<number>;
+  inboundStreams: Record<number, unknown>;
   _inboundStreamsMax: number;
   _outboundStreamsCount: number;
   localTsn: number;
