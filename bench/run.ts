@@ -6,6 +6,7 @@ import { runChannelBench } from './channel.js';
 import { runForwardingBench } from './forwarding.js';
 import { runPayloadBench } from './payload.js';
 import { runDirectBench } from './direct.js';
+import { runPlainForwardingBench } from './plainForwarding.js';
 import { runSrtpBench } from './srtp.js';
 import { runDataRelayBench } from './dataRelay.js';
 
@@ -16,3 +17,4 @@ await runDirectBench();
 await runSrtpBench();
 await runDataRelayBench();
 await runForwardingBench();
+await runPlainForwardingBench();

@@ -54,6 +54,17 @@ export type {
   DirectTransportEvents,
   DirectTransportObserverEvents,
 } from './api/DirectTransport.js';
+export { PlainTransport } from './api/PlainTransport.js';
+export type {
+  PlainTransportOptions,
+  PlainTransportConnectOptions,
+  PlainTransportEvents,
+  PlainTransportObserverEvents,
+  SrtpParameters,
+  SrtpCryptoSuite,
+  NumSctpStreams,
+  SctpState,
+} from './api/PlainTransport.js';
 export { WebRtcServer } from './api/WebRtcServer.js';
 export type {
   WebRtcServerOptions,
@@ -91,7 +102,6 @@ export type {
   DataConsumerEvents,
   DataConsumerObserverEvents,
 } from './api/DataConsumer.js';
-export type { SctpState } from './api/WebRtcTransport.js';
 export type { AppData } from './api/appData.js';
 export {
   UnsupportedError,

@@ -4,7 +4,7 @@
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { checkRequestList } from '../channel/limits.js';
-import { InvalidStateError } from '../common/errors.js';
+import { InvalidStateError, UnsupportedError } from '../common/errors.js';
 import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
@@ -15,7 +15,7 @@ import { assertAppData, type AppData } from './appData.js';
 import type { Producer } from './Producer.js';
 import type { DataProducer } from './DataProducer.js';
 import type { NumSctpStreams } from '../ortc/index.js';
-import type { Transport } from './Transport.js';
+import type { Transport, TransportRouterLink } from './Transport.js';
 import {
   WebRtcTransport,
   type TransportListenInfo,
@@ -25,6 +25,11 @@ import {
 } from './WebRtcTransport.js';
 import { WebRtcServer } from './WebRtcServer.js';
 import { DirectTransport, type DirectTransportOptions } from './DirectTransport.js';
+import {
+  PlainTransport,
+  type PlainTransportData,
+  type PlainTransportOptions,
+} from './PlainTransport.js';
 import { randomUUID } from 'node:crypto';
 
 const logger = new Logger('Router');
@@ -236,24 +241,12 @@ export class Router<
       id: transportId,
       data,
       channel: this.#channel,
-      router: {
-        routerId: this.#id,
-        getRouterRtpCapabilities: () => this.#rtpCapabilities,
-        getProducerById: (producerId) => this.#producers.get(producerId),
-        getDataProducerById: (dataProducerId) => this.#dataProducers.get(dataProducerId),
-      },
+      router: this.#link,
       appData,
     });
-    const base = transport as unknown as Transport;
-    this.#transports.add(base);
-    transport.on('@close', () => this.#transports.delete(base));
-    transport.on('@newproducer', (producer: Producer) =>
-      this.#producers.set(producer.id, producer),
-    );
-    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
-    this.#trackDataProducers(base);
+    this.#adopt(transport);
     webRtcServer?.handleWebRtcTransport(transport);
-    this.#observer.safeEmit('newtransport', base);
+    this.#observer.safeEmit('newtransport', transport);
     return transport;
   }
 
@@ -276,24 +269,89 @@ export class Router<
     const transport = new DirectTransport<TransportAppData>({
       id: transportId,
       channel: this.#channel,
-      router: {
-        routerId: this.#id,
-        getRouterRtpCapabilities: () => this.#rtpCapabilities,
-        getProducerById: (producerId) => this.#producers.get(producerId),
-        getDataProducerById: (dataProducerId) => this.#dataProducers.get(dataProducerId),
-      },
+      router: this.#link,
       appData,
     });
-    const base = transport as unknown as Transport;
-    this.#transports.add(base);
-    transport.on('@close', () => this.#transports.delete(base));
+    this.#adopt(transport);
+    this.#observer.safeEmit('newtransport', transport);
+    return transport;
+  }
+
+  async createPlainTransport<TransportAppData extends AppData = AppData>(
+    options: PlainTransportOptions<TransportAppData>,
+  ): Promise<PlainTransport<TransportAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { rtcpListenInfo, listenIp, port, appData } = options;
+    let { listenInfo, rtcpMux = true } = options;
+    if (!listenInfo && !listenIp) {
+      throw new TypeError('missing listenInfo and listenIp (one of them is mandatory)');
+    }
+    if (listenInfo && listenIp) {
+      throw new TypeError('only one of listenInfo and listenIp must be given');
+    }
+    assertAppData(appData);
+    if (rtcpMux && rtcpListenInfo) {
+      logger.warn('createPlainTransport() | ignoring rtcpMux since rtcpListenInfo is given');
+      rtcpMux = false;
+    }
+    if (listenIp !== undefined) {
+      const { ip, announcedIp } =
+        typeof listenIp === 'string' ? { ip: listenIp, announcedIp: undefined } : listenIp;
+      listenInfo = { protocol: 'udp', ip, announcedAddress: announcedIp, port };
+    }
+    if (typeof listenInfo !== 'object' || listenInfo === null) {
+      throw new TypeError('listenInfo must be an object');
+    }
+    // Node 20's dgram cannot share a port (SO_REUSEPORT): refuse rather than ignore it.
+    for (const info of [listenInfo, rtcpListenInfo]) {
+      if (info?.flags?.udpReusePort) throw new UnsupportedError('listenInfo.flags.udpReusePort');
+    }
+    const transportId = randomUUID();
+    const data = (await this.#channel.request('router.createPlainTransport', this.#id, {
+      transportId,
+      listenInfo: listenInfoToWire(listenInfo),
+      rtcpListenInfo: rtcpListenInfo && listenInfoToWire(rtcpListenInfo),
+      rtcpMux,
+      comedia: options.comedia ?? false,
+      enableSctp: options.enableSctp ?? false,
+      numSctpStreams: options.numSctpStreams,
+      maxSctpMessageSize: options.maxSctpMessageSize,
+      sctpSendBufferSize: options.sctpSendBufferSize,
+      enableSrtp: options.enableSrtp ?? false,
+      srtpCryptoSuite: options.srtpCryptoSuite ?? 'AES_CM_128_HMAC_SHA1_80',
+    })) as PlainTransportData;
+    const transport = new PlainTransport<TransportAppData>({
+      id: transportId,
+      data,
+      channel: this.#channel,
+      router: this.#link,
+      appData,
+    });
+    this.#adopt(transport);
+    this.#observer.safeEmit('newtransport', transport);
+    return transport;
+  }
+
+  /** What each transport needs from its router. */
+  get #link(): TransportRouterLink {
+    return {
+      routerId: this.#id,
+      getRouterRtpCapabilities: () => this.#rtpCapabilities,
+      getProducerById: (producerId) => this.#producers.get(producerId),
+      getDataProducerById: (dataProducerId) => this.#dataProducers.get(dataProducerId),
+    };
+  }
+
+  /** Tracks a new transport and its producers (for canConsume() and consume()). */
+  #adopt(transport: Transport): void {
+    this.#transports.add(transport);
+    transport.on('@close', () => this.#transports.delete(transport));
     transport.on('@newproducer', (producer: Producer) =>
       this.#producers.set(producer.id, producer),
     );
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
-    this.#trackDataProducers(base);
-    this.#observer.safeEmit('newtransport', base);
-    return transport;
+    this.#trackDataProducers(transport);
   }
 
   #trackDataProducers(transport: Transport): void {

@@ -56,6 +56,80 @@ export function vp8KeyFramePayload(tag: Uint8Array, size = 100): Buffer {
   return payload;
 }
 
+/**
+ * Writes the producer's RTP packets of every shape with its own sequence numbers, RTX sequence
+ * numbers and timestamps (shared by the WebRTC and the plain hostile sessions).
+ */
+export class RtpShapeWriter {
+  /** The last RTP packets built (for failure messages). */
+  readonly sentLog: string[] = [];
+  #seq = 1000;
+  #rtxSeq = 5000;
+  #timestamp = 90_000;
+
+  /** The next media sequence number (each packet sent takes one). */
+  nextSeq(): number {
+    this.#seq = (this.#seq + 1) & 0xffff;
+    return this.#seq;
+  }
+
+  nextRtxSeq(): number {
+    this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
+    return this.#rtxSeq;
+  }
+
+  /** A plain RTP packet of this shape from the producer (RFC 3550 §5.1). */
+  rtp(shape: RtpShape = {}): Buffer {
+    const csrcs = shape.csrcs ?? [];
+    const ext = shape.extension;
+    const payload = shape.payload ?? vp8KeyFramePayload(randomBytes(4));
+    const padding = shape.padding ?? 0;
+    const length = 12 + 4 * csrcs.length + (ext ? 4 + ext.data.length : 0) + payload.length;
+    const packet = Buffer.alloc(length + padding);
+    packet[0] = 0x80 | (padding ? 0x20 : 0) | (ext ? 0x10 : 0) | (csrcs.length & 0x0f);
+    packet[1] = ((shape.marker ?? true) ? 0x80 : 0) | ((shape.payloadType ?? VP8_PT) & 0x7f);
+    const rtx = shape.ssrc === PRODUCER_RTX_SSRC;
+    const offset = shape.seqOffset ?? 0;
+    let seq = rtx ? this.nextRtxSeq() : this.nextSeq();
+    if (offset > 0) {
+      // A gap: later packets follow it (going back past the SRTP replay window would only
+      // make the worker drop the session's own packets as replays, RFC 3711 §3.3.2).
+      seq = (seq + offset) & 0xffff;
+      if (rtx) this.#rtxSeq = seq;
+      else this.#seq = seq;
+    } else {
+      seq = (seq + offset) & 0xffff;
+    }
+    packet.writeUInt16BE(seq, 2);
+    this.#timestamp = (this.#timestamp + 3000) >>> 0;
+    packet.writeUInt32BE((shape.timestamp ?? this.#timestamp) >>> 0, 4);
+    packet.writeUInt32BE((shape.ssrc ?? PRODUCER_SSRC) >>> 0, 8);
+    let at = 12;
+    for (const csrc of csrcs) at = packet.writeUInt32BE(csrc >>> 0, at);
+    if (ext) {
+      packet.writeUInt16BE(ext.profile, at);
+      packet.writeUInt16BE(ext.data.length / 4, at + 2);
+      packet.set(ext.data, at + 4);
+      at += 4 + ext.data.length;
+    }
+    packet.set(payload, at);
+    if (padding) packet[packet.length - 1] = padding;
+    if (shape.lastByte !== undefined) packet[packet.length - 1] = shape.lastByte;
+    // The OSN goes where the worker reads it: the first two bytes after the header, whatever
+    // the padding count claims (a lying count can make padding bytes look like an OSN).
+    const osnEnd = packet.length - (padding ? 1 : 0);
+    if (rtx && shape.osnBack !== undefined && at + 2 <= osnEnd) {
+      packet.writeUInt16BE((this.#seq - shape.osnBack) & 0xffff, at);
+    }
+    if (this.sentLog.length >= 60) this.sentLog.shift();
+    this.sentLog.push(
+      `${packet.readUInt32BE(8)}:${packet.readUInt16BE(2)}:pt${packet[1] & 0x7f}:b0=${packet[0].toString(16)}:len${packet.length}:p${payload.length}` +
+        (rtx && at + 2 <= osnEnd ? `:osn${packet.readUInt16BE(at)}` : ''),
+    );
+    return packet;
+  }
+}
+
 export class AuthenticatedSession {
   readonly worker: Worker;
   readonly router: Router;
@@ -70,11 +144,7 @@ export class AuthenticatedSession {
   receivedCount = 0;
   consumerSrtpErrors = 0;
   readonly consumerSrtpErrorLog: string[] = [];
-  /** The last RTP packets built (for failure messages). */
-  readonly sentLog: string[] = [];
-  #seq = 1000;
-  #rtxSeq = 5000;
-  #timestamp = 90_000;
+  readonly #writer = new RtpShapeWriter();
 
   private constructor(init: {
     worker: Worker;
@@ -153,64 +223,17 @@ export class AuthenticatedSession {
 
   /** The next media sequence number (each packet sent takes one). */
   nextSeq(): number {
-    this.#seq = (this.#seq + 1) & 0xffff;
-    return this.#seq;
-  }
-
-  nextRtxSeq(): number {
-    this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
-    return this.#rtxSeq;
+    return this.#writer.nextSeq();
   }
 
   /** A plain RTP packet of this shape from the producer (RFC 3550 §5.1). */
   rtp(shape: RtpShape = {}): Buffer {
-    const csrcs = shape.csrcs ?? [];
-    const ext = shape.extension;
-    const payload = shape.payload ?? vp8KeyFramePayload(randomBytes(4));
-    const padding = shape.padding ?? 0;
-    const length = 12 + 4 * csrcs.length + (ext ? 4 + ext.data.length : 0) + payload.length;
-    const packet = Buffer.alloc(length + padding);
-    packet[0] = 0x80 | (padding ? 0x20 : 0) | (ext ? 0x10 : 0) | (csrcs.length & 0x0f);
-    packet[1] = ((shape.marker ?? true) ? 0x80 : 0) | ((shape.payloadType ?? VP8_PT) & 0x7f);
-    const rtx = shape.ssrc === PRODUCER_RTX_SSRC;
-    const offset = shape.seqOffset ?? 0;
-    let seq = rtx ? this.nextRtxSeq() : this.nextSeq();
-    if (offset > 0) {
-      // A gap: later packets follow it (going back past the SRTP replay window would only
-      // make the worker drop the session's own packets as replays, RFC 3711 §3.3.2).
-      seq = (seq + offset) & 0xffff;
-      if (rtx) this.#rtxSeq = seq;
-      else this.#seq = seq;
-    } else {
-      seq = (seq + offset) & 0xffff;
-    }
-    packet.writeUInt16BE(seq, 2);
-    this.#timestamp = (this.#timestamp + 3000) >>> 0;
-    packet.writeUInt32BE((shape.timestamp ?? this.#timestamp) >>> 0, 4);
-    packet.writeUInt32BE((shape.ssrc ?? PRODUCER_SSRC) >>> 0, 8);
-    let at = 12;
-    for (const csrc of csrcs) at = packet.writeUInt32BE(csrc >>> 0, at);
-    if (ext) {
-      packet.writeUInt16BE(ext.profile, at);
-      packet.writeUInt16BE(ext.data.length / 4, at + 2);
-      packet.set(ext.data, at + 4);
-      at += 4 + ext.data.length;
-    }
-    packet.set(payload, at);
-    if (padding) packet[packet.length - 1] = padding;
-    if (shape.lastByte !== undefined) packet[packet.length - 1] = shape.lastByte;
-    // The OSN goes where the worker reads it: the first two bytes after the header, whatever
-    // the padding count claims (a lying count can make padding bytes look like an OSN).
-    const osnEnd = packet.length - (padding ? 1 : 0);
-    if (rtx && shape.osnBack !== undefined && at + 2 <= osnEnd) {
-      packet.writeUInt16BE((this.#seq - shape.osnBack) & 0xffff, at);
-    }
-    if (this.sentLog.length >= 60) this.sentLog.shift();
-    this.sentLog.push(
-      `${packet.readUInt32BE(8)}:${packet.readUInt16BE(2)}:pt${packet[1] & 0x7f}:b0=${packet[0].toString(16)}:len${packet.length}:p${payload.length}` +
-        (rtx && at + 2 <= osnEnd ? `:osn${packet.readUInt16BE(at)}` : ''),
-    );
-    return packet;
+    return this.#writer.rtp(shape);
+  }
+
+  /** The last RTP packets built (for failure messages). */
+  get sentLog(): readonly string[] {
+    return this.#writer.sentLog;
   }
 
   /** Sends a normal key frame with a fresh tag; true once the consumer peer decrypted it. */

@@ -29,7 +29,13 @@ const METHODS: [string | undefined, string[]][] = [
   ],
   [
     RAW.router,
-    ['router.dump', 'router.createWebRtcTransport', 'router.closeTransport', 'router.nope'],
+    [
+      'router.dump',
+      'router.createWebRtcTransport',
+      'router.createPlainTransport',
+      'router.closeTransport',
+      'router.nope',
+    ],
   ],
   [
     RAW.transport,

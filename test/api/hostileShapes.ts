@@ -25,7 +25,7 @@ export interface HostileShape {
   /** Who sends it: the producer peer, or the consumer peer (RTCP about what it receives). */
   from: 'producer' | 'consumer';
   kind: 'rtp' | 'rtcp';
-  build(session: AuthenticatedSession, tag: Buffer, consumerSsrc: number): Buffer;
+  build(session: Pick<AuthenticatedSession, 'rtp'>, tag: Buffer, consumerSsrc: number): Buffer;
   outcome: Outcome;
 }
 

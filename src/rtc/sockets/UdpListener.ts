@@ -75,6 +75,21 @@ export class UdpListener {
     this.#onPacket = onPacket;
   }
 
+  /**
+   * The tuple toward a remote endpoint that may not have sent anything yet (a plain
+   * transport's connect()); the same object its datagrams will arrive with.
+   */
+  tupleFor(remoteIp: string, remotePort: number): Tuple {
+    const key = `${remoteIp}:${remotePort}`;
+    let tuple = this.#tuples.get(key);
+    if (!tuple) {
+      if (this.#tuples.size >= MAX_TUPLES) this.#tuples.clear();
+      tuple = this.#createTuple(remoteIp, remotePort, key);
+      this.#tuples.set(key, tuple);
+    }
+    return tuple;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -9,6 +9,8 @@ import { asObject, requireId } from '../validate.js';
 import type { Handler } from './Handler.js';
 import { createWebRtcTransport } from './transportFactory.js';
 import { WebRtcTransportHandler } from './WebRtcTransportHandler.js';
+import { createPlainTransport } from './plainTransportFactory.js';
+import { PlainTransportHandler } from './PlainTransportHandler.js';
 import type { TransportHandler } from './TransportHandler.js';
 import { DirectTransportHandler, createDirectTransport } from './DirectTransportHandler.js';
 
@@ -48,6 +50,8 @@ export class RouterHandler implements Handler {
         return this.#createWebRtcTransport(data);
       case 'router.createDirectTransport':
         return this.#createDirectTransport(data);
+      case 'router.createPlainTransport':
+        return this.#createPlainTransport(data);
       case 'router.closeTransport': {
         const transportId = requireId(asObject(data, 'data').transportId, 'transportId');
         const handler = this.#transports.get(transportId);
@@ -130,6 +134,23 @@ export class RouterHandler implements Handler {
     );
     this.#addTransport(handler);
     return handler.handleRequest('transport.dump', undefined);
+  }
+
+  async #createPlainTransport(data: unknown): Promise<unknown> {
+    this.#checkNewTransportId(data);
+    const transport = await createPlainTransport(data, this.#context, this.#router);
+    this.#addTransport(
+      new PlainTransportHandler(transport, this.#router, this.#context, (consumerId) =>
+        this.#closeConsumerAnywhere(consumerId),
+      ),
+    );
+    return {
+      rtcpMux: transport.rtcpMux,
+      comedia: transport.comedia,
+      tuple: transport.tuple,
+      rtcpTuple: transport.rtcpTuple,
+      srtpParameters: transport.srtpParameters,
+    };
   }
 
   /** A new transport's id must be new in this router. */
