@@ -16,6 +16,8 @@ import {
   type Worker,
   type WorkerMode,
 } from '../../src/index.js';
+import { createSocket, type Socket } from 'node:dgram';
+import { SCTP } from 'werift-sctp';
 import { eventually } from '../api/mediaFixtures.js';
 import { SKIP_WITHOUT_CHROMIUM, launchBrowser, type E2EBrowser, type PeerPage } from './browser.js';
 import { transportParams } from './sfu.js';
@@ -88,6 +90,34 @@ async function consumeBoth(
   return { pageId, dc };
 }
 
+/** A Node SCTP endpoint over plain UDP (werift-sctp, as mediasoup's tests use the sctp package). */
+async function udpSctpPeer(
+  port: number,
+): Promise<{ socket: Socket; sctp: SCTP; received: string[]; close(): Promise<void> }> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const transport = {
+    onData: undefined as ((buf: Buffer) => void) | undefined,
+    send: (packet: Buffer): Promise<void> =>
+      new Promise((resolve) => socket.send(packet, port, '127.0.0.1', () => resolve())),
+    close: () => undefined,
+  };
+  socket.on('message', (data) => transport.onData?.(data));
+  const sctp = SCTP.client(transport, 5000);
+  const received: string[] = [];
+  sctp.onReceive.subscribe((_streamId, _ppid, data) => received.push(data.toString()));
+  return {
+    socket,
+    sctp,
+    received,
+    // Stop first (its ABORT needs the socket), then the socket; bounded either way.
+    close: async () => {
+      await Promise.race([sctp.stop(), new Promise((resolve) => setTimeout(resolve, 1000))]);
+      socket.close();
+    },
+  };
+}
+
 for (const mode of MODES) {
   void describe(
     `DataChannels with Chromium (${mode} mode)`,
@@ -123,8 +153,10 @@ for (const mode of MODES) {
       test('1,000 ordered messages (strings and binary) complete and in order, 200 KB whole', async () => {
         const producerId = await a.produceData({ label: 'ordered' });
         const consumerId = await consumeOnPage(tb, b, producerId);
-        assert.equal(ta.sctpState, 'connected');
-        assert.equal(tb.sctpState, 'connected');
+        // The state notification may trail the browser's channel opening.
+        assert.ok(
+          await eventually(() => ta.sctpState === 'connected' && tb.sctpState === 'connected'),
+        );
         const batch = { count: 1000, mixed: true, bigLength: 200 * 1024 };
         await a.sendData(producerId, batch);
         const expected = await a.expectedData(batch);
@@ -187,6 +219,50 @@ for (const mode of MODES) {
           Array.from({ length: 50 }, (_, i) => `echo n${i}`),
         );
         direct.close();
+      });
+
+      test('a Node SCTP peer over a PlainTransport (enableSctp) and Chromium exchange messages', async () => {
+        const plain = await router.createPlainTransport({
+          listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+          enableSctp: true,
+        });
+        assert.equal(plain.sctpParameters?.port, 5000);
+        const peer = await udpSctpPeer(plain.tuple.localPort);
+        try {
+          await plain.connect({ ip: '127.0.0.1', port: peer.socket.address().port });
+          await peer.sctp.start(5000);
+          assert.ok(
+            await eventually(() => plain.sctpState === 'connected', 10000),
+            'SCTP over UDP',
+          );
+          // Node peer → SFU → Chromium B.
+          const fromNode = await plain.produceData({ sctpStreamParameters: { streamId: 1 } });
+          const consumerId = await consumeOnPage(tb, b, fromNode.id);
+          for (let i = 0; i < 20; i++) {
+            void peer.sctp.send(1, 51, Buffer.from(`udp${i}`), {
+              ordered: true,
+              expiry: undefined,
+              maxRetransmits: undefined,
+            });
+          }
+          assert.ok(await eventually(async () => (await b.dataReceivedCount(consumerId)) >= 20));
+          assert.deepEqual(
+            await b.dataReceived(consumerId),
+            Array.from({ length: 20 }, (_, i) => `udp${i}`),
+          );
+          // Chromium A → SFU → Node peer.
+          const producerId = await a.produceData({ label: 'to-udp' });
+          await plain.consumeData({ dataProducerId: producerId });
+          await a.sendData(producerId, { count: 20, prefix: 'web' });
+          assert.ok(await eventually(() => peer.received.length >= 20));
+          assert.deepEqual(
+            peer.received,
+            Array.from({ length: 20 }, (_, i) => `web${i}`),
+          );
+        } finally {
+          await peer.close();
+          plain.close();
+        }
       });
     },
   );

@@ -181,3 +181,12 @@ export function inspectSctpPacket(
   if (out.isInit && out.chunkCount !== 1) return 'initNotAlone';
   return undefined;
 }
+
+/**
+ * Whether a datagram that is neither STUN, DTLS nor RTP/RTCP may be SCTP over UDP: a common
+ * header and a chunk header, and a first byte outside the RTP/RTCP range (RFC 7983 §7; an
+ * SCTP source port below 0x8000, as WebRTC's 5000). The inspector decides the rest.
+ */
+export function mayBeSctp(datagram: Uint8Array): boolean {
+  return datagram.length >= 16 && datagram[0] < 128;
+}

@@ -150,6 +150,9 @@ export class RouterHandler implements Handler {
       tuple: transport.tuple,
       rtcpTuple: transport.rtcpTuple,
       srtpParameters: transport.srtpParameters,
+      ...(transport.data.sctp
+        ? { sctpParameters: transport.data.sctp.parameters, sctpState: transport.data.sctp.state }
+        : {}),
     };
   }
 
