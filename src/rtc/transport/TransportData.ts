@@ -30,6 +30,8 @@ export interface DataDropCounters {
   sendBufferFull: number;
   /** The association was not connected yet. */
   notConnected: number;
+  /** A `dataProducer.send` / `dataConsumer.send` from Node with malformed data (raw channel). */
+  malformedSend: number;
 }
 
 export class TransportData implements DataOutput {
@@ -40,6 +42,7 @@ export class TransportData implements DataOutput {
     messageTooBig: 0,
     sendBufferFull: 0,
     notConnected: 0,
+    malformedSend: 0,
   };
   readonly #router: RtcRouter;
   readonly #notifier: TransportNotifier;

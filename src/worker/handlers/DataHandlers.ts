@@ -145,14 +145,22 @@ class DataProducerHandler implements Handler {
     const max = this.#ctx.directMaxMessageSize;
     if (event !== 'dataProducer.send' || payload === undefined || max === undefined) return;
     if (this.#producer.type !== 'direct') return;
-    const d = asObject(data ?? {}, 'data');
-    const ppid = optionalNumber(d.ppid, 'ppid', 53, 0, MAX_PPID);
-    const subchannels =
-      d.subchannels === undefined ? undefined : subchannelList(d.subchannels, 'subchannels');
-    const required =
-      d.requiredSubchannel === undefined
-        ? undefined
-        : optionalNumber(d.requiredSubchannel, 'requiredSubchannel', 0, 0, 65535);
+    let ppid: number;
+    let subchannels: number[] | undefined;
+    let required: number | undefined;
+    try {
+      const d = asObject(data ?? {}, 'data');
+      ppid = optionalNumber(d.ppid, 'ppid', 53, 0, MAX_PPID);
+      subchannels =
+        d.subchannels === undefined ? undefined : subchannelList(d.subchannels, 'subchannels');
+      required =
+        d.requiredSubchannel === undefined
+          ? undefined
+          : optionalNumber(d.requiredSubchannel, 'requiredSubchannel', 0, 0, 65535);
+    } catch {
+      this.#ctx.data.drops.malformedSend++; // the host checks these: only a raw channel lies
+      return;
+    }
     this.#ctx.data.receiveDirectMessage(this.#producer, ppid, payload, max, subchannels, required);
   }
 
@@ -196,8 +204,14 @@ class DataConsumerHandler implements Handler {
   /** `dataConsumer.send` from Node: one message straight to this consumer's endpoint. */
   handleNotification(event: string, data: unknown, payload?: Uint8Array): void {
     if (event !== 'dataConsumer.send' || payload === undefined) return;
-    const d = asObject(data ?? {}, 'data');
-    this.#consumer.send(optionalNumber(d.ppid, 'ppid', 53, 0, MAX_PPID), payload);
+    let ppid: number;
+    try {
+      ppid = optionalNumber(asObject(data ?? {}, 'data').ppid, 'ppid', 53, 0, MAX_PPID);
+    } catch {
+      this.#ctx.data.drops.malformedSend++;
+      return;
+    }
+    this.#consumer.send(ppid, payload);
   }
 
   handleRequest(method: string, data: unknown): unknown {

@@ -57,6 +57,8 @@ export function transportStatsBase(transport: RtcTransport): Record<string, unkn
     packetsDropped: { ...transport.drops },
     // Skein extension: exceptions contained at the media plane's entries, by kind.
     faults: { ...transport.faults },
+    // Skein extension: data messages dropped, by reason.
+    dataDropped: { ...transport.data.drops },
     ...sctpStats(transport),
   };
 }
@@ -67,7 +69,7 @@ function sctpStats(transport: RtcTransport): Record<string, unknown> {
   if (!sctp) return {};
   return {
     sctpState: sctp.state,
-    sctpDropped: { ...sctp.drops, ...transport.data.drops },
+    sctpDropped: { ...sctp.drops },
   };
 }
 
