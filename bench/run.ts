@@ -9,12 +9,14 @@ import { runDirectBench } from './direct.js';
 import { runPlainForwardingBench } from './plainForwarding.js';
 import { runPipeBench } from './pipe.js';
 import { runSrtpBench } from './srtp.js';
+import { runDataRelayBench } from './dataRelay.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
 await runPayloadBench();
 await runDirectBench();
 await runSrtpBench();
+await runDataRelayBench();
 await runForwardingBench();
 await runPlainForwardingBench();
 await runPipeBench();

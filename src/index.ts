@@ -97,6 +97,20 @@ export type {
   ConsumerEvents,
   ConsumerObserverEvents,
 } from './api/Consumer.js';
+export { DataProducer } from './api/DataProducer.js';
+export type {
+  DataProducerOptions,
+  DataProducerType,
+  DataProducerEvents,
+  DataProducerObserverEvents,
+} from './api/DataProducer.js';
+export { DataConsumer } from './api/DataConsumer.js';
+export type {
+  DataConsumerOptions,
+  DataConsumerType,
+  DataConsumerEvents,
+  DataConsumerObserverEvents,
+} from './api/DataConsumer.js';
 export type { AppData } from './api/appData.js';
 export {
   UnsupportedError,

@@ -5,6 +5,7 @@
  */
 import type { Channel } from '../channel/Channel.js';
 import type { AppData } from './appData.js';
+import type { SctpParameters } from '../ortc/index.js';
 import { Transport, type TransportRouterLink } from './Transport.js';
 import type { TransportListenInfo, TransportListenIp, TransportTuple } from './WebRtcTransport.js';
 
@@ -36,7 +37,7 @@ export interface PlainTransportOptions<TransportAppData extends AppData = AppDat
   rtcpMux?: boolean;
   /** Learn the remote IP:port from the first valid packet. Default false. */
   comedia?: boolean;
-  /** Validated; true is refused with UnsupportedError (SCTP comes with DataChannels). */
+  /** An SCTP association over the UDP tuple (DataChannels; mediasoup's option). */
   enableSctp?: boolean;
   numSctpStreams?: NumSctpStreams;
   maxSctpMessageSize?: number;
@@ -65,6 +66,8 @@ export interface PlainTransportData {
   tuple: TransportTuple;
   rtcpTuple?: TransportTuple;
   srtpParameters?: SrtpParameters;
+  sctpParameters?: SctpParameters;
+  sctpState?: SctpState;
 }
 
 export interface PlainTransportConnectOptions {
@@ -109,13 +112,17 @@ export class PlainTransport<TransportAppData extends AppData = AppData> extends 
     return this.#data.srtpParameters;
   }
 
-  /** SCTP over plain transports comes with DataChannels: never enabled yet. */
-  get sctpParameters(): undefined {
-    return undefined;
+  /** The SCTP association over the UDP tuple (enableSctp). */
+  get sctpParameters(): SctpParameters | undefined {
+    return this.#data.sctpParameters;
   }
 
-  get sctpState(): undefined {
-    return undefined;
+  get sctpState(): SctpState | undefined {
+    return this.#data.sctpState;
+  }
+
+  protected override get sctpOutgoingStreams(): number | undefined {
+    return this.#data.sctpParameters?.OS;
   }
 
   /**
@@ -178,6 +185,7 @@ export class PlainTransport<TransportAppData extends AppData = AppData> extends 
       }
       case 'sctpstatechange': {
         const sctpState = d.sctpState as SctpState;
+        this.#data.sctpState = sctpState;
         this.safeEmit('sctpstatechange', sctpState);
         this.observer.safeEmit('sctpstatechange', sctpState);
         return;

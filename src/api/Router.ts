@@ -13,6 +13,8 @@ import { canConsume as ortcCanConsume } from '../ortc/index.js';
 import type { RtpCapabilities } from '../ortc/index.js';
 import { assertAppData, type AppData } from './appData.js';
 import type { Producer } from './Producer.js';
+import type { DataProducer } from './DataProducer.js';
+import type { NumSctpStreams } from '../ortc/index.js';
 import type { Transport, TransportRouterLink } from './Transport.js';
 import {
   WebRtcTransport,
@@ -34,7 +36,6 @@ import {
   type PipeTransportOptions,
 } from './PipeTransport.js';
 import type { Consumer } from './Consumer.js';
-import type { NumSctpStreams } from './PlainTransport.js';
 import {
   PipeTransportPairs,
   createPipeTransportPair,
@@ -73,6 +74,12 @@ export interface WebRtcTransportOptions<TransportAppData extends AppData = AppDa
   iceConsentTimeout?: number;
   initialAvailableOutgoingBitrate?: number;
   enableSctp?: boolean;
+  /** SCTP stream counts (default { OS: 1024, MIS: 1024 }). */
+  numSctpStreams?: NumSctpStreams;
+  /** Largest SCTP message taken or sent (default 262144). */
+  maxSctpMessageSize?: number;
+  /** Bytes the association may hold unacknowledged (default 262144). */
+  sctpSendBufferSize?: number;
   appData?: TransportAppData;
 }
 
@@ -107,6 +114,7 @@ export class Router<
   readonly #channel: Channel;
   readonly #observer = new EnhancedEventEmitter<RouterObserverEvents>();
   readonly #producers = new Map<string, Producer>();
+  readonly #dataProducers = new Map<string, DataProducer>();
   readonly #transports = new Set<Transport>();
   readonly #pipeTransportPairs = new PipeTransportPairs();
   #appData: RouterAppData;
@@ -261,6 +269,10 @@ export class Router<
       preferTcp: options.preferTcp ?? false,
       iceConsentTimeout: options.iceConsentTimeout ?? 30,
       initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate ?? 600000,
+      enableSctp: options.enableSctp ?? false,
+      numSctpStreams: options.numSctpStreams,
+      maxSctpMessageSize: options.maxSctpMessageSize,
+      sctpSendBufferSize: options.sctpSendBufferSize,
     })) as WebRtcTransportData;
     const transport = new WebRtcTransport<TransportAppData>({
       id: transportId,
@@ -361,6 +373,7 @@ export class Router<
       routerId: this.#id,
       getRouterRtpCapabilities: () => this.#rtpCapabilities,
       getProducerById: (producerId) => this.#producers.get(producerId),
+      getDataProducerById: (dataProducerId) => this.#dataProducers.get(dataProducerId),
     };
   }
 
@@ -372,7 +385,17 @@ export class Router<
       this.#producers.set(producer.id, producer),
     );
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
+    this.#trackDataProducers(transport);
     this.#observer.safeEmit('newtransport', transport);
+  }
+
+  #trackDataProducers(transport: Transport): void {
+    transport.on('@newdataproducer', (dataProducer: DataProducer) =>
+      this.#dataProducers.set(dataProducer.id, dataProducer),
+    );
+    transport.on('@dataproducerclose', (dataProducer: DataProducer) =>
+      this.#dataProducers.delete(dataProducer.id),
+    );
   }
 
   async createPipeTransport<TransportAppData extends AppData = AppData>(
@@ -475,5 +498,6 @@ export class Router<
     for (const transport of this.#transports) transport.routerClosed();
     this.#transports.clear();
     this.#producers.clear();
+    this.#dataProducers.clear();
   }
 }

@@ -26,6 +26,9 @@ import {
   type ConsumerScore,
   type ConsumerType,
 } from './Consumer.js';
+import { DataProducer, type DataProducerOptions, type DataProducerType } from './DataProducer.js';
+import { DataConsumer, type DataConsumerOptions } from './DataConsumer.js';
+import { validateSctpStreamParameters, type SctpStreamParameters } from '../ortc/index.js';
 
 const logger = new Logger('Transport');
 
@@ -36,12 +39,16 @@ export type TransportEvents = {
   '@close': [];
   '@newproducer': [Producer];
   '@producerclose': [Producer];
+  '@newdataproducer': [DataProducer];
+  '@dataproducerclose': [DataProducer];
 };
 
 export type TransportObserverEvents = {
   close: [];
   newproducer: [Producer];
   newconsumer: [Consumer];
+  newdataproducer: [DataProducer];
+  newdataconsumer: [DataConsumer];
 };
 
 /** What a transport needs from its router. */
@@ -49,6 +56,7 @@ export interface TransportRouterLink {
   routerId: string;
   getRouterRtpCapabilities(): RtpCapabilities;
   getProducerById(producerId: string): Producer | undefined;
+  getDataProducerById?(dataProducerId: string): DataProducer | undefined;
 }
 
 export abstract class Transport<
@@ -62,6 +70,11 @@ export abstract class Transport<
   readonly #observer = new EnhancedEventEmitter<O & TransportObserverEvents>();
   readonly #producers = new Map<string, Producer>();
   readonly #consumers = new Map<string, Consumer>();
+  readonly #dataProducers = new Map<string, DataProducer>();
+  readonly #dataConsumers = new Map<string, DataConsumer>();
+  /** SCTP stream ids in use by this transport's data consumers. */
+  readonly #sctpStreamIds = new Set<number>();
+  #nextSctpStreamId = 0;
   #cnameForProducers: string | undefined;
   #nextMidForConsumers = 0;
   #closed = false;
@@ -322,6 +335,181 @@ export abstract class Transport<
     return producerId;
   }
 
+  /** The SCTP stream count data consumers take ids from; undefined without SCTP. */
+  protected get sctpOutgoingStreams(): number | undefined {
+    return undefined;
+  }
+
+  async produceData<DataProducerAppData extends AppData = AppData>(
+    options: DataProducerOptions<DataProducerAppData> = {},
+  ): Promise<DataProducer<DataProducerAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { id, label = '', protocol = '', paused = false, appData } = options;
+    if (id !== undefined && (typeof id !== 'string' || this.#dataProducers.has(id))) {
+      throw new TypeError(`a DataProducer with same id "${String(id)}" already exists`);
+    }
+    if (typeof label !== 'string') throw new TypeError('label must be a string');
+    if (typeof protocol !== 'string') throw new TypeError('protocol must be a string');
+    if (typeof paused !== 'boolean') throw new TypeError('paused must be a boolean');
+    assertAppData(appData);
+    const type: DataProducerType = this.#direct ? 'direct' : 'sctp';
+    let sctpStreamParameters: SctpStreamParameters | undefined;
+    if (type === 'sctp') {
+      if (options.sctpStreamParameters === undefined) {
+        throw new TypeError('missing sctpStreamParameters');
+      }
+      sctpStreamParameters = cloneJsonInput(
+        options.sctpStreamParameters,
+        'sctpStreamParameters',
+      ) as SctpStreamParameters;
+      validateSctpStreamParameters(sctpStreamParameters, 'sctpStreamParameters');
+    } else if (options.sctpStreamParameters !== undefined) {
+      logger.warn(
+        'produceData() | sctpStreamParameters are ignored when producing data on a DirectTransport',
+      );
+    }
+    const dataProducerId = id ?? randomUUID();
+    await this.request('transport.produceData', {
+      dataProducerId,
+      type,
+      sctpStreamParameters,
+      label,
+      protocol,
+      paused,
+    });
+    const dataProducer = new DataProducer<DataProducerAppData>({
+      id: dataProducerId,
+      transportId: this.#id,
+      type,
+      sctpStreamParameters,
+      label,
+      protocol,
+      paused,
+      channel: this.channel,
+      appData,
+    });
+    const base = dataProducer as unknown as DataProducer;
+    this.#dataProducers.set(dataProducerId, base);
+    dataProducer.on('@close', () => {
+      this.#dataProducers.delete(dataProducerId);
+      (this as EnhancedEventEmitter<TransportEvents>).emit('@dataproducerclose', base);
+    });
+    (this as EnhancedEventEmitter<TransportEvents>).emit('@newdataproducer', base);
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit(
+      'newdataproducer',
+      base,
+    );
+    return dataProducer;
+  }
+
+  async consumeData<DataConsumerAppData extends AppData = AppData>(
+    options: DataConsumerOptions<DataConsumerAppData>,
+  ): Promise<DataConsumer<DataConsumerAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { dataProducerId, ordered, maxPacketLifeTime, maxRetransmits, paused = false } = options;
+    const { subchannels, appData } = options;
+    if (typeof dataProducerId !== 'string' || !dataProducerId) {
+      throw new TypeError('missing dataProducerId');
+    }
+    if (typeof paused !== 'boolean') throw new TypeError('paused must be a boolean');
+    if (subchannels !== undefined) checkRequestList(subchannels, 'subchannels');
+    assertAppData(appData);
+    const dataProducer = this.#router.getDataProducerById?.(dataProducerId);
+    if (!dataProducer) throw new TypeError(`DataProducer with id "${dataProducerId}" not found`);
+    const type: DataProducerType = this.#direct ? 'direct' : 'sctp';
+    let sctpStreamParameters: SctpStreamParameters | undefined;
+    let streamId: number | undefined;
+    if (type === 'sctp') {
+      const params = (
+        dataProducer.sctpStreamParameters ? { ...dataProducer.sctpStreamParameters } : {}
+      ) as Partial<SctpStreamParameters>;
+      if (ordered !== undefined) params.ordered = ordered;
+      if (maxPacketLifeTime !== undefined) params.maxPacketLifeTime = maxPacketLifeTime;
+      if (maxRetransmits !== undefined) params.maxRetransmits = maxRetransmits;
+      params.streamId = 0; // validated before an id is taken
+      sctpStreamParameters = params as SctpStreamParameters;
+      // Fills `ordered` (false with a partial reliability limit); a bad mix is a TypeError.
+      if (
+        ordered === undefined &&
+        (maxPacketLifeTime !== undefined || maxRetransmits !== undefined)
+      ) {
+        delete sctpStreamParameters.ordered;
+      }
+      validateSctpStreamParameters(sctpStreamParameters, 'sctpStreamParameters');
+      streamId = this.#nextSctpStreamIdFor();
+      sctpStreamParameters.streamId = streamId;
+    } else if (
+      ordered !== undefined ||
+      maxPacketLifeTime !== undefined ||
+      maxRetransmits !== undefined
+    ) {
+      logger.warn(
+        'consumeData() | ordered, maxPacketLifeTime and maxRetransmits are ignored on a DirectTransport',
+      );
+    }
+    const dataConsumerId = randomUUID();
+    if (streamId !== undefined) this.#sctpStreamIds.add(streamId);
+    let response: { paused: boolean; dataProducerPaused: boolean; subchannels: number[] };
+    try {
+      response = (await this.request('transport.consumeData', {
+        dataConsumerId,
+        dataProducerId,
+        type,
+        sctpStreamParameters,
+        label: dataProducer.label,
+        protocol: dataProducer.protocol,
+        paused,
+        subchannels,
+      })) as typeof response;
+    } catch (error) {
+      if (streamId !== undefined) this.#sctpStreamIds.delete(streamId);
+      throw error;
+    }
+    const dataConsumer = new DataConsumer<DataConsumerAppData>({
+      id: dataConsumerId,
+      transportId: this.#id,
+      dataProducerId,
+      type,
+      sctpStreamParameters,
+      label: dataProducer.label,
+      protocol: dataProducer.protocol,
+      paused: response.paused,
+      dataProducerPaused: response.dataProducerPaused,
+      subchannels: response.subchannels,
+      channel: this.channel,
+      appData,
+    });
+    const base = dataConsumer as unknown as DataConsumer;
+    this.#dataConsumers.set(dataConsumerId, base);
+    const forget = (): void => {
+      this.#dataConsumers.delete(dataConsumerId);
+      if (streamId !== undefined) this.#sctpStreamIds.delete(streamId);
+    };
+    dataConsumer.on('@close', forget);
+    dataConsumer.on('@dataproducerclose', forget);
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit(
+      'newdataconsumer',
+      base,
+    );
+    return dataConsumer;
+  }
+
+  /** mediasoup's getNextSctpStreamId(): the next free id, round robin. */
+  #nextSctpStreamIdFor(): number {
+    const streams = this.sctpOutgoingStreams;
+    if (streams === undefined) throw new TypeError('missing sctpParameters (SCTP not enabled)');
+    for (let i = 0; i < streams; i++) {
+      const id = (this.#nextSctpStreamId + i) % streams;
+      if (!this.#sctpStreamIds.has(id)) {
+        this.#nextSctpStreamId = (id + 1) % streams;
+        return id;
+      }
+    }
+    throw new InvalidStateError('no sctpStreamId available');
+  }
+
   protected async request(method: string, data?: unknown): Promise<unknown> {
     if (this.#closed) throw new InvalidStateError('closed');
     return this.channel.request(method, this.#id, data);
@@ -335,5 +523,13 @@ export abstract class Transport<
     this.#producers.clear();
     for (const consumer of this.#consumers.values()) consumer.transportClosed();
     this.#consumers.clear();
+    for (const dataProducer of this.#dataProducers.values()) {
+      dataProducer.transportClosed();
+      (this as EnhancedEventEmitter<TransportEvents>).emit('@dataproducerclose', dataProducer);
+    }
+    this.#dataProducers.clear();
+    for (const dataConsumer of this.#dataConsumers.values()) dataConsumer.transportClosed();
+    this.#dataConsumers.clear();
+    this.#sctpStreamIds.clear();
   }
 }

@@ -5,6 +5,7 @@
 import type { Channel } from '../channel/Channel.js';
 import { checkRequestList } from '../channel/limits.js';
 import type { AppData } from './appData.js';
+import type { SctpParameters } from '../ortc/index.js';
 import { Transport, type TransportRouterLink } from './Transport.js';
 
 export type IceState = 'new' | 'connected' | 'completed' | 'disconnected' | 'closed';
@@ -83,13 +84,16 @@ export type WebRtcTransportEvents = {
   icestatechange: [IceState];
   iceselectedtuplechange: [TransportTuple];
   dtlsstatechange: [DtlsState];
-  sctpstatechange: [string];
+  sctpstatechange: [SctpState];
 };
+
+export type SctpState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
 
 export type WebRtcTransportObserverEvents = {
   icestatechange: [IceState];
   iceselectedtuplechange: [TransportTuple];
   dtlsstatechange: [DtlsState];
+  sctpstatechange: [SctpState];
 };
 
 export interface WebRtcTransportData {
@@ -101,6 +105,8 @@ export interface WebRtcTransportData {
   dtlsParameters: DtlsParameters;
   dtlsState: DtlsState;
   dtlsRemoteCert?: string;
+  sctpParameters?: SctpParameters;
+  sctpState?: SctpState;
 }
 
 export class WebRtcTransport<TransportAppData extends AppData = AppData> extends Transport<
@@ -147,12 +153,16 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
   get dtlsRemoteCert(): string | undefined {
     return this.#data.dtlsRemoteCert;
   }
-  /** SCTP (DataChannels) is not offered yet. */
-  get sctpParameters(): undefined {
-    return undefined;
+  /** The SCTP association's parameters (enableSctp); mediasoup-client's data channels need them. */
+  get sctpParameters(): SctpParameters | undefined {
+    return this.#data.sctpParameters;
   }
-  get sctpState(): undefined {
-    return undefined;
+  get sctpState(): SctpState | undefined {
+    return this.#data.sctpState;
+  }
+
+  protected override get sctpOutgoingStreams(): number | undefined {
+    return this.#data.sctpParameters?.OS;
   }
 
   override close(): void {
@@ -160,6 +170,7 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
     this.#data.iceState = 'closed';
     this.#data.iceSelectedTuple = undefined;
     this.#data.dtlsState = 'closed';
+    if (this.#data.sctpState) this.#data.sctpState = 'closed';
     super.close();
   }
 
@@ -169,6 +180,7 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
     this.#data.iceState = 'closed';
     this.#data.iceSelectedTuple = undefined;
     this.#data.dtlsState = 'closed';
+    if (this.#data.sctpState) this.#data.sctpState = 'closed';
     super.routerClosed();
   }
 
@@ -239,6 +251,13 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
         if (dtlsState === 'connected') this.#data.dtlsRemoteCert = d.dtlsRemoteCert as string;
         this.safeEmit('dtlsstatechange', dtlsState);
         this.observer.safeEmit('dtlsstatechange', dtlsState);
+        return;
+      }
+      case 'sctpstatechange': {
+        const sctpState = d.sctpState as SctpState;
+        this.#data.sctpState = sctpState;
+        this.safeEmit('sctpstatechange', sctpState);
+        this.observer.safeEmit('sctpstatechange', sctpState);
         return;
       }
       case 'listenserverclose':

@@ -39,6 +39,11 @@ export class FaultBoundary {
     return () => this.run(kind, fn, self, undefined, undefined);
   }
 
+  /** Counts what an asynchronous path (a rejected promise inside a library) threw. */
+  report(kind: FaultKind, error: unknown): void {
+    this.#fault(kind, error);
+  }
+
   get total(): number {
     const c = this.counts;
     return c.datagram + c.tcpFrame + c.timer + c.dtls;

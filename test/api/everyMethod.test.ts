@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { MODES } from './modes.js';
 import { RAW, createRawEntities, startRawWorker } from './rawWorker.js';
 
+/** A DirectTransport with a direct data producer and a data consumer of it. */
+const DATA = { transport: 'dt1', dataProducer: 'dp1', dataConsumer: 'dc1' } as const;
+
 delete process.env.SKEIN_ENABLE_CRASH_REQUESTS;
 
 /** handlerId → the methods its handler answers (src/worker/handlers/*, WorkerRuntime). */
@@ -49,6 +52,10 @@ const METHODS: [string | undefined, string[]][] = [
       'transport.consume',
       'transport.closeProducer',
       'transport.closeConsumer',
+      'transport.produceData',
+      'transport.consumeData',
+      'transport.closeDataProducer',
+      'transport.closeDataConsumer',
       'transport.debugSetPacketLoss',
       'transport.setMaxIncomingBitrate',
       'transport.setMaxOutgoingBitrate',
@@ -83,6 +90,32 @@ const METHODS: [string | undefined, string[]][] = [
       'consumer.nope',
     ],
   ],
+  [
+    DATA.dataProducer,
+    [
+      'dataProducer.pause',
+      'dataProducer.resume',
+      'dataProducer.getStats',
+      'dataProducer.dump',
+      'dataProducer.nope',
+    ],
+  ],
+  [
+    DATA.dataConsumer,
+    [
+      'dataConsumer.pause',
+      'dataConsumer.resume',
+      'dataConsumer.getStats',
+      'dataConsumer.dump',
+      'dataConsumer.getBufferedAmount',
+      'dataConsumer.setBufferedAmountLowThreshold',
+      'dataConsumer.setSubchannels',
+      'dataConsumer.addSubchannel',
+      'dataConsumer.removeSubchannel',
+      'dataConsumer.nope',
+    ],
+  ],
+  [DATA.transport, ['transport.produceData', 'transport.consumeData', 'transport.dump']],
   ['no-such-entity', ['router.dump']],
 ];
 
@@ -117,6 +150,19 @@ const FIELDS = [
   'bitrate',
   'types',
   'priority',
+  'dataProducerId',
+  'dataConsumerId',
+  'sctpStreamParameters',
+  'label',
+  'protocol',
+  'subchannels',
+  'subchannel',
+  'threshold',
+  'type',
+  'enableSctp',
+  'numSctpStreams',
+  'maxSctpMessageSize',
+  'sctpSendBufferSize',
 ];
 
 const HUGE = 'h'.repeat(1 << 20);
@@ -158,6 +204,18 @@ for (const mode of MODES) {
       });
       try {
         await createRawEntities(host);
+        await host.channel.request('router.createDirectTransport', RAW.router, {
+          transportId: DATA.transport,
+        });
+        await host.channel.request('transport.produceData', DATA.transport, {
+          dataProducerId: DATA.dataProducer,
+          type: 'direct',
+        });
+        await host.channel.request('transport.consumeData', DATA.transport, {
+          dataConsumerId: DATA.dataConsumer,
+          dataProducerId: DATA.dataProducer,
+          type: 'direct',
+        });
         const names = new Map<string, number>();
         let answered = 0;
         for (const [handlerId, methods] of METHODS) {
@@ -190,8 +248,9 @@ for (const mode of MODES) {
         const dump = (await host.channel.request('router.dump', RAW.router)) as {
           transportIds: string[];
         };
-        assert.deepEqual(dump.transportIds, [RAW.transport]);
+        assert.deepEqual(dump.transportIds, [RAW.transport, DATA.transport]);
         await host.channel.request('consumer.dump', RAW.consumer);
+        await host.channel.request('dataConsumer.dump', DATA.dataConsumer);
         console.log(
           `${answered} garbage requests answered: ${JSON.stringify(Object.fromEntries(names))}`,
         );

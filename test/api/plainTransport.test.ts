@@ -164,11 +164,12 @@ for (const mode of MODES) {
       assert.deepEqual((await router.dump()).transportIds, []);
     });
 
-    test('enableSctp and udpReusePort are refused with UnsupportedError, never ignored', async () => {
-      await assert.rejects(
-        router.createPlainTransport({ listenInfo: LOCAL, enableSctp: true }),
-        UnsupportedError,
-      );
+    test('enableSctp gives sctpParameters; udpReusePort is refused with UnsupportedError', async () => {
+      const withSctp = await router.createPlainTransport({ listenInfo: LOCAL, enableSctp: true });
+      assert.equal(withSctp.sctpParameters?.port, 5000);
+      assert.equal(withSctp.sctpParameters?.OS, 1024);
+      assert.equal(withSctp.sctpState, 'new');
+      withSctp.close();
       await assert.rejects(
         router.createPlainTransport({ listenInfo: { ...LOCAL, flags: { udpReusePort: true } } }),
         UnsupportedError,

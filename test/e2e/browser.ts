@@ -138,6 +138,44 @@ export interface RecvTransportHandlers {
 export interface SendTransportHandlers extends RecvTransportHandlers {
   /** The transport's `produce` event: create the server producer, return its id. */
   produce(event: ProduceEvent): Promise<string>;
+  /** The transport's `producedata` event: create the server data producer, return its id. */
+  produceData?(event: ProduceDataEvent): Promise<string>;
+}
+
+export interface ProduceDataEvent {
+  sctpStreamParameters: {
+    streamId: number;
+    ordered?: boolean;
+    maxRetransmits?: number;
+    maxPacketLifeTime?: number;
+  };
+  label: string;
+  protocol: string;
+  appData: Record<string, unknown>;
+}
+
+export interface ProduceDataOptions {
+  ordered?: boolean;
+  maxRetransmits?: number;
+  maxPacketLifeTime?: number;
+  label?: string;
+  protocol?: string;
+}
+
+/** What `sendData` sends (and `expectedData` describes): see test/e2e/page/peer.js. */
+export interface DataBatch {
+  count: number;
+  mixed?: boolean;
+  prefix?: string;
+  bigLength?: number;
+}
+
+export interface ConsumeDataOptions {
+  id: string;
+  dataProducerId: string;
+  sctpStreamParameters: unknown;
+  label: string;
+  protocol: string;
 }
 
 export interface LoadedDevice {
@@ -211,6 +249,12 @@ interface PageApi {
   resumeProducer(id: string): void;
   pauseConsumer(id: string): void;
   resumeConsumer(id: string): void;
+  produceData(options: ProduceDataOptions): string;
+  sendData(options: DataBatch & { id: string }): void;
+  expectedData(options: DataBatch): string[];
+  consumeData(options: ConsumeDataOptions): string;
+  dataReceived(id: string): string[];
+  dataReceivedCount(id: string): number;
   getInboundStats(kind: MediaKind, consumerId?: string): InboundStats;
   getOutboundStats(kind: MediaKind, producerId?: string): OutboundStats;
   getCandidatePairStats(direction: TransportDirection): CandidatePairStats;
@@ -466,6 +510,35 @@ export class PeerPage {
     return this.#call('pauseProducer', id);
   }
 
+  /** `sendTransport.produceData()`, resolved once the channel is open; its id. */
+  produceData(options: ProduceDataOptions = {}): Promise<string> {
+    return this.#call('produceData', options);
+  }
+
+  /** Sends a batch of messages on a data producer of the page. */
+  sendData(id: string, batch: DataBatch): Promise<void> {
+    return this.#call('sendData', { ...batch, id });
+  }
+
+  /** What a consumer of `batch` should see, in the page's description of messages. */
+  expectedData(batch: DataBatch): Promise<string[]> {
+    return this.#call('expectedData', batch);
+  }
+
+  /** `recvTransport.consumeData()`, resolved once the channel is open. */
+  consumeData(options: ConsumeDataOptions): Promise<string> {
+    return this.#call('consumeData', options);
+  }
+
+  /** The messages a data consumer of the page received, in order (binary as "b:len:sum"). */
+  dataReceived(id: string): Promise<string[]> {
+    return this.#call('dataReceived', id);
+  }
+
+  dataReceivedCount(id: string): Promise<number> {
+    return this.#call('dataReceivedCount', id);
+  }
+
   resumeProducer(id: string): Promise<void> {
     return this.#call('resumeProducer', id);
   }
@@ -573,6 +646,10 @@ export class PeerPage {
       }
       if (event === 'produce') {
         return { ok: true, value: await handlers.produce(data as ProduceEvent) };
+      }
+      if (event === 'producedata') {
+        if (!handlers.produceData) throw new Error('no producedata handler');
+        return { ok: true, value: await handlers.produceData(data as ProduceDataEvent) };
       }
       throw new Error(`unknown transport event ${event}`);
     } catch (error) {

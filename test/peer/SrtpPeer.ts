@@ -247,6 +247,12 @@ export class SrtpPeer {
   }
 
   /** Sends bytes as they are (one datagram or one frame). */
+  /** The DTLS association (application data: SCTP, for test/peer/SctpPeer.ts). */
+  get dtls(): DtlsTransport {
+    if (!this.#dtls) throw new Error(`${this.id}: DTLS not started`);
+    return this.#dtls;
+  }
+
   sendRaw(data: Uint8Array): void {
     if (!this.#closed) this.#wire.send(data);
   }

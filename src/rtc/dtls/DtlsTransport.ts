@@ -17,6 +17,7 @@
  *   ends in state `failed` with a fatal alert and no keys.
  * - SRTP keys are exported here (RFC 5764 §4.2) and oriented as local (we send) / remote.
  */
+import { ReplayWindow } from '../../protocols/srtp/replayWindow.js';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { X509Certificate } from 'node:crypto';
@@ -161,6 +162,15 @@ export class DtlsTransport extends EnhancedEventEmitter<DtlsTransportEvents> {
   #peerCertificate?: X509Certificate;
   /** The peer's Finished body that verified. */
   #peerFinished?: Buffer;
+  /**
+   * RFC 6347 §4.1.2.6: epoch-1 application data records seen, by sequence number. A record is
+   * checked before decryption and recorded only once werift decrypted it (its onData runs
+   * inside the call), so forged records never move the window.
+   */
+  readonly #replay = new ReplayWindow(64);
+  #pendingSequence = -1;
+  /** Application data records dropped as replays (or too old for the window). */
+  replayedRecords = 0;
 
   constructor({ certificate, send, srtpProfiles }: DtlsTransportOptions) {
     super();
@@ -235,6 +245,9 @@ export class DtlsTransport extends EnhancedEventEmitter<DtlsTransportEvents> {
       }
     });
     socket.onData.subscribe((data) => {
+      if (this.#pendingSequence < 0) return; // only from a record #handleRecord admitted
+      this.#replay.commit(this.#pendingSequence);
+      this.#pendingSequence = -1;
       if (this.#state === 'connected') this.safeEmit('applicationdata', data);
     });
 
@@ -347,6 +360,11 @@ export class DtlsTransport extends EnhancedEventEmitter<DtlsTransportEvents> {
         break;
       case ContentType.applicationData:
         if (this.#state !== 'connected' || record.epoch !== 1) return;
+        if (!this.#replay.check(record.sequenceNumber)) {
+          this.replayedRecords++;
+          return;
+        }
+        this.#pendingSequence = record.sequenceNumber;
         break;
       default:
         return; // ChangeCipherSpec: werift does nothing with it
@@ -355,6 +373,8 @@ export class DtlsTransport extends EnhancedEventEmitter<DtlsTransportEvents> {
       socket.transport.socket.onData(record.raw, { address: '', port: 0 } as never);
     } catch (error) {
       logger.debug(`werift threw on a record: ${String(error)}`);
+    } finally {
+      this.#pendingSequence = -1;
     }
   }
 

@@ -9,6 +9,7 @@ import type { SrtpCryptoSuite } from '../../protocols/srtp/index.js';
 import type { RtcRouter } from '../Router.js';
 import type { UdpListener } from '../sockets/UdpListener.js';
 import { RtcTransport, type TransportNotifier } from '../transport/RtcTransport.js';
+import type { SctpOptions } from '../transport/TransportData.js';
 import { LocalSrtpKey, type SrtpParameters } from './srtpKeys.js';
 import { UdpTupleIo, type UdpTupleDrops, type UdpTupleInfo } from './UdpTupleIo.js';
 
@@ -24,6 +25,8 @@ export interface PlainTransportOptions {
   rtcpAnnouncedAddress?: string;
   /** enableSrtp: our crypto suite (the remote may switch it in connect()). */
   srtpCryptoSuite?: SrtpCryptoSuite;
+  /** enableSctp: an SCTP association over the UDP tuple. */
+  sctp?: SctpOptions;
 }
 
 export interface PlainConnectParameters {
@@ -66,9 +69,16 @@ export class PlainTransport extends RtcTransport {
         onSrtpError: (error) => this.countSrtpError(error),
         onTuple: (tuple) => this.#onTupleLearned(tuple),
         onRtcpTuple: (rtcpTuple) => this.notifier.notify('rtcptuple', { rtcpTuple }),
+        onSctp: options.sctp ? (packet) => this.data.receiveSctpPacket(packet) : undefined,
       },
     });
     if (this.#srtpKey) this.#io.enableSrtp();
+    if (options.sctp) this.data.attachSctp(options.sctp, (packet) => this.#sendSctp(packet));
+  }
+
+  #sendSctp(packet: Buffer): void {
+    const sent = this.#io.sendSctp(packet);
+    if (sent > 0) this.countSent(sent, performance.now());
   }
 
   get rtcpMux(): boolean {
@@ -127,6 +137,7 @@ export class PlainTransport extends RtcTransport {
     if (sessions) this.#io.setSrtpSessions(sessions);
     this.#connectCalled = true;
     if (this.#io.sendReady) this.onSendReady();
+    if (this.#io.connected) this.data.sctp?.connect();
     return {
       tuple: this.#io.connected ? this.#io.tuple : undefined,
       rtcpTuple: this.#io.connectedRtcpTuple,
@@ -154,5 +165,6 @@ export class PlainTransport extends RtcTransport {
     this.notifier.notify('tuple', { tuple });
     // Consumers created before the remote was known need their first key frame now.
     if (this.#io.sendReady) this.onSendReady();
+    this.data.sctp?.connect();
   }
 }

@@ -16,6 +16,7 @@
 import { isIP } from 'node:net';
 
 import { classifyPacket } from '../../protocols/demux.js';
+import { mayBeSctp } from '../../protocols/sctp/packet.js';
 import {
   MAX_SRTP_OVERHEAD,
   isSrtpError,
@@ -51,6 +52,8 @@ export interface UdpTupleIoEvents {
   onTuple(tuple: UdpTupleInfo): void;
   /** comedia without RTCP-mux: the RTCP tuple was learned from the first valid RTCP packet. */
   onRtcpTuple(tuple: UdpTupleInfo): void;
+  /** enableSctp: an SCTP packet from the remote tuple (SCTP over UDP is never SRTP'd). */
+  onSctp?(packet: Buffer): void;
 }
 
 /** Datagrams dropped by the I/O itself (Skein's `packetsDropped` fields). */
@@ -250,7 +253,31 @@ export class UdpTupleIo {
     const kind = classifyPacket(data);
     if (kind === 'rtp') this.#receiveRtp(data, tuple);
     else if (kind === 'rtcp') this.#receiveRtcp(data, tuple);
-    else this.drops.notRtp++;
+    else if (kind === 'unknown' && this.#events.onSctp && mayBeSctp(data)) {
+      this.#receiveSctp(data, tuple);
+    } else this.drops.notRtp++;
+  }
+
+  /** SCTP only from the known remote tuple (with comedia, learned from RTP/RTCP or connect). */
+  #receiveSctp(data: Buffer, tuple: Tuple): void {
+    const known = this.#tuple;
+    if (!known) {
+      this.drops.notConnected++;
+      return;
+    }
+    if (!sameTuple(known, tuple)) {
+      this.drops.unknownTuple++;
+      return;
+    }
+    this.#events.onSctp!(data);
+  }
+
+  /** An SCTP packet to the remote tuple, as is; bytes sent (0 before the remote is known). */
+  sendSctp(packet: Uint8Array): number {
+    const tuple = this.#tuple;
+    if (!tuple) return 0;
+    tuple.send(packet);
+    return packet.length;
   }
 
   #receiveRtp(data: Buffer, tuple: Tuple): void {

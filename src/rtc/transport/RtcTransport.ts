@@ -38,6 +38,7 @@ import { writeOutgoingPacket } from '../rtp/OutgoingPacketWriter.js';
 import type { RtcRouter } from '../Router.js';
 import { SendBufferPool } from './SendBufferPool.js';
 import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
+import { TransportData } from './TransportData.js';
 import {
   MAX_OUTGOING_RTP_SIZE,
   MAX_RTCP_PACKET_SIZE,
@@ -92,6 +93,8 @@ export abstract class RtcTransport implements ConsumerOutput {
   protected readonly router: RtcRouter;
   protected readonly notifier: TransportNotifier;
   protected readonly boundary: FaultBoundary;
+  /** DataProducers, DataConsumers and the SCTP association of the kinds that carry one. */
+  readonly data: TransportData;
   readonly drops: DropCounters = {
     unverifiedTuple: 0,
     srtpAuthFailed: 0,
@@ -147,6 +150,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.router = options.router;
     this.notifier = options.notifier;
     this.boundary = new FaultBoundary(options.label);
+    this.data = new TransportData(options.router, options.notifier, this.boundary);
     this.#timer = setInterval(this.boundary.wrap('timer', this.#tick, this), RTCP_INTERVAL_MS);
     this.#timer.unref();
     this.#feedbackTimer = setInterval(
@@ -265,6 +269,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#closed = true;
     clearInterval(this.#timer);
     clearInterval(this.#feedbackTimer);
+    this.data.close();
     this.onClose();
   }
 
@@ -272,6 +277,7 @@ export abstract class RtcTransport implements ConsumerOutput {
   setPacketLoss(incomingEvery: number, outgoingEvery: number): void {
     this.#dropIncomingEvery = incomingEvery;
     this.#dropOutgoingEvery = outgoingEvery;
+    this.data.setPacketLoss(incomingEvery, outgoingEvery);
   }
 
   /** Bitrates over the last second, in bits per second. */

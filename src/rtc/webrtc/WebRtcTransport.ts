@@ -13,6 +13,7 @@ import type { Tuple, TransportTupleData } from '../sockets/TransportTuple.js';
 import { tupleData } from '../sockets/TransportTuple.js';
 import { RtcTransport, type TransportNotifier } from '../transport/RtcTransport.js';
 import type { RtcRouter } from '../Router.js';
+import type { SctpOptions } from '../transport/TransportData.js';
 import { SEND_BUFFER_SIZE } from '../rtp/packetLimits.js';
 import type {
   DtlsFingerprint,
@@ -51,6 +52,8 @@ export class WebRtcTransport extends RtcTransport {
     localFingerprints: DtlsFingerprint[];
     consentTimeoutMs: number;
     dtlsFactory: DtlsSessionFactory;
+    /** enableSctp: an SCTP association over DTLS (RFC 8261). */
+    sctp?: SctpOptions;
   }) {
     super({
       id: options.id,
@@ -75,8 +78,11 @@ export class WebRtcTransport extends RtcTransport {
       {
         onStateChange: (state) => boundary.run('dtls', this.#onDtlsState, this, state, undefined),
         onConnected: (keys) => boundary.run('dtls', this.#onDtlsConnected, this, keys, undefined),
+        onApplicationData: (data) =>
+          boundary.run('dtls', this.#onApplicationData, this, data, undefined),
       },
     );
+    if (options.sctp) this.data.attachSctp(options.sctp, (packet) => this.#sendSctp(packet));
   }
 
   setRelease(release: () => void): void {
@@ -267,5 +273,20 @@ export class WebRtcTransport extends RtcTransport {
     );
     // Consumers created before DTLS finished need their first key frame now.
     this.onSendReady();
+    this.data.sctp?.connect();
+  }
+
+  /** DTLS application data is SCTP (RFC 8261 §4); without SCTP it is dropped and counted. */
+  #onApplicationData(data: Buffer): void {
+    if (!this.data.sctp) {
+      this.drops.unknownKind++;
+      return;
+    }
+    this.data.receiveSctpPacket(data);
+  }
+
+  #sendSctp(packet: Buffer): void {
+    if (this.#dtls.state !== 'connected') return;
+    this.#dtls.sendApplicationData(packet);
   }
 }

@@ -26,6 +26,7 @@ export function createDtlsSessionFactory(certificate: DtlsCertificate): DtlsSess
           })),
         }),
       handlePacket: (data) => dtls.handlePacket(data),
+      sendApplicationData: (data) => dtls.sendApplicationData(data),
       close: () => dtls.close(),
     };
   };

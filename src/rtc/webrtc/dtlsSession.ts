@@ -31,6 +31,8 @@ export interface DtlsSession {
   readonly state: DtlsState;
   start(localRole: 'client' | 'server', remoteFingerprints: DtlsFingerprint[]): void;
   handlePacket(data: Buffer): void;
+  /** Application data (SCTP, RFC 8261) to the peer; throws unless connected. */
+  sendApplicationData(data: Buffer): void;
   close(): void;
 }
 

@@ -47,6 +47,10 @@ export class DirectTransportHandler extends TransportHandler<DirectTransport> {
     return (packet) => transport.receiveFromNode(packet);
   }
 
+  protected override get directMaxMessageSize(): number {
+    return this.transport.maxMessageSize;
+  }
+
   handleNotification(event: string, _data: unknown, payload?: Uint8Array): void {
     if (event === 'transport.sendRtcp' && payload !== undefined) {
       this.transport.receiveRtcpFromNode(payload);

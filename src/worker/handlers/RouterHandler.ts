@@ -84,8 +84,12 @@ export class RouterHandler implements Handler {
       mapProducerIdConsumerIds,
       mapConsumerIdProducerId,
       mapProducerIdObserverIds: {},
-      mapDataProducerIdDataConsumerIds: {},
-      mapDataConsumerIdDataProducerId: {},
+      mapDataProducerIdDataConsumerIds: this.#router.dataConsumerIdsByDataProducer(),
+      mapDataConsumerIdDataProducerId: Object.fromEntries(
+        Object.entries(this.#router.dataConsumerIdsByDataProducer()).flatMap(([p, ids]) =>
+          ids.map((c) => [c, p]),
+        ),
+      ),
     };
   }
 
@@ -120,6 +124,9 @@ export class RouterHandler implements Handler {
       iceState: transport.iceState,
       dtlsParameters: { role: 'auto', fingerprints: this.#context.fingerprints },
       dtlsState: transport.dtlsState,
+      ...(transport.data.sctp
+        ? { sctpParameters: transport.data.sctp.parameters, sctpState: transport.data.sctp.state }
+        : {}),
     };
   }
 
@@ -147,6 +154,9 @@ export class RouterHandler implements Handler {
       tuple: transport.tuple,
       rtcpTuple: transport.rtcpTuple,
       srtpParameters: transport.srtpParameters,
+      ...(transport.data.sctp
+        ? { sctpParameters: transport.data.sctp.parameters, sctpState: transport.data.sctp.state }
+        : {}),
     };
   }
 

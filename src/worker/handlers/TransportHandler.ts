@@ -19,6 +19,14 @@ import { ConsumerHandler } from './ConsumerHandler.js';
 import { validatePreferredLayers } from './layers.js';
 import { validateRtpMapping } from './rtpMapping.js';
 import { transportDumpBase, transportStatsBase } from './stats.js';
+import {
+  closeAllData,
+  closeDataConsumer,
+  closeDataProducer,
+  consumeData,
+  produceData,
+  type DataContext,
+} from './DataHandlers.js';
 
 export abstract class TransportHandler<T extends RtcTransport = RtcTransport> implements Handler {
   readonly transport: T;
@@ -56,6 +64,20 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
   protected get producerInput(): ((packet: Uint8Array) => void) | undefined {
     return undefined;
   }
+  /** A direct transport's maxMessageSize (direct DataProducers); none by default. */
+  protected get directMaxMessageSize(): number | undefined {
+    return undefined;
+  }
+  #dataContext: DataContext | undefined;
+  protected get dataContext(): DataContext {
+    this.#dataContext ??= {
+      data: this.transport.data,
+      router: this.router,
+      context: this.context,
+      directMaxMessageSize: this.directMaxMessageSize,
+    };
+    return this.#dataContext;
+  }
 
   /**
    * Bitrate limits. Skein has no send-side estimator or REMB limit yet (the
@@ -85,6 +107,24 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
       case 'transport.closeConsumer':
         this.closeConsumer(requireId(asObject(data, 'data').consumerId, 'consumerId'), false);
         return undefined;
+      case 'transport.produceData':
+        return produceData(this.dataContext, data);
+      case 'transport.consumeData':
+        return consumeData(this.dataContext, data);
+      case 'transport.closeDataProducer':
+        closeDataProducer(
+          this.dataContext,
+          requireId(asObject(data, 'data').dataProducerId, 'dataProducerId'),
+          false,
+        );
+        return undefined;
+      case 'transport.closeDataConsumer':
+        closeDataConsumer(
+          this.dataContext,
+          requireId(asObject(data, 'data').dataConsumerId, 'dataConsumerId'),
+          false,
+        );
+        return undefined;
       case 'transport.debugSetPacketLoss': {
         // Like worker.debugCrash: only where tests enabled debug requests.
         if (process.env.SKEIN_ENABLE_CRASH_REQUESTS !== '1') {
@@ -113,6 +153,7 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
   close(): void {
     for (const id of [...this.transport.producers.keys()]) this.closeProducer(id, true);
     for (const id of [...this.transport.consumers.keys()]) this.closeConsumer(id, true);
+    closeAllData(this.dataContext);
     this.transport.close();
   }
 

@@ -1,11 +1,11 @@
 /**
  * Creating a worker-side PlainTransport from a 'router.createPlainTransport' request:
- * validate mediasoup's options (TypeError), refuse what Skein does not do yet (SCTP:
- * UnsupportedError), open the UDP socket(s) and build the transport.
+ * validate mediasoup's options (TypeError), open the UDP socket(s) and build the transport
+ * (with an SCTP association when enableSctp).
  */
+import { sctpOptionsFrom } from './sctpOptions.js';
 import { isIP } from 'node:net';
 
-import { UnsupportedError } from '../../common/errors.js';
 import { getSrtpProfile, type SrtpCryptoSuite } from '../../protocols/srtp/index.js';
 import { PlainTransport } from '../../rtc/plain/PlainTransport.js';
 import type { RtcRouter } from '../../rtc/Router.js';
@@ -29,7 +29,7 @@ function validateUdpListenInfo(value: unknown, name: string): ListenInfo {
   return info;
 }
 
-/** mediasoup's SCTP options: checked even though SCTP itself is not offered yet. */
+/** mediasoup's SCTP options, checked (sctpOptionsFrom() builds them). */
 export function validateSctpOptions(d: Record<string, unknown>): boolean {
   const enableSctp = optionalBoolean(d.enableSctp, 'enableSctp', false);
   if (d.numSctpStreams !== undefined) {
@@ -62,9 +62,8 @@ export async function createPlainTransport(
   if (suite !== undefined && !getSrtpProfile(suite)) {
     throw new TypeError(`invalid srtpCryptoSuite '${suite}'`);
   }
-  if (validateSctpOptions(d)) {
-    throw new UnsupportedError('enableSctp: SCTP over plain transports is not supported yet');
-  }
+  validateSctpOptions(d);
+  const sctp = sctpOptionsFrom(d);
   const listener = await UdpListener.bind(
     listenInfo.ip,
     listenInfo.port,
@@ -99,5 +98,6 @@ export async function createPlainTransport(
     srtpCryptoSuite: enableSrtp
       ? ((suite ?? 'AES_CM_128_HMAC_SHA1_80') as SrtpCryptoSuite)
       : undefined,
+    sctp,
   });
 }

@@ -56,6 +56,19 @@ export function transportStatsBase(transport: RtcTransport): Record<string, unkn
     packetsDropped: { ...transport.drops },
     // Skein extension: exceptions contained at the media plane's entries, by kind.
     faults: { ...transport.faults },
+    // Skein extension: data messages dropped, by reason.
+    dataDropped: { ...transport.data.drops },
+    ...sctpStats(transport),
+  };
+}
+
+/** mediasoup's sctpState, and (Skein extension) what SCTP dropped, by reason. */
+function sctpStats(transport: RtcTransport): Record<string, unknown> {
+  const sctp = transport.data.sctp;
+  if (!sctp) return {};
+  return {
+    sctpState: sctp.state,
+    sctpDropped: { ...sctp.drops },
   };
 }
 
@@ -68,5 +81,14 @@ export function transportDumpBase(transport: RtcTransport): Record<string, unkno
     consumerIds: [...transport.consumers.keys()],
     packetsDropped: { ...transport.drops },
     faults: { ...transport.faults },
+    dataProducerIds: [...transport.data.dataProducers.keys()],
+    dataConsumerIds: [...transport.data.dataConsumers.keys()],
+    ...(transport.data.sctp
+      ? {
+          sctpParameters: transport.data.sctp.parameters,
+          sctpState: transport.data.sctp.state,
+          sctpListener: transport.data.sctpListener(),
+        }
+      : {}),
   };
 }

@@ -10,6 +10,7 @@ import type { RtcRouter } from '../../rtc/Router.js';
 import type { TransportNotifier } from '../../rtc/transport/RtcTransport.js';
 import type { Tuple } from '../../rtc/sockets/TransportTuple.js';
 import type { WorkerContext } from '../WorkerContext.js';
+import { sctpOptionsFrom } from './sctpOptions.js';
 import {
   asObject,
   optionalBoolean,
@@ -117,6 +118,7 @@ export async function createWebRtcTransport(
     localFingerprints: context.fingerprints,
     consentTimeoutMs: consentTimeout * 1000,
     dtlsFactory: context.dtlsFactory,
+    sctp: sctpOptionsFrom(d),
   });
   if (server) {
     server.register(transport);

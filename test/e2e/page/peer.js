@@ -2,7 +2,7 @@
 // mediasoup-client bundle (window.mediasoupClient). Node drives it through
 // page.evaluate (test/e2e/browser.ts); transport events go back to Node
 // through the function Node exposes as window.__skeinTransportEvent.
-/* global window, document, navigator, MediaStream, mediasoupClient */
+/* global window, document, navigator, MediaStream, mediasoupClient, setTimeout */
 
 (() => {
   const state = {
@@ -12,6 +12,10 @@
     consumers: new Map(),
     elements: new Map(),
     lastVideoConsumerId: undefined,
+    dataProducers: new Map(),
+    dataConsumers: new Map(),
+    // Per data consumer: what arrived, in order (strings as is, binary as "b:<len>:<sum>").
+    dataReceived: new Map(),
   };
 
   function requireDevice() {
@@ -62,6 +66,19 @@
         );
       });
     }
+    if (direction === 'send') {
+      transport.on(
+        'producedata',
+        ({ sctpStreamParameters, label, protocol, appData }, callback, errback) => {
+          askNode(direction, 'producedata', {
+            sctpStreamParameters,
+            label,
+            protocol,
+            appData,
+          }).then((id) => callback({ id }), errback);
+        },
+      );
+    }
     transport.on('connectionstatechange', (connectionState) => {
       tellNode(direction, 'connectionstatechange', { connectionState });
     });
@@ -103,6 +120,92 @@
     // Autoplay of a muted element is allowed; a refusal must not fail consume().
     element.play().catch(() => {});
     return consumer.id;
+  }
+
+  // A binary message as "b:<length>:<sum of bytes mod 2^32>" (enough to tell it whole).
+  function describeData(data) {
+    if (typeof data === 'string') return data;
+    const bytes = new Uint8Array(data);
+    let sum = 0;
+    for (let i = 0; i < bytes.length; i++) sum = (sum + bytes[i] * ((i % 251) + 1)) >>> 0;
+    return `b:${bytes.length}:${sum}`;
+  }
+
+  async function produceData({ ordered, maxRetransmits, maxPacketLifeTime, label, protocol }) {
+    const transport = requireTransport('send');
+    const dataProducer = await transport.produceData({
+      ordered,
+      maxRetransmits,
+      maxPacketLifeTime,
+      label,
+      protocol,
+    });
+    await new Promise((resolve, reject) => {
+      if (dataProducer.readyState === 'open') resolve();
+      dataProducer.on('open', resolve);
+      dataProducer.on('error', reject);
+    });
+    state.dataProducers.set(dataProducer.id, dataProducer);
+    return dataProducer.id;
+  }
+
+  function binaryMessage(index, length) {
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) bytes[i] = (index * 31 + i * 7) & 0xff;
+    return bytes;
+  }
+
+  // Sends `count` messages: strings "m<i>" on even i, binary (8 bytes) on odd i when `mixed`;
+  // then, if `bigLength`, one binary message of that length. Waits while the channel's
+  // buffer is above 1 MB (the browser closes a channel whose buffer overflows).
+  async function sendData({ id, count, mixed, prefix = 'm', bigLength }) {
+    const dataProducer = state.dataProducers.get(id);
+    if (!dataProducer) throw new Error(`no data producer ${id}`);
+    for (let i = 0; i < count; i++) {
+      while (dataProducer.bufferedAmount > 1_000_000) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      if (mixed && i % 2 === 1) dataProducer.send(binaryMessage(i, 8));
+      else dataProducer.send(`${prefix}${i}`);
+    }
+    if (bigLength) dataProducer.send(binaryMessage(count, bigLength));
+  }
+
+  function expectedData({ count, mixed, prefix = 'm', bigLength }) {
+    const list = [];
+    for (let i = 0; i < count; i++) {
+      list.push(mixed && i % 2 === 1 ? describeData(binaryMessage(i, 8).buffer) : `${prefix}${i}`);
+    }
+    if (bigLength) list.push(describeData(binaryMessage(count, bigLength).buffer));
+    return list;
+  }
+
+  async function consumeData({ id, dataProducerId, sctpStreamParameters, label, protocol }) {
+    const transport = requireTransport('recv');
+    const dataConsumer = await transport.consumeData({
+      id,
+      dataProducerId,
+      sctpStreamParameters,
+      label,
+      protocol,
+    });
+    dataConsumer.binaryType = 'arraybuffer';
+    const received = [];
+    state.dataReceived.set(dataConsumer.id, received);
+    dataConsumer.on('message', (data) => received.push(describeData(data)));
+    state.dataConsumers.set(dataConsumer.id, dataConsumer);
+    await new Promise((resolve, reject) => {
+      if (dataConsumer.readyState === 'open') resolve();
+      dataConsumer.on('open', resolve);
+      dataConsumer.on('error', reject);
+    });
+    return dataConsumer.id;
+  }
+
+  function dataReceived(id) {
+    const received = state.dataReceived.get(id);
+    if (!received) throw new Error(`no data consumer ${id}`);
+    return received;
   }
 
   function requireConsumer(id) {
@@ -215,6 +318,14 @@
     },
     resumeConsumer(id) {
       requireConsumer(id).resume();
+    },
+    produceData,
+    sendData,
+    expectedData,
+    consumeData,
+    dataReceived,
+    dataReceivedCount(id) {
+      return dataReceived(id).length;
     },
     getInboundStats,
     getOutboundStats,

@@ -27,6 +27,7 @@ export function bareTransport(): {
         state: 'new',
         start: () => undefined,
         handlePacket: () => undefined,
+        sendApplicationData: () => undefined,
         close: () => undefined,
       };
     },
