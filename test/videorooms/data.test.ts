@@ -176,7 +176,10 @@ describe('videorooms data channels (signaling)', () => {
           .filter((n) => n.event === 'dataConsumerClosed')
           .map((n) => (n.data as { dataProducerId: string }).dataProducerId);
       while (closedAt(b).length < 2 || closedAt(c).length < 1) {
-        assert.ok(Date.now() < deadline, `dataConsumerClosed: ${closedAt(b)} / ${closedAt(c)}`);
+        assert.ok(
+          Date.now() < deadline,
+          `dataConsumerClosed: ${closedAt(b).join()} / ${closedAt(c).join()}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       assert.deepEqual(closedAt(b).sort(), [...ids].sort());
