@@ -9,10 +9,13 @@ import {
   InvalidStateError,
   UnsupportedError,
   type Consumer,
+  type DataConsumer,
+  type DataProducer,
   type DtlsParameters,
   type Producer,
   type RtpCapabilities,
   type RtpParameters,
+  type SctpStreamParameters,
   type WebRtcTransport,
 } from '../../src/index.js';
 // The library's own validator, so garbage never reaches canConsume (which logs it).
@@ -23,6 +26,7 @@ import {
   checkListField,
   displayNameField,
   kindField,
+  labelField,
   objectField,
   roomIdField,
   stringField,
@@ -36,6 +40,7 @@ export interface TransportInfo {
   iceParameters: WebRtcTransport['iceParameters'];
   iceCandidates: WebRtcTransport['iceCandidates'];
   dtlsParameters: WebRtcTransport['dtlsParameters'];
+  sctpParameters: WebRtcTransport['sctpParameters'];
 }
 
 export class Participant {
@@ -52,6 +57,8 @@ export class Participant {
   recvTransport: WebRtcTransport | undefined;
   readonly producers = new Map<string, Producer>();
   readonly consumers = new Map<string, Consumer>();
+  readonly dataProducers = new Map<string, DataProducer>();
+  readonly dataConsumers = new Map<string, DataConsumer>();
 
   constructor(send: (message: unknown) => void, registry: RoomsRegistry, limits: Limits) {
     this.#send = send;
@@ -106,6 +113,19 @@ export class Participant {
         this.#producerClosed(producer);
         return {};
       }
+      case 'produceData':
+        return this.#produceData(room, body);
+      case 'consumeData':
+        return this.#consumeData(room, body);
+      case 'closeDataProducer': {
+        const id = stringField(body, 'dataProducerId');
+        const dataProducer = this.dataProducers.get(id);
+        if (!dataProducer) throw new ProtocolError('not-found', 'unknown data producer');
+        // The others' data consumers get dataproducerclose, hence dataConsumerClosed.
+        dataProducer.close();
+        this.dataProducers.delete(id);
+        return {};
+      }
       case 'leave':
         this.leave();
         return {};
@@ -125,6 +145,8 @@ export class Participant {
     this.recvTransport = undefined;
     this.producers.clear();
     this.consumers.clear();
+    this.dataProducers.clear();
+    this.dataConsumers.clear();
     room.participants.delete(this.id);
     if (notifyOthers) room.broadcast(this, 'participantLeft', { participantId: this.id });
     this.#registry.participantLeft(room);
@@ -193,6 +215,7 @@ export class Participant {
         kind: producer.kind,
         paused: producer.paused,
       })),
+      dataProducers: [...p.dataProducers.values()].map(dataProducerInfo),
     }));
     room.participants.set(this.id, this);
     room.broadcast(this, 'participantJoined', {
@@ -280,6 +303,74 @@ export class Participant {
     };
   }
 
+  async #produceData(room: Room, body: Record<string, unknown>): Promise<unknown> {
+    const transport = this.#transport(stringField(body, 'transportId'));
+    if (transport !== this.sendTransport) {
+      throw new ProtocolError('bad-request', 'produceData on the send transport');
+    }
+    const limits = this.#limits;
+    if (this.dataProducers.size >= limits.maxDataProducers) {
+      throw new ProtocolError(
+        'limit',
+        `a participant may have ${limits.maxDataProducers} data producers`,
+      );
+    }
+    const sctpStreamParameters = sctpStreamParametersField(body);
+    const label = labelField(body, 'label');
+    const protocol = labelField(body, 'protocol');
+    const dataProducer = await transport.produceData({ sctpStreamParameters, label, protocol });
+    if (this.room !== room) {
+      dataProducer.close();
+      throw new ProtocolError('not-joined', 'left the room');
+    }
+    this.dataProducers.set(dataProducer.id, dataProducer);
+    dataProducer.on('transportclose', () => this.dataProducers.delete(dataProducer.id));
+    room.broadcast(this, 'newDataProducer', {
+      participantId: this.id,
+      ...dataProducerInfo(dataProducer),
+    });
+    return { dataProducerId: dataProducer.id };
+  }
+
+  async #consumeData(room: Room, body: Record<string, unknown>): Promise<unknown> {
+    const dataProducerId = stringField(body, 'dataProducerId');
+    const owner = [...room.participants.values()].find((p) => p.dataProducers.has(dataProducerId));
+    if (!owner || owner === this) throw new ProtocolError('not-found', 'unknown data producer');
+    for (const existing of this.dataConsumers.values()) {
+      if (existing.dataProducerId === dataProducerId) {
+        throw new ProtocolError('bad-request', 'that data producer is consumed already');
+      }
+    }
+    if (this.dataConsumers.size >= this.#limits.maxDataConsumers) {
+      throw new ProtocolError(
+        'limit',
+        `a participant may have ${this.#limits.maxDataConsumers} data consumers`,
+      );
+    }
+    const dataConsumer = await this.recvTransport!.consumeData({ dataProducerId });
+    if (this.room !== room) {
+      dataConsumer.close();
+      throw new ProtocolError('not-joined', 'left the room');
+    }
+    this.dataConsumers.set(dataConsumer.id, dataConsumer);
+    const forget = (): void => {
+      this.dataConsumers.delete(dataConsumer.id);
+    };
+    dataConsumer.on('transportclose', forget);
+    dataConsumer.on('dataproducerclose', () => {
+      forget();
+      this.notify('dataConsumerClosed', { dataConsumerId: dataConsumer.id, dataProducerId });
+    });
+    return {
+      dataConsumerId: dataConsumer.id,
+      dataProducerId,
+      sctpStreamParameters: dataConsumer.sctpStreamParameters,
+      label: dataConsumer.label,
+      protocol: dataConsumer.protocol,
+      participantId: owner.id,
+    };
+  }
+
   /** A device's capabilities, bounded and validated (a copy: validation fills defaults). */
   #capabilities(value: Record<string, unknown>): RtpCapabilities {
     checkListField(value, 'codecs', this.#limits.maxCodecs, 'rtpCapabilities');
@@ -326,7 +417,26 @@ function transportInfo(transport: WebRtcTransport): TransportInfo {
     iceParameters: transport.iceParameters,
     iceCandidates: transport.iceCandidates,
     dtlsParameters: transport.dtlsParameters,
+    sctpParameters: transport.sctpParameters,
   };
+}
+
+function dataProducerInfo(dataProducer: DataProducer): { dataProducerId: string; label: string } {
+  return { dataProducerId: dataProducer.id, label: dataProducer.label };
+}
+
+/**
+ * The client's sctpStreamParameters, only the fields mediasoup knows (the
+ * library checks their types and ranges: a TypeError becomes bad-request).
+ */
+function sctpStreamParametersField(body: Record<string, unknown>): SctpStreamParameters {
+  const value = objectField(body, 'sctpStreamParameters');
+  const { streamId, ordered, maxPacketLifeTime, maxRetransmits } = value;
+  const params: Record<string, unknown> = { streamId };
+  if (ordered !== undefined) params.ordered = ordered;
+  if (maxPacketLifeTime !== undefined) params.maxPacketLifeTime = maxPacketLifeTime;
+  if (maxRetransmits !== undefined) params.maxRetransmits = maxRetransmits;
+  return params as unknown as SctpStreamParameters;
 }
 
 /** Maps API errors to protocol errors for the reply. */

@@ -78,6 +78,10 @@ export class RoomsRegistry {
         { protocol: 'tcp', ip: host, announcedAddress },
       ],
       preferUdp: true,
+      // Chat data channels (PROTOCOL.md); both directions need the association.
+      enableSctp: true,
+      numSctpStreams: { OS: 1024, MIS: 1024 },
+      maxSctpMessageSize: this.#config.limits.maxDataMessageBytes,
     });
   }
 

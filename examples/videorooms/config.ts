@@ -22,6 +22,12 @@ export interface Limits {
   maxProducers: number;
   /** Live consumers per participant. */
   maxConsumers: number;
+  /** Live data producers (chat channels) per participant. */
+  maxDataProducers: number;
+  /** Live data consumers per participant. */
+  maxDataConsumers: number;
+  /** Largest data channel message: the transports' SCTP maxMessageSize. */
+  maxDataMessageBytes: number;
   /** WebRTC transports one connection may create over its life (a join creates 2). */
   maxTransports: number;
   /** Encodings in a `produce` (browsers send at most 3-4 simulcast layers). */
@@ -51,6 +57,9 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = {
   maxProducers: 8,
   maxConsumers: 256,
+  maxDataProducers: 2,
+  maxDataConsumers: 256,
+  maxDataMessageBytes: 16 * 1024,
   maxTransports: 64,
   maxEncodings: 4,
   maxCodecs: 32,
@@ -83,6 +92,12 @@ Options (each also read from the environment variable in brackets):
 Limits per client (PROTOCOL.md, "Limits"):
   --max-producers N         live producers per participant [MAX_PRODUCERS] (default 8)
   --max-consumers N         live consumers per participant [MAX_CONSUMERS] (default 256)
+  --max-data-producers N    live data producers (chat channels) per participant
+                            [MAX_DATA_PRODUCERS] (default 2)
+  --max-data-consumers N    live data consumers per participant
+                            [MAX_DATA_CONSUMERS] (default 256)
+  --max-data-message N      largest data channel message in bytes, the SCTP
+                            maxMessageSize [MAX_DATA_MESSAGE] (default 16384)
   --max-transports N        transports one connection may create, two per join
                             [MAX_TRANSPORTS] (default 64)
   --max-encodings N         encodings in a produce [MAX_ENCODINGS] (default 4)
@@ -115,6 +130,9 @@ const FLAGS: Record<string, string> = {
   '--rtc-max-port': 'RTC_MAX_PORT',
   '--max-producers': 'MAX_PRODUCERS',
   '--max-consumers': 'MAX_CONSUMERS',
+  '--max-data-producers': 'MAX_DATA_PRODUCERS',
+  '--max-data-consumers': 'MAX_DATA_CONSUMERS',
+  '--max-data-message': 'MAX_DATA_MESSAGE',
   '--max-transports': 'MAX_TRANSPORTS',
   '--max-encodings': 'MAX_ENCODINGS',
   '--max-codecs': 'MAX_CODECS',
@@ -185,6 +203,10 @@ function parseLimits(integer: IntegerOption): Limits {
   return {
     maxProducers: integer('MAX_PRODUCERS', d.maxProducers, 0, 1000),
     maxConsumers: integer('MAX_CONSUMERS', d.maxConsumers, 0, 10_000),
+    maxDataProducers: integer('MAX_DATA_PRODUCERS', d.maxDataProducers, 0, 1000),
+    maxDataConsumers: integer('MAX_DATA_CONSUMERS', d.maxDataConsumers, 0, 10_000),
+    // SCTP's own default (262144) is the ceiling.
+    maxDataMessageBytes: integer('MAX_DATA_MESSAGE', d.maxDataMessageBytes, 1024, 262_144),
     // A join needs two.
     maxTransports: integer('MAX_TRANSPORTS', d.maxTransports, 2, big),
     maxEncodings: integer('MAX_ENCODINGS', d.maxEncodings, 1, 64),

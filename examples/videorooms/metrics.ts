@@ -1,6 +1,6 @@
 /**
  * What /health and /metrics report: rooms, participants, producers,
- * consumers, and the load of each media worker.
+ * consumers, data producers and consumers (chat channels), and the load of each media worker.
  */
 import type { RoomsRegistry } from './RoomsRegistry.js';
 import type { WorkerManager } from './WorkerManager.js';
@@ -22,6 +22,8 @@ export interface Health {
   participants: number;
   producers: number;
   consumers: number;
+  dataProducers: number;
+  dataConsumers: number;
   workerDeaths: number;
   workers: WorkerHealth[];
 }
@@ -30,11 +32,15 @@ export async function healthJson(workers: WorkerManager, registry: RoomsRegistry
   let participants = 0;
   let producers = 0;
   let consumers = 0;
+  let dataProducers = 0;
+  let dataConsumers = 0;
   for (const room of registry.rooms.values()) {
     for (const participant of room.participants.values()) {
       participants++;
       producers += participant.producers.size;
       consumers += participant.consumers.size;
+      dataProducers += participant.dataProducers.size;
+      dataConsumers += participant.dataConsumers.size;
     }
   }
   const workerHealth = await Promise.all(
@@ -65,6 +71,8 @@ export async function healthJson(workers: WorkerManager, registry: RoomsRegistry
     participants,
     producers,
     consumers,
+    dataProducers,
+    dataConsumers,
     workerDeaths: workers.deaths,
     workers: workerHealth,
   };
@@ -88,6 +96,12 @@ export async function prometheusText(
     '# HELP videorooms_consumers Consumers (forwarded tracks).',
     '# TYPE videorooms_consumers gauge',
     `videorooms_consumers ${h.consumers}`,
+    '# HELP videorooms_data_producers Data producers (chat channels sent).',
+    '# TYPE videorooms_data_producers gauge',
+    `videorooms_data_producers ${h.dataProducers}`,
+    '# HELP videorooms_data_consumers Data consumers (chat channels forwarded).',
+    '# TYPE videorooms_data_consumers gauge',
+    `videorooms_data_consumers ${h.dataConsumers}`,
     '# HELP videorooms_worker_deaths_total Media workers that died and were replaced.',
     '# TYPE videorooms_worker_deaths_total counter',
     `videorooms_worker_deaths_total ${h.workerDeaths}`,

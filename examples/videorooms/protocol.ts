@@ -143,6 +143,15 @@ export function kindField(body: Record<string, unknown>): 'audio' | 'video' {
   return body.kind;
 }
 
+/** An optional data channel label or protocol: a string of at most 64 characters. */
+export function labelField(body: Record<string, unknown>, field: string): string {
+  const value = body[field] ?? '';
+  if (typeof value !== 'string' || value.length > 64) {
+    throw new ProtocolError('bad-request', `${field} must be a string of at most 64 characters`);
+  }
+  return value;
+}
+
 /**
  * An optional list field of a client object, at most `max` long: absent is
  * fine (the library fills it), anything but an array is a bad-request.

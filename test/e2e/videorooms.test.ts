@@ -16,38 +16,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SKIP_WITHOUT_CHROMIUM } from './browser.js';
-import { VideoroomsBrowser, waitFor, type ParticipantPage } from './videorooms/pages.js';
-import { REPO_ROOT, startVideorooms, type VideoroomsServer } from './videorooms/server.js';
+import { waitFor, type ParticipantPage, type VideoroomsBrowser } from './videorooms/pages.js';
+import { log, withServerAndBrowser } from './videorooms/run.js';
+import { REPO_ROOT, type VideoroomsServer } from './videorooms/server.js';
 
 const skip = SKIP_WITHOUT_CHROMIUM;
 
 const SCREENSHOT = join(REPO_ROOT, 'artifacts', 'videorooms-3-participants.png');
-
-function log(message: string): void {
-  console.log(`# videorooms e2e: ${message}`);
-}
-
-/** Runs `body` with a server and a browser, and always stops both. */
-async function withServerAndBrowser(
-  args: string[],
-  body: (server: VideoroomsServer, browser: VideoroomsBrowser) => Promise<void>,
-): Promise<void> {
-  const server = await startVideorooms(args);
-  log(`server up at ${server.url} after ${server.startupMs} ms (npm start, build included)`);
-  let browser: VideoroomsBrowser | undefined;
-  try {
-    browser = await VideoroomsBrowser.launch();
-    await body(server, browser);
-  } catch (error) {
-    const pageLogs = browser?.logs() ?? '';
-    const detail = `\n--- page logs ---\n${pageLogs}\n--- server output ---\n${server.output()}`;
-    if (error instanceof Error) error.message += detail;
-    throw error;
-  } finally {
-    await browser?.close();
-    await server.stop();
-  }
-}
 
 /** Opens three alpha participants and waits until each decodes the other two. */
 async function threeInAlpha(

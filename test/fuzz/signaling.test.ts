@@ -178,6 +178,13 @@ describe('fuzz: videorooms signaling', () => {
     });
     assert.equal(produced.ok, true);
     peerProducerId = produced.data!.producerId as string;
+    const producedData = await peer.client.request('produceData', {
+      transportId: peer.sendTransportId,
+      sctpStreamParameters: { streamId: 0, ordered: true },
+      label: 'chat',
+    });
+    assert.equal(producedData.ok, true, JSON.stringify(producedData.error));
+    peerDataProducerId = producedData.data!.dataProducerId as string;
   });
   after(async () => {
     peer.client.close();
@@ -199,6 +206,9 @@ describe('fuzz: videorooms signaling', () => {
               'pauseProducer',
               'resumeProducer',
               'closeProducer',
+              'produceData',
+              'consumeData',
+              'closeDataProducer',
               'leave',
             ),
             fc.nat(),
@@ -294,6 +304,9 @@ describe('fuzz: videorooms signaling', () => {
 });
 
 /** A valid request of `type` (without id), naming ids this client owns or others own. */
+/** The bystander's data producer, which the fuzzed requests may name. */
+let peerDataProducerId = '';
+
 function templates(
   type: string,
   own: { send: string; recv: string; caps: unknown },
@@ -325,6 +338,18 @@ function templates(
       return { type, producerId: peerProducerId, rtpCapabilities: own.caps };
     case 'resumeConsumer':
       return { type, consumerId: peerProducerId };
+    case 'produceData':
+      return {
+        type,
+        transportId,
+        sctpStreamParameters: { streamId: pick % 1100, ordered: pick % 2 === 0 },
+        label: 'chat',
+        protocol: '',
+      };
+    case 'consumeData':
+      return { type, dataProducerId: peerDataProducerId };
+    case 'closeDataProducer':
+      return { type, dataProducerId: peerDataProducerId };
     case 'pauseProducer':
     case 'resumeProducer':
     case 'closeProducer':

@@ -2,7 +2,8 @@
 /**
  * videorooms web client: joins a room over the signaling protocol
  * (examples/videorooms/PROTOCOL.md) with mediasoup-client, publishes the
- * camera and microphone and shows every other participant in a grid.
+ * camera and microphone and shows every other participant in a grid, with
+ * a chat panel whose messages go over data channels through the SFU.
  *
  * Bundled with mediasoup-client by scripts/build-videorooms.mjs into
  * dist/examples/videorooms/public/app.bundle.js (no CDN).
@@ -18,6 +19,7 @@
  * Test hooks: `window.videorooms.state()` and `.inboundVideoStats()`.
  */
 import { Device } from 'mediasoup-client';
+import { CHAT_LABEL, ChatPanel, decodeChatMessage, encodeChatMessage } from './chat.js';
 
 const ROOM_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -73,7 +75,18 @@ const ui = {
   videoButton: $('video-button'),
   leaveButton: $('leave-button'),
   toasts: $('toasts'),
+  chat: $('chat'),
 };
+
+const chat = new ChatPanel(
+  {
+    list: $('chat-list'),
+    form: /** @type {HTMLFormElement} */ ($('chat-form')),
+    input: /** @type {HTMLInputElement} */ ($('chat-input')),
+    button: /** @type {HTMLButtonElement} */ ($('chat-send')),
+  },
+  (text) => app.session?.sendChat(text) ?? false,
+);
 
 /**
  * Shows a toast; errors stay longer. `action` adds a button.
@@ -123,6 +136,7 @@ function setStatus(state, text) {
 function showView(view) {
   ui.lobby.hidden = view !== 'lobby';
   ui.call.hidden = view !== 'call';
+  ui.chat.hidden = view !== 'call';
   ui.left.hidden = view !== 'left';
   ui.controls.hidden = view !== 'call';
   ui.roomInfo.hidden = view !== 'call';
@@ -409,6 +423,8 @@ class Signaling {
  *   producers: Map<string, ProducerInfo>, tile: Tile }} Peer
  * @typedef {{ consumer: import('mediasoup-client').types.Consumer,
  *   participantId: string, producerId: string }} ConsumerEntry
+ * @typedef {{ dataConsumer: import('mediasoup-client').types.DataConsumer,
+ *   participantId: string, dataProducerId: string }} DataConsumerEntry
  */
 
 const app = {
@@ -554,6 +570,12 @@ class Session {
     this.sendTransport = undefined;
     /** @type {import('mediasoup-client').types.Transport | undefined} */
     this.recvTransport = undefined;
+    /** This participant's chat channel. @type {import('mediasoup-client').types.DataProducer | undefined} */
+    this.chatProducer = undefined;
+    /** The other participants' chat channels. @type {Map<string, DataConsumerEntry>} */
+    this.dataConsumers = new Map();
+    /** The SCTP maxMessageSize of the transports: the largest chat message. */
+    this.maxMessageSize = 0;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     this.signaling = new Signaling(
       `${scheme}//${location.host}/ws`,
@@ -601,6 +623,9 @@ class Session {
       this.producers.video = await this.#produce(videoTrack, app.videoEnabled);
     }
     if (this.closed) return;
+    this.maxMessageSize = joined.sendTransport.sctpParameters?.maxMessageSize ?? 0;
+    await this.#startChat();
+    if (this.closed) return;
 
     for (const peer of joined.peers ?? []) {
       this.#addPeer(peer.participantId, peer.displayName);
@@ -620,6 +645,118 @@ class Session {
         if (this.closed) return;
       }
     }
+    for (const peer of joined.peers ?? []) {
+      for (const dataProducer of peer.dataProducers ?? []) {
+        await this.#consumeData(
+          peer.participantId,
+          dataProducer.dataProducerId,
+          dataProducer.label,
+        );
+        if (this.closed) return;
+      }
+    }
+  }
+
+  /** Opens this participant's chat channel (one data producer). */
+  async #startChat() {
+    const transport = /** @type {import('mediasoup-client').types.Transport} */ (
+      this.sendTransport
+    );
+    if (!this.maxMessageSize) {
+      console.warn('videorooms: the server offers no data channels; chat disabled');
+      return;
+    }
+    const producer = await transport.produceData({ label: CHAT_LABEL, ordered: true });
+    if (this.closed) {
+      producer.close();
+      return;
+    }
+    this.chatProducer = producer;
+    const ready = () => {
+      if (app.session === this && !this.closed) chat.setReady(producer.readyState === 'open');
+    };
+    producer.on('open', ready);
+    producer.on('close', ready);
+    producer.on('error', (error) => console.warn('videorooms: chat channel:', error));
+    ready();
+  }
+
+  /**
+   * Sends a chat message on this participant's channel and shows it.
+   * @param {string} text
+   * @returns {boolean} whether it was sent
+   */
+  sendChat(text) {
+    const producer = this.chatProducer;
+    if (!producer || producer.readyState !== 'open') {
+      toast('The chat is not connected yet.', { kind: 'error' });
+      return false;
+    }
+    const time = Date.now();
+    const message = encodeChatMessage(app.displayName, text, time);
+    if (new TextEncoder().encode(message).length > this.maxMessageSize) {
+      toast('That message is too long.', { kind: 'error' });
+      return false;
+    }
+    producer.send(message);
+    chat.add({ name: app.displayName, time, text, local: true });
+    return true;
+  }
+
+  /**
+   * Consumes another participant's chat channel: its messages from now on.
+   * @param {string} participantId
+   * @param {string} dataProducerId
+   * @param {string} label
+   */
+  async #consumeData(participantId, dataProducerId, label) {
+    if (this.closed || label !== CHAT_LABEL || !this.maxMessageSize) return;
+    for (const entry of this.dataConsumers.values()) {
+      if (entry.dataProducerId === dataProducerId) return;
+    }
+    const transport = /** @type {import('mediasoup-client').types.Transport} */ (
+      this.recvTransport
+    );
+    try {
+      const data = await this.signaling.request('consumeData', { dataProducerId });
+      if (this.closed) return;
+      const dataConsumer = await transport.consumeData({
+        id: data.dataConsumerId,
+        dataProducerId: data.dataProducerId,
+        sctpStreamParameters: data.sctpStreamParameters,
+        label: data.label,
+        protocol: data.protocol,
+      });
+      if (this.closed) {
+        dataConsumer.close();
+        return;
+      }
+      const owner = data.participantId ?? participantId;
+      this.dataConsumers.set(dataConsumer.id, {
+        dataConsumer,
+        participantId: owner,
+        dataProducerId,
+      });
+      dataConsumer.on('message', (raw) => {
+        const message = decodeChatMessage(raw);
+        if (!message || this.closed) return;
+        // The name the server knows for the channel's owner wins over the one in the message.
+        const name = this.peers.get(owner)?.displayName || message.name;
+        chat.add({ name, time: message.time, text: message.text, local: false });
+      });
+    } catch (error) {
+      if (this.closed) return;
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(`videorooms: consumeData ${dataProducerId}: ${message}`);
+    }
+  }
+
+  /** @param {string} dataConsumerId */
+  #closeDataConsumer(dataConsumerId) {
+    const entry = this.dataConsumers.get(dataConsumerId);
+    if (!entry) return;
+    this.dataConsumers.delete(dataConsumerId);
+    entry.dataConsumer.close();
   }
 
   /**
@@ -633,6 +770,7 @@ class Session {
       iceParameters: params.iceParameters,
       iceCandidates: params.iceCandidates,
       dtlsParameters: params.dtlsParameters,
+      sctpParameters: params.sctpParameters,
     };
     const transport =
       direction === 'send'
@@ -649,6 +787,19 @@ class Session {
           .request('produce', { transportId: transport.id, kind, rtpParameters, appData })
           .then((data) => callback({ id: data.producerId }), errback);
       });
+      transport.on(
+        'producedata',
+        ({ sctpStreamParameters, label, protocol }, callback, errback) => {
+          this.signaling
+            .request('produceData', {
+              transportId: transport.id,
+              sctpStreamParameters,
+              label,
+              protocol,
+            })
+            .then((data) => callback({ id: data.dataProducerId }), errback);
+        },
+      );
     }
     transport.on('connectionstatechange', (state) => {
       if (this.closed) return;
@@ -710,6 +861,9 @@ class Session {
     if (!peer) return;
     for (const [id, entry] of this.consumers) {
       if (entry.participantId === participantId) this.#closeConsumer(id);
+    }
+    for (const [id, entry] of this.dataConsumers) {
+      if (entry.participantId === participantId) this.#closeDataConsumer(id);
     }
     peer.tile.remove();
     this.peers.delete(participantId);
@@ -874,6 +1028,14 @@ class Session {
         }
         break;
       }
+      case 'newDataProducer': {
+        await this.#consumeData(data.participantId, data.dataProducerId, data.label);
+        break;
+      }
+      case 'dataConsumerClosed': {
+        this.#closeDataConsumer(data.dataConsumerId);
+        break;
+      }
       default:
         console.debug(`videorooms: ignored notification ${event}`);
     }
@@ -892,6 +1054,10 @@ class Session {
     this.signaling.close();
     for (const entry of this.consumers.values()) entry.consumer.close();
     this.consumers.clear();
+    for (const entry of this.dataConsumers.values()) entry.dataConsumer.close();
+    this.dataConsumers.clear();
+    this.chatProducer?.close();
+    chat.setReady(false);
     this.sendTransport?.close();
     this.recvTransport?.close();
     for (const peer of this.peers.values()) peer.tile.remove();
@@ -989,6 +1155,7 @@ function join(roomId, displayName) {
   app.displayName = displayName;
   app.retryAttempt = 0;
   app.recovering = false;
+  chat.clear();
   setStatus('connecting', 'Connecting…');
   startSession();
 }
@@ -1125,6 +1292,14 @@ window.addEventListener('pagehide', () => {
           (entry) => entry.participantId === peer.participantId && entry.consumer.kind === 'video',
         ),
       })),
+      chat: {
+        open: session?.chatProducer?.readyState === 'open',
+        // The other participants' chat channels open here.
+        channels: [...(session?.dataConsumers.values() ?? [])].filter(
+          (entry) => entry.dataConsumer.readyState === 'open',
+        ).length,
+        messages: chat.entries.map((entry) => ({ ...entry })),
+      },
     };
   },
   /** One entry per remote video consumer, from its receiver's getStats(). */

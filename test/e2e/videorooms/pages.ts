@@ -24,6 +24,23 @@ export interface RoomState {
   status: string;
   reconnects: number;
   peers: PeerState[];
+  chat: ChatState;
+}
+
+export interface ChatMessage {
+  name: string;
+  time: number;
+  text: string;
+  local: boolean;
+}
+
+export interface ChatState {
+  /** This participant's chat channel is open. */
+  open: boolean;
+  /** The other participants' chat channels open here. */
+  channels: number;
+  /** The chat panel's entries, oldest first. */
+  messages: ChatMessage[];
 }
 
 export interface VideoStats {
@@ -79,6 +96,17 @@ export class ParticipantPage {
       10_000,
       `${this.name} inboundVideoStats()`,
     );
+  }
+
+  /** Types `text` into the chat input and presses the send button. */
+  async sendChat(text: string): Promise<void> {
+    await this.page.fill('#chat-input', text);
+    await this.page.click('#chat-send');
+  }
+
+  /** The text of the chat list as shown (names, times and messages). */
+  chatText(): Promise<string> {
+    return this.page.locator('#chat-list').innerText();
   }
 
   /** Number of grid tiles for a participant id. */

@@ -31,6 +31,8 @@ export interface Health {
   participants: number;
   producers: number;
   consumers: number;
+  dataProducers: number;
+  dataConsumers: number;
   workerDeaths: number;
   workers: { pid: number; mode: string; routers: number; rooms: string[] }[];
 }
