@@ -1,9 +1,9 @@
 /**
  * router.pipeToRouter({ dataProducerId }): a direct data producer on one router reaches a
- * direct data consumer on a router of another worker over SCTP on a pair of PipeTransports
+ * direct data consumer on a router of another worker (or of the same one) over SCTP on a pair of PipeTransports
  * (both ends send INIT). Messages arrive whole and in order (strings, binary, 200 KB); the
  * pair is reused; closing the source closes the far data consumer, and either pipe half
- * closes the other. Both worker modes, and thread ↔ process.
+ * closes the other. Both worker modes, one worker or two, and thread ↔ process.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +35,8 @@ function watchPipes(router: Router): { transports: PipeTransport[]; states: stri
   return watched;
 }
 
-function pipeSuite(label: string, modeA: WorkerMode, modeB: WorkerMode): void {
+/** `modeB` 'same': both routers in one worker. */
+function pipeSuite(label: string, modeA: WorkerMode, modeB: WorkerMode | 'same'): void {
   void describe(`pipeToRouter() with a DataProducer (${label})`, () => {
     let workerA: Worker;
     let workerB: Worker;
@@ -44,7 +45,7 @@ function pipeSuite(label: string, modeA: WorkerMode, modeB: WorkerMode): void {
 
     before(async () => {
       workerA = await createWorker({ mode: modeA, logLevel: 'none' });
-      workerB = await createWorker({ mode: modeB, logLevel: 'none' });
+      workerB = modeB === 'same' ? workerA : await createWorker({ mode: modeB, logLevel: 'none' });
       routerA = await workerA.createRouter({ mediaCodecs });
       routerB = await workerB.createRouter({ mediaCodecs });
     });
@@ -174,5 +175,8 @@ function pipeSuite(label: string, modeA: WorkerMode, modeB: WorkerMode): void {
   });
 }
 
-for (const mode of MODES) pipeSuite(`${mode} mode`, mode, mode);
+for (const mode of MODES) {
+  pipeSuite(`${mode} mode, two workers`, mode, mode);
+  pipeSuite(`${mode} mode, one worker`, mode, 'same');
+}
 pipeSuite('thread ↔ process', 'thread', 'process');
