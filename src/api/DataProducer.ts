@@ -51,6 +51,8 @@ export class DataProducer<
   DataProducerAppData extends AppData = AppData,
 > extends EnhancedEventEmitter<DataProducerEvents> {
   readonly #id: string;
+  /** Where its requests go in the worker (a pipe data producer's differs from its id). */
+  readonly #handlerId: string;
   readonly #transportId: string;
   readonly #type: DataProducerType;
   readonly #sctpStreamParameters: SctpStreamParameters | undefined;
@@ -65,6 +67,7 @@ export class DataProducer<
   /** @internal Use transport.produceData(). */
   constructor(args: {
     id: string;
+    handlerId?: string;
     transportId: string;
     type: DataProducerType;
     sctpStreamParameters?: SctpStreamParameters;
@@ -76,6 +79,7 @@ export class DataProducer<
   }) {
     super();
     this.#id = args.id;
+    this.#handlerId = args.handlerId ?? args.id;
     this.#transportId = args.transportId;
     this.#type = args.type;
     this.#sctpStreamParameters = args.sctpStreamParameters;
@@ -195,7 +199,7 @@ export class DataProducer<
     if (requiredSubchannel !== undefined) checkSubchannel(requiredSubchannel, 'requiredSubchannel');
     this.#channel.notify(
       'dataProducer.send',
-      this.#id,
+      this.#handlerId,
       { ppid, subchannels, requiredSubchannel },
       payload,
     );
@@ -203,6 +207,6 @@ export class DataProducer<
 
   async #request(method: string, data?: unknown): Promise<unknown> {
     if (this.#closed) throw new InvalidStateError('closed');
-    return this.#channel.request(method, this.#id, data);
+    return this.#channel.request(method, this.#handlerId, data);
   }
 }

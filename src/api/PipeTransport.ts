@@ -6,7 +6,7 @@
  */
 import type { Channel } from '../channel/Channel.js';
 import { getPipeConsumerRtpParameters } from '../ortc/index.js';
-import type { RtpParameters } from '../ortc/index.js';
+import type { RtpParameters, SctpParameters } from '../ortc/index.js';
 import type { AppData } from './appData.js';
 import type { Consumer, ConsumerOptions, ConsumerType } from './Consumer.js';
 import type { NumSctpStreams, SctpState, SrtpParameters } from './PlainTransport.js';
@@ -22,7 +22,7 @@ export interface PipeTransportOptions<TransportAppData extends AppData = AppData
   listenIp?: TransportListenIp | string;
   /** @deprecated Use listenInfo. */
   port?: number;
-  /** Validated; true is refused with UnsupportedError (SCTP comes with DataChannels). */
+  /** An SCTP association over the tuple (both ends send INIT, as mediasoup). Default false. */
   enableSctp?: boolean;
   numSctpStreams?: NumSctpStreams;
   maxSctpMessageSize?: number;
@@ -56,6 +56,8 @@ export interface PipeTransportData {
   tuple: TransportTuple;
   rtx: boolean;
   srtpParameters?: SrtpParameters;
+  sctpParameters?: SctpParameters;
+  sctpState?: SctpState;
 }
 
 export class PipeTransport<TransportAppData extends AppData = AppData> extends Transport<
@@ -88,13 +90,17 @@ export class PipeTransport<TransportAppData extends AppData = AppData> extends T
     return this.#data.srtpParameters;
   }
 
-  /** SCTP over pipe transports comes with DataChannels: never enabled yet. */
-  get sctpParameters(): undefined {
-    return undefined;
+  /** The SCTP association over the tuple (enableSctp). */
+  get sctpParameters(): SctpParameters | undefined {
+    return this.#data.sctpParameters;
   }
 
-  get sctpState(): undefined {
-    return undefined;
+  get sctpState(): SctpState | undefined {
+    return this.#data.sctpState;
+  }
+
+  protected override get sctpOutgoingStreams(): number | undefined {
+    return this.#data.sctpParameters?.OS;
   }
 
   /** The far PipeTransport's tuple (its `tuple.localAddress`/`localPort`) and SRTP parameters. */
@@ -172,6 +178,7 @@ export class PipeTransport<TransportAppData extends AppData = AppData> extends T
   #onNotification(event: string, data: unknown): void {
     if (event !== 'sctpstatechange') return;
     const sctpState = (data as { sctpState?: SctpState } | undefined)?.sctpState ?? 'closed';
+    if (this.#data.sctpParameters) this.#data.sctpState = sctpState;
     this.safeEmit('sctpstatechange', sctpState);
     this.observer.safeEmit('sctpstatechange', sctpState);
   }

@@ -13,6 +13,7 @@ import { canConsume as ortcCanConsume } from '../ortc/index.js';
 import type { RtpCapabilities } from '../ortc/index.js';
 import { assertAppData, type AppData } from './appData.js';
 import type { Producer } from './Producer.js';
+import type { DataConsumer } from './DataConsumer.js';
 import type { DataProducer } from './DataProducer.js';
 import type { NumSctpStreams } from '../ortc/index.js';
 import type { Transport, TransportRouterLink } from './Transport.js';
@@ -39,6 +40,7 @@ import type { Consumer } from './Consumer.js';
 import {
   PipeTransportPairs,
   createPipeTransportPair,
+  pipeDataProducer,
   pipeProducer,
   reversed,
   type PipeTransportPair,
@@ -85,14 +87,13 @@ export interface WebRtcTransportOptions<TransportAppData extends AppData = AppDa
 
 export interface PipeToRouterOptions {
   producerId?: string;
-  /** Refused with UnsupportedError until DataChannels exist. */
   dataProducerId?: string;
   router: Router;
   /** Default { protocol: 'udp', ip: '127.0.0.1' }. */
   listenInfo?: TransportListenInfo;
   /** @deprecated Use listenInfo. */
   listenIp?: TransportListenIp | string;
-  /** Skein's default is false (no SCTP yet); true is refused with UnsupportedError. */
+  /** SCTP on the pipe transports (needed for data producers). Default true, as mediasoup. */
   enableSctp?: boolean;
   numSctpStreams?: NumSctpStreams;
   enableRtx?: boolean;
@@ -104,6 +105,10 @@ export interface PipeToRouterResult {
   pipeConsumer?: Consumer;
   /** The Producer created in the target Router (same id as the original). */
   pipeProducer?: Producer;
+  /** The DataConsumer created in this Router. */
+  pipeDataConsumer?: DataConsumer;
+  /** The DataProducer created in the target Router (same id as the original). */
+  pipeDataProducer?: DataProducer;
 }
 
 export class Router<
@@ -461,14 +466,13 @@ export class Router<
     if (!(router instanceof Router)) throw new TypeError('Router not found');
     if (router === this) throw new TypeError('cannot use this Router as destination');
     if (router.closed) throw new InvalidStateError('destination Router closed');
-    if (dataProducerId !== undefined) {
-      throw new UnsupportedError('dataProducerId: DataProducers are not supported yet');
+    const producer = producerId !== undefined ? this.#producers.get(producerId) : undefined;
+    const dataProducer =
+      dataProducerId !== undefined ? this.#dataProducers.get(dataProducerId) : undefined;
+    if (producerId !== undefined && !producer) throw new TypeError('Producer not found');
+    if (dataProducerId !== undefined && !dataProducer) {
+      throw new TypeError('DataProducer not found');
     }
-    if (options.enableSctp) {
-      throw new UnsupportedError('enableSctp: SCTP over pipe transports is not supported yet');
-    }
-    const producer = this.#producers.get(producerId!);
-    if (!producer) throw new TypeError('Producer not found');
     if (listenIp !== undefined) {
       const { ip, announcedIp } =
         typeof listenIp === 'string' ? { ip: listenIp, announcedIp: undefined } : listenIp;
@@ -479,6 +483,7 @@ export class Router<
     if (!pair) {
       pair = createPipeTransportPair(this, router, {
         listenInfo,
+        enableSctp: options.enableSctp ?? true,
         numSctpStreams: options.numSctpStreams,
         enableRtx: options.enableRtx ?? false,
         enableSrtp: options.enableSrtp ?? false,
@@ -486,7 +491,8 @@ export class Router<
       this.#pipeTransportPairs.add(router.id, pair);
       router.addPipeTransportPair(this.id, reversed(pair));
     }
-    return pipeProducer(await pair, producer);
+    if (dataProducer) return pipeDataProducer(await pair, dataProducer);
+    return pipeProducer(await pair, producer!);
   }
 
   /** @internal The pair another router made with this one (seen from this router). */

@@ -330,7 +330,7 @@ export abstract class Transport<
     return false;
   }
 
-  /** The id a producer's requests and notifications use in the worker (default: its id). */
+  /** The id a (data) producer's requests and notifications use in the worker (default: its id). */
   protected producerHandlerId(producerId: string): string {
     return producerId;
   }
@@ -370,8 +370,10 @@ export abstract class Transport<
       );
     }
     const dataProducerId = id ?? randomUUID();
+    const handlerId = this.producerHandlerId(dataProducerId);
     await this.request('transport.produceData', {
       dataProducerId,
+      handlerId: handlerId === dataProducerId ? undefined : handlerId,
       type,
       sctpStreamParameters,
       label,
@@ -380,6 +382,7 @@ export abstract class Transport<
     });
     const dataProducer = new DataProducer<DataProducerAppData>({
       id: dataProducerId,
+      handlerId,
       transportId: this.#id,
       type,
       sctpStreamParameters,

@@ -4,11 +4,14 @@
  * pair of routers (both routers remember it, so piping either way reuses it); closing either
  * transport closes the other. The pipe consumer and pipe producer mirror each other: the
  * original producer's pause, resume and close reach the far producer (and so its consumers),
- * and a far producer closed closes the pipe consumer.
+ * and a far producer closed closes the pipe consumer. Data producers go the same way over
+ * the pair's SCTP association.
  */
 import { InvalidStateError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Consumer } from './Consumer.js';
+import type { DataConsumer } from './DataConsumer.js';
+import type { DataProducer } from './DataProducer.js';
 import type { PipeTransport, PipeTransportOptions } from './PipeTransport.js';
 import type { Producer } from './Producer.js';
 
@@ -133,4 +136,38 @@ export async function pipeProducer(
 
 function logFailure(what: string): (error: unknown) => void {
   return (error) => logger.debug(`pipe producer ${what} failed: ${String(error)}`);
+}
+
+/**
+ * The pipe data consumer of `dataProducer` on the local end and its pipe data producer on the
+ * remote end (same id, the consumer's stream parameters); closing either closes the other.
+ */
+export async function pipeDataProducer(
+  pair: PipeTransportPair,
+  dataProducer: DataProducer,
+): Promise<{ pipeDataConsumer: DataConsumer; pipeDataProducer: DataProducer }> {
+  let pipeDataConsumer: DataConsumer | undefined;
+  let piped: DataProducer | undefined;
+  try {
+    pipeDataConsumer = await pair.local.consumeData({ dataProducerId: dataProducer.id });
+    piped = await pair.remote.produceData({
+      id: dataProducer.id,
+      sctpStreamParameters: pipeDataConsumer.sctpStreamParameters,
+      label: pipeDataConsumer.label,
+      protocol: pipeDataConsumer.protocol,
+      appData: dataProducer.appData,
+    });
+    if (dataProducer.closed || pipeDataConsumer.closed) {
+      throw new InvalidStateError('original DataProducer closed');
+    }
+    const consumer = pipeDataConsumer;
+    const far = piped;
+    consumer.observer.on('close', () => far.close());
+    far.observer.on('close', () => consumer.close());
+    return { pipeDataConsumer: consumer, pipeDataProducer: far };
+  } catch (error) {
+    pipeDataConsumer?.close();
+    piped?.close();
+    throw error;
+  }
 }

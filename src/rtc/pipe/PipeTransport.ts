@@ -12,6 +12,7 @@ import type { UdpListener } from '../sockets/UdpListener.js';
 import { RtcTransport, type TransportNotifier } from '../transport/RtcTransport.js';
 import { LocalSrtpKey, type SrtpParameters } from '../plain/srtpKeys.js';
 import { UdpTupleIo, type UdpTupleDrops, type UdpTupleInfo } from '../plain/UdpTupleIo.js';
+import type { SctpOptions } from '../transport/TransportData.js';
 
 /** The one suite pipe transports use (mediasoup's choice). */
 export const PIPE_SRTP_CRYPTO_SUITE = 'AEAD_AES_256_GCM';
@@ -24,6 +25,8 @@ export interface PipeTransportOptions {
   announcedAddress?: string;
   enableRtx: boolean;
   enableSrtp: boolean;
+  /** enableSctp: an SCTP association over the tuple; both ends send INIT (as mediasoup). */
+  sctp?: SctpOptions;
 }
 
 export interface PipeConnectParameters {
@@ -60,9 +63,18 @@ export class PipeTransport extends RtcTransport {
         // Without comedia the tuple only comes from connect().
         onTuple: () => undefined,
         onRtcpTuple: () => undefined,
+        onSctp: options.sctp ? (packet) => this.data.receiveSctpPacket(packet) : undefined,
       },
     });
     if (this.#srtpKey) this.#io.enableSrtp();
+    if (options.sctp) {
+      this.data.attachSctp({ ...options.sctp, initiate: true }, (packet) => this.#sendSctp(packet));
+    }
+  }
+
+  #sendSctp(packet: Buffer): void {
+    const sent = this.#io.sendSctp(packet);
+    if (sent > 0) this.countSent(sent, performance.now());
   }
 
   /** The tuple: the local half until connect(). */
@@ -104,6 +116,7 @@ export class PipeTransport extends RtcTransport {
     if (sessions) this.#io.setSrtpSessions(sessions);
     this.#connectCalled = true;
     if (this.#io.sendReady) this.onSendReady();
+    this.data.sctp?.connect();
     return { tuple: this.#io.tuple };
   }
 

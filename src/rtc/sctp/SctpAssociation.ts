@@ -41,6 +41,12 @@ export interface SctpAssociationOptions {
   MIS: number;
   maxMessageSize: number;
   sendBufferSize: number;
+  /**
+   * Send INIT on connect() too, as mediasoup does (both ends of a pipe): the engine stays
+   * a server, so the peer's INIT is still answered and a collision (RFC 9260 §5.2.1)
+   * ends in one association whichever INIT gets through first.
+   */
+  initiate?: boolean;
   /** Puts one SCTP packet on the wire (DTLS application data, or a UDP datagram). */
   send(packet: Buffer): void;
   onStateChange(state: SctpState): void;
@@ -138,7 +144,7 @@ export class SctpAssociation {
       },
       close: () => undefined,
     };
-    // Passive side: the browser (or peer) sends INIT; we answer (RFC 8841 leaves roles open).
+    // A server engine: the peer's INIT is always answered (RFC 8841 leaves roles open).
     this.#sctp = SCTP.server(transport, SCTP_PORT);
     this.#engine = patchSctp(this.#sctp, (error) => options.onFault(error));
     const engine = this.#engine;
@@ -152,7 +158,12 @@ export class SctpAssociation {
     this.#sctp.onReceive.subscribe((streamId, ppid, data) =>
       this.#receiveMessage(streamId, ppid, data),
     );
-    this.#sctp.stateChanged.connected.subscribe(() => this.#setState('connected'));
+    this.#sctp.stateChanged.connected.subscribe(() => {
+      // Established by the peer's COOKIE-ECHO while ours was pending: its COOKIE-ACK is
+      // then ignored by the engine, which would retransmit our COOKIE-ECHO until it gives up.
+      engine.timer1Cancel();
+      this.#setState('connected');
+    });
     this.#sctp.stateChanged.closed.subscribe(() =>
       this.#setState(this.#state === 'connecting' ? 'failed' : 'closed'),
     );
@@ -190,11 +201,15 @@ export class SctpAssociation {
     };
   }
 
-  /** The lower layer is up (DTLS connected, or the UDP tuple known): be ready for INIT. */
+  /** The lower layer is up (DTLS connected, or the UDP tuple known): INIT may flow. */
   connect(): void {
     if (this.#state !== 'new') return;
     this.#setState('connecting');
-    void this.#sctp.start(SCTP_PORT).catch((error: unknown) => this.#options.onFault(error));
+    const initiate = this.#options.initiate === true;
+    void this.#sctp
+      .start(SCTP_PORT)
+      .then(() => (initiate ? this.#engine.init() : undefined))
+      .catch((error: unknown) => this.#options.onFault(error));
   }
 
   /** One SCTP packet from the peer (already decrypted). Synchronous throws reach the caller's boundary. */

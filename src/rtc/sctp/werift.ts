@@ -35,6 +35,9 @@ export interface WeriftSctpInternals {
   handleData(data: Buffer): Promise<void>;
   transmit(): Promise<void>;
   maybeAbandon(chunk: DataChunk): boolean;
+  /** Sends INIT and enters COOKIE-WAIT (what werift's client does on start()). */
+  init(): Promise<void>;
+  timer1Cancel(): void;
   timer1Expired: () => void;
   timer2Expired: () => void;
   timer3Expired: () => void;

@@ -18,6 +18,8 @@ export interface SctpOptions {
   MIS: number;
   maxMessageSize: number;
   sendBufferSize: number;
+  /** Send INIT too (pipe transports, as mediasoup); otherwise wait for the peer's. */
+  initiate?: boolean;
 }
 
 /** Messages dropped on the data side, by reason (getStats' sctp drops beside the packet ones). */

@@ -54,9 +54,16 @@ export interface DataContext {
   directMaxMessageSize: number | undefined;
 }
 
+/**
+ * The handler id of a data producer registered under another id than its own: a pipe data
+ * producer has its original's id, which the original's router may hold in this worker.
+ */
+const handlerIds = new WeakMap<DataProducer, string>();
+
 export function produceData(ctx: DataContext, raw: unknown): unknown {
   const d = asObject(raw, 'data');
   const id = requireId(d.dataProducerId, 'dataProducerId');
+  const handlerId = d.handlerId === undefined ? id : requireId(d.handlerId, 'handlerId');
   const type = dataType(d.type);
   if (ctx.router.getDataProducer(id)) throw new TypeError(`DataProducer '${id}' exists`);
   if (type === 'direct' && ctx.directMaxMessageSize === undefined) {
@@ -70,7 +77,13 @@ export function produceData(ctx: DataContext, raw: unknown): unknown {
     protocol: optionalString(d.protocol, 'protocol', 65535) ?? '',
     paused: optionalBoolean(d.paused, 'paused', false),
   });
-  ctx.context.registerHandler(id, new DataProducerHandler(ctx, producer));
+  try {
+    ctx.context.registerHandler(handlerId, new DataProducerHandler(ctx, producer));
+  } catch (error) {
+    ctx.data.removeDataProducer(producer); // new: no consumers yet
+    throw error;
+  }
+  if (handlerId !== id) handlerIds.set(producer, handlerId);
   return producer.dump();
 }
 
@@ -107,7 +120,7 @@ export function closeDataProducer(ctx: DataContext, id: string, silent: boolean)
     if (silent) return;
     throw new InvalidStateError(`DataProducer not found [dataProducerId:${id}]`);
   }
-  ctx.context.unregisterHandler(id);
+  ctx.context.unregisterHandler(handlerIds.get(producer) ?? id);
   for (const consumer of ctx.data.removeDataProducer(producer)) {
     consumer.owner.removeDataConsumer(consumer);
     ctx.context.unregisterHandler(consumer.id);

@@ -168,7 +168,14 @@ export class RouterHandler implements Handler {
         this.#closeConsumerAnywhere(consumerId),
       ),
     );
-    return { tuple: transport.tuple, rtx: transport.rtx, srtpParameters: transport.srtpParameters };
+    return {
+      tuple: transport.tuple,
+      rtx: transport.rtx,
+      srtpParameters: transport.srtpParameters,
+      ...(transport.data.sctp
+        ? { sctpParameters: transport.data.sctp.parameters, sctpState: transport.data.sctp.state }
+        : {}),
+    };
   }
 
   /** A new transport's id must be new in this router. */

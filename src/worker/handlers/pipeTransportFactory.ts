@@ -1,17 +1,17 @@
 /**
  * Creating a worker-side PipeTransport from a 'router.createPipeTransport' request: validate
- * mediasoup's options (TypeError), refuse what Skein does not do yet (SCTP: UnsupportedError),
- * open the UDP socket and build the transport.
+ * mediasoup's options (TypeError), open the UDP socket and build the transport (with an SCTP
+ * association when enableSctp).
  */
 import { isIP } from 'node:net';
 
-import { UnsupportedError } from '../../common/errors.js';
 import { PipeTransport } from '../../rtc/pipe/PipeTransport.js';
 import type { RtcRouter } from '../../rtc/Router.js';
 import { UdpListener } from '../../rtc/sockets/UdpListener.js';
 import type { WorkerContext } from '../WorkerContext.js';
 import { asObject, optionalBoolean, requireId } from '../validate.js';
 import { validateSctpOptions } from './plainTransportFactory.js';
+import { sctpOptionsFrom } from './sctpOptions.js';
 import { transportNotifier, validateListenInfo } from './transportFactory.js';
 
 export async function createPipeTransport(
@@ -27,9 +27,8 @@ export async function createPipeTransport(
   if (isIP(listenInfo.ip) === 0) throw new TypeError('listenInfo.ip must be an IP address');
   const enableRtx = optionalBoolean(d.enableRtx, 'enableRtx', false);
   const enableSrtp = optionalBoolean(d.enableSrtp, 'enableSrtp', false);
-  if (validateSctpOptions(d)) {
-    throw new UnsupportedError('enableSctp: SCTP over pipe transports is not supported yet');
-  }
+  validateSctpOptions(d);
+  const sctp = sctpOptionsFrom(d);
   const listener = await UdpListener.bind(
     listenInfo.ip,
     listenInfo.port,
@@ -44,5 +43,6 @@ export async function createPipeTransport(
     announcedAddress: listenInfo.announcedAddress,
     enableRtx,
     enableSrtp,
+    sctp,
   });
 }
