@@ -7,8 +7,6 @@
  * It is always able to send, as mediasoup's is always connected.
  */
 import { readU32 } from '../../protocols/rtp/index.js';
-import type { Consumer } from '../rtp/Consumer.js';
-import type { CreateConsumerOptions } from '../rtp/createConsumer.js';
 import type { RtcRouter } from '../Router.js';
 import { MAX_RTCP_PACKET_SIZE } from '../rtp/packetLimits.js';
 import { RtcTransport, type TransportNotifier } from '../transport/RtcTransport.js';
@@ -19,8 +17,6 @@ const RTP_HEADER_LENGTH = 12;
 export class DirectTransport extends RtcTransport {
   /** Largest direct message a DataProducer may send (mediasoup's option; no DataChannels yet). */
   readonly maxMessageSize: number;
-  /** Which consumer an outgoing packet is for, by its SSRC (media and RTX). */
-  readonly #consumerIdBySsrc = new Map<number, string>();
 
   constructor(options: {
     id: string;
@@ -35,19 +31,6 @@ export class DirectTransport extends RtcTransport {
       label: `DirectTransport ${options.id}`,
     });
     this.maxMessageSize = options.maxMessageSize;
-  }
-
-  override consume(options: Omit<CreateConsumerOptions, 'routerIdForUri'>): Consumer {
-    const consumer = super.consume(options);
-    this.#consumerIdBySsrc.set(consumer.ssrc, consumer.id);
-    if (consumer.rtxSsrc !== undefined) this.#consumerIdBySsrc.set(consumer.rtxSsrc, consumer.id);
-    return consumer;
-  }
-
-  override removeConsumer(consumer: Consumer): void {
-    super.removeConsumer(consumer);
-    this.#consumerIdBySsrc.delete(consumer.ssrc);
-    if (consumer.rtxSsrc !== undefined) this.#consumerIdBySsrc.delete(consumer.rtxSsrc);
   }
 
   /** One RTP packet from Node (`producer.send()`): bytes only valid during the call. */
@@ -65,12 +48,11 @@ export class DirectTransport extends RtcTransport {
   }
 
   protected sendRtpPacket(packet: Uint8Array): number {
-    const consumerId =
-      packet.length >= RTP_HEADER_LENGTH
-        ? this.#consumerIdBySsrc.get(readU32(packet, 8))
-        : undefined;
-    if (consumerId === undefined) return 0;
-    this.notifier.notifyEntity(consumerId, 'rtp', undefined, packet);
+    // The consumer the packet is for, by its SSRC (media or RTX), from the core's table.
+    const consumer =
+      packet.length >= RTP_HEADER_LENGTH ? this.consumerOfSsrc(readU32(packet, 8)) : undefined;
+    if (consumer === undefined) return 0;
+    this.notifier.notifyEntity(consumer.id, 'rtp', undefined, packet);
     return packet.length;
   }
 
@@ -80,7 +62,7 @@ export class DirectTransport extends RtcTransport {
   }
 
   protected onClose(): void {
-    this.#consumerIdBySsrc.clear();
+    // No sockets or sessions to release.
   }
 
   #receiveRtp(packet: Uint8Array): void {

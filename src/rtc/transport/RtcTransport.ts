@@ -383,6 +383,11 @@ export abstract class RtcTransport implements ConsumerOutput {
 
   // ---- For the kinds ----
 
+  /** The consumer sending on this SSRC (media or RTX), if any. */
+  protected consumerOfSsrc(ssrc: number): Consumer | undefined {
+    return this.#consumerBySsrc.get(ssrc);
+  }
+
   /** Counts bytes as they arrive from the network, before any check. */
   protected countReceived(length: number): void {
     this.bytes.received += length;
