@@ -175,6 +175,46 @@ export abstract class Consumer implements RtpSink {
     return {};
   }
 
+  // ---- Bandwidth allocation (mediasoup's Consumer bitrate API) ----
+  // The transport's allocator calls these when send-side estimation is on:
+  // `increaseLayer` repeatedly in priority order while bitrate remains, then
+  // `applyLayers` on every consumer. Kinds without layers keep the defaults.
+
+  /** consumer.setPriority() (1..255; unsetPriority() restores 1). */
+  priority = 1;
+  /** Set once the transport's estimator allocates this consumer's layers. */
+  protected externallyManagedBitrate = false;
+
+  setExternallyManagedBitrate(): void {
+    this.externallyManagedBitrate = true;
+  }
+
+  /** 0: takes no part in allocation (audio, inactive); otherwise `priority`. */
+  get bitratePriority(): number {
+    return 0;
+  }
+
+  /**
+   * Raises the provisional layers one step if that fits in `bitrate`; returns
+   * the bitrate the step takes (0: nothing to raise, or it does not fit).
+   * The first call of an allocation round starts from no layer at all.
+   */
+  increaseLayer(bitrate: number, considerLoss: boolean, nowMs: number): number {
+    void bitrate;
+    void considerLoss;
+    void nowMs;
+    return 0;
+  }
+
+  /** Makes the provisional layers of the last allocation round the target. */
+  applyLayers(): void {}
+
+  /** What this consumer would send at its preferred layers, bits per second. */
+  desiredBitrate(nowMs: number): number {
+    void nowMs;
+    return 0;
+  }
+
   /** The router hands every packet of the producer here (the hot path). */
   receiveRtp(packet: RtpPacketView, isKeyFrame: boolean): void {
     const header = this.#header;
