@@ -21,10 +21,12 @@ import {
 // The library's own validator, so garbage never reaches canConsume (which logs it).
 import { validateRtpCapabilities } from '../../src/ortc/validateRtpCapabilities.js';
 import type { Limits } from './config.js';
+import { DEFAULT_SOURCE, MAX_TILE_SIDE, type Size } from './layers.js';
 import {
   ProtocolError,
   checkListField,
   displayNameField,
+  integerField,
   kindField,
   labelField,
   objectField,
@@ -34,6 +36,7 @@ import {
 } from './protocol.js';
 import type { Room } from './Room.js';
 import type { RoomsRegistry } from './RoomsRegistry.js';
+import { TileViews } from './TileViews.js';
 
 export interface TransportInfo {
   id: string;
@@ -59,6 +62,9 @@ export class Participant {
   readonly consumers = new Map<string, Consumer>();
   readonly dataProducers = new Map<string, DataProducer>();
   readonly dataConsumers = new Map<string, DataConsumer>();
+  /** The camera size each video producer's publisher declared (layers are fractions of it). */
+  readonly producerSources = new Map<string, Size>();
+  readonly #views = new TileViews();
 
   constructor(send: (message: unknown) => void, registry: RoomsRegistry, limits: Limits) {
     this.#send = send;
@@ -92,8 +98,14 @@ export class Participant {
       case 'consume':
         return this.#consume(room, body);
       case 'resumeConsumer': {
-        await this.#consumer(stringField(body, 'consumerId')).resume();
+        await this.#views.resume(this.#consumer(stringField(body, 'consumerId')));
         return {};
+      }
+      case 'setTileSize': {
+        const consumer = this.#consumer(stringField(body, 'consumerId'));
+        const width = integerField(body, 'width', 0, MAX_TILE_SIDE);
+        const height = integerField(body, 'height', 0, MAX_TILE_SIDE);
+        return this.#views.setTileSize(consumer, { width, height });
       }
       case 'pauseProducer':
       case 'resumeProducer': {
@@ -144,7 +156,9 @@ export class Participant {
     this.sendTransport = undefined;
     this.recvTransport = undefined;
     this.producers.clear();
+    this.producerSources.clear();
     this.consumers.clear();
+    this.#views.clear();
     this.dataProducers.clear();
     this.dataConsumers.clear();
     room.participants.delete(this.id);
@@ -246,12 +260,14 @@ export class Participant {
     checkListField(parameters, 'codecs', limits.maxCodecs, 'rtpParameters');
     checkListField(parameters, 'headerExtensions', limits.maxHeaderExtensions, 'rtpParameters');
     const rtpParameters = parameters as unknown as RtpParameters;
+    const source = kind === 'video' ? sourceSizeField(body) : undefined;
     const producer = await transport.produce({ kind, rtpParameters });
     if (this.room !== room) {
       producer.close();
       throw new ProtocolError('not-joined', 'left the room');
     }
     this.producers.set(producer.id, producer);
+    if (source) this.producerSources.set(producer.id, source);
     producer.on('transportclose', () => this.producers.delete(producer.id));
     room.broadcast(this, 'newProducer', {
       participantId: this.id,
@@ -286,8 +302,10 @@ export class Participant {
       throw new ProtocolError('not-joined', 'left the room');
     }
     this.consumers.set(consumer.id, consumer);
+    if (consumer.kind === 'video') this.#watchVideo(consumer, owner, producerId);
     const forget = (): void => {
       this.consumers.delete(consumer.id);
+      this.#views.delete(consumer.id);
     };
     consumer.on('transportclose', forget);
     consumer.on('producerclose', () => {
@@ -371,6 +389,28 @@ export class Participant {
     };
   }
 
+  /** Tile sizes choose its layers; its score and layers are forwarded to the page. */
+  #watchVideo(consumer: Consumer, owner: Participant, producerId: string): void {
+    const source = owner.producerSources.get(producerId) ?? DEFAULT_SOURCE;
+    const encodings = owner.producers.get(producerId)?.rtpParameters.encodings;
+    this.#views.add(consumer, source, encodings);
+    const consumerId = consumer.id;
+    consumer.on('score', (score) => {
+      this.notify('consumerScore', {
+        consumerId,
+        score: score.score,
+        producerScore: score.producerScore,
+      });
+    });
+    consumer.on('layerschange', (layers) => {
+      this.notify('consumerLayersChanged', {
+        consumerId,
+        spatialLayer: layers?.spatialLayer ?? null,
+        temporalLayer: layers?.temporalLayer ?? null,
+      });
+    });
+  }
+
   /** A device's capabilities, bounded and validated (a copy: validation fills defaults). */
   #capabilities(value: Record<string, unknown>): RtpCapabilities {
     checkListField(value, 'codecs', this.#limits.maxCodecs, 'rtpCapabilities');
@@ -386,6 +426,7 @@ export class Participant {
 
   #producerClosed(producer: Producer): void {
     this.producers.delete(producer.id);
+    this.producerSources.delete(producer.id);
     this.room?.broadcast(this, 'producerClosed', {
       participantId: this.id,
       producerId: producer.id,
@@ -437,6 +478,24 @@ function sctpStreamParametersField(body: Record<string, unknown>): SctpStreamPar
   if (maxPacketLifeTime !== undefined) params.maxPacketLifeTime = maxPacketLifeTime;
   if (maxRetransmits !== undefined) params.maxRetransmits = maxRetransmits;
   return params as unknown as SctpStreamParameters;
+}
+
+/**
+ * A video producer's camera size from `appData.width` / `appData.height`
+ * (both or neither; the server then assumes DEFAULT_SOURCE).
+ */
+function sourceSizeField(body: Record<string, unknown>): Size | undefined {
+  const appData = body.appData;
+  if (appData === undefined) return undefined;
+  if (typeof appData !== 'object' || appData === null || Array.isArray(appData)) {
+    throw new ProtocolError('bad-request', 'appData must be an object');
+  }
+  const data = appData as Record<string, unknown>;
+  if (data.width === undefined && data.height === undefined) return undefined;
+  return {
+    width: integerField(data, 'width', 1, MAX_TILE_SIDE),
+    height: integerField(data, 'height', 1, MAX_TILE_SIDE),
+  };
 }
 
 /** Maps API errors to protocol errors for the reply. */

@@ -170,3 +170,17 @@ export function checkListField(
     throw new ProtocolError('bad-request', `${where}.${field} is limited to ${max} entries`);
   }
 }
+
+/** An integer field in [min, max]. */
+export function integerField(
+  body: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number,
+): number {
+  const value = body[field];
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
+    throw new ProtocolError('bad-request', `${field} must be an integer in [${min}, ${max}]`);
+  }
+  return value as number;
+}

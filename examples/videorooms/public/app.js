@@ -20,11 +20,14 @@
  */
 import { Device } from 'mediasoup-client';
 import { CHAT_LABEL, ChatPanel, decodeChatMessage, encodeChatMessage } from './chat.js';
+import { TileIndicators, TileSizeReporter, videoEncodings } from './viewing.js';
 
 const ROOM_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const REQUEST_TIMEOUT_MS = 15_000;
 const OPEN_TIMEOUT_MS = 10_000;
 const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000];
+/** How often the tiles' received resolutions are read from getStats(). */
+const STATS_INTERVAL_MS = 1_000;
 
 // ---------------------------------------------------------------------------
 // DOM helpers
@@ -163,8 +166,9 @@ function initialsOf(name) {
 // Tiles
 
 /**
- * One tile of the grid: a video, an avatar shown while there is no video, and
- * a name label with a muted-microphone mark.
+ * One tile of the grid: a video, an avatar shown while there is no video, a
+ * name label with a muted-microphone mark and, for remote tiles, the received
+ * resolution and a network quality dot.
  */
 class Tile {
   /**
@@ -194,6 +198,12 @@ class Tile {
     label.append(mic, this.name);
     if (local) label.append(el('span', 'badge', 'You'));
     this.root.append(this.video, this.avatar, label);
+    /** @type {TileIndicators | undefined} */
+    this.indicators = undefined;
+    if (!local) {
+      this.indicators = new TileIndicators();
+      this.root.append(this.indicators.root);
+    }
     /** @type {HTMLAudioElement | undefined} */
     this.audio = undefined;
     this.setName(displayName);
@@ -210,6 +220,7 @@ class Tile {
 
   /** @param {MediaStreamTrack | undefined} track */
   setVideoTrack(track) {
+    if (!track) this.indicators?.clear();
     this.video.srcObject = track ? new MediaStream([track]) : null;
     if (track) this.video.play().catch(() => {});
   }
@@ -422,7 +433,13 @@ class Signaling {
  * @typedef {{ participantId: string, displayName: string,
  *   producers: Map<string, ProducerInfo>, tile: Tile }} Peer
  * @typedef {{ consumer: import('mediasoup-client').types.Consumer,
- *   participantId: string, producerId: string }} ConsumerEntry
+ *   participantId: string, producerId: string, view?: VideoView }} ConsumerEntry
+ * @typedef {{ reported?: { width: number, height: number },
+ *   preferredLayers?: { spatialLayer: number, temporalLayer: number } | null,
+ *   currentLayers?: { spatialLayer: number | null, temporalLayer: number | null },
+ *   received: { width: number, height: number },
+ *   score?: number, producerScore?: number, scoreEvents: number }} VideoView
+ *   what a remote video consumer's tile asked for, receives and scores
  * @typedef {{ dataConsumer: import('mediasoup-client').types.DataConsumer,
  *   participantId: string, dataProducerId: string }} DataConsumerEntry
  */
@@ -584,6 +601,12 @@ class Session {
     );
     /** Runs setup, then each notification, one at a time. */
     this.queue = Promise.resolve();
+    /** Remote tiles' sizes, reported for their video consumers. */
+    this.tileSizes = new TileSizeReporter((participantId, size) =>
+      this.#reportTileSize(participantId, size),
+    );
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.statsTimer = undefined;
   }
 
   /** Connects and joins; notifications wait until this is done. */
@@ -825,7 +848,17 @@ class Session {
       this.sendTransport
     );
     // The tracks outlive this session (a reconnect produces them again).
-    const producer = await transport.produce({ track, stopTracks: false });
+    const options =
+      track.kind === 'video'
+        ? {
+            encodings: videoEncodings(track),
+            // Start high enough for the top layer to appear within seconds.
+            codecOptions: { videoGoogleStartBitrate: 1000 },
+            // The camera's size: the server picks each tile's layer from it.
+            appData: { width: track.getSettings().width, height: track.getSettings().height },
+          }
+        : {};
+    const producer = await transport.produce({ track, stopTracks: false, ...options });
     if (!enabled) {
       producer.pause();
       track.enabled = false;
@@ -851,6 +884,7 @@ class Session {
     peer = { participantId, displayName, producers: new Map(), tile };
     this.peers.set(participantId, peer);
     ui.grid.append(tile.root);
+    this.tileSizes.observe(tile.root, participantId);
     updateHeader();
     return peer;
   }
@@ -865,6 +899,7 @@ class Session {
     for (const [id, entry] of this.dataConsumers) {
       if (entry.participantId === participantId) this.#closeDataConsumer(id);
     }
+    this.tileSizes.unobserve(peer.tile.root);
     peer.tile.remove();
     this.peers.delete(participantId);
     updateHeader();
@@ -911,12 +946,20 @@ class Session {
         return;
       }
       const owner = data.participantId ?? participantId;
-      this.consumers.set(consumer.id, { consumer, participantId: owner, producerId });
+      /** @type {ConsumerEntry} */
+      const entry = { consumer, participantId: owner, producerId };
+      if (consumer.kind === 'video')
+        entry.view = { received: { width: 0, height: 0 }, scoreEvents: 0 };
+      this.consumers.set(consumer.id, entry);
       const ownerPeer = this.peers.get(owner) ?? peer;
       if (consumer.kind === 'video') ownerPeer.tile.setVideoTrack(consumer.track);
       else ownerPeer.tile.setAudioTrack(consumer.track);
       this.#refreshTile(ownerPeer);
       await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+      if (consumer.kind === 'video') {
+        this.tileSizes.reportNow(ownerPeer.tile.root);
+        this.#startStats();
+      }
     } catch (error) {
       if (this.closed) return;
       const message = error instanceof Error ? error.message : String(error);
@@ -926,6 +969,59 @@ class Session {
         toast(`Your browser cannot play the media of ${who}.`, { kind: 'error' });
       } else if (!(error instanceof SignalingError && error.code === 'not-found')) {
         toast(`Could not receive the media of ${who}: ${message}`, { kind: 'error' });
+      }
+    }
+  }
+
+  /**
+   * Tells the server how big a peer's tile is, for its video consumer.
+   * @param {string} participantId
+   * @param {{ width: number, height: number }} size device pixels
+   * @returns {Promise<boolean>} false when the peer has no video consumer yet
+   */
+  async #reportTileSize(participantId, size) {
+    if (this.closed) return false;
+    const entry = [...this.consumers.values()].find(
+      (e) => e.participantId === participantId && e.view,
+    );
+    if (!entry?.view) return false;
+    const data = await this.signaling.request('setTileSize', {
+      consumerId: entry.consumer.id,
+      ...size,
+    });
+    entry.view.reported = size;
+    entry.view.preferredLayers = data.preferredLayers ?? null;
+    return true;
+  }
+
+  /** Reads each video consumer's received resolution into its tile, every second. */
+  #startStats() {
+    if (this.statsTimer || this.closed) return;
+    let busy = false;
+    this.statsTimer = setInterval(() => {
+      if (busy || this.closed) return;
+      busy = true;
+      this.#readStats().finally(() => (busy = false));
+    }, STATS_INTERVAL_MS);
+  }
+
+  async #readStats() {
+    for (const entry of [...this.consumers.values()]) {
+      if (!entry.view || entry.consumer.closed) continue;
+      /** @type {RTCStatsReport} */
+      let report;
+      try {
+        report = await entry.consumer.getStats();
+      } catch {
+        continue;
+      }
+      if (this.closed || entry.consumer.closed) return;
+      for (const stats of report.values()) {
+        if (stats.type !== 'inbound-rtp' || stats.kind !== 'video') continue;
+        const width = stats.frameWidth ?? 0;
+        const height = stats.frameHeight ?? 0;
+        entry.view.received = { width, height };
+        this.peers.get(entry.participantId)?.tile.indicators?.setResolution(width, height);
       }
     }
   }
@@ -969,9 +1065,38 @@ class Session {
       rejoin('The room moved to another media server: reconnecting…', 0);
       return;
     }
+    if (event === 'consumerScore' || event === 'consumerLayersChanged') {
+      // Not queued either: they describe consumers already made, and come often.
+      this.#onConsumerReport(event, data);
+      return;
+    }
     this.queue = this.queue
       .then(() => this.#handle(event, data))
       .catch((error) => console.warn(`videorooms: ${event}:`, error));
+  }
+
+  /**
+   * A video consumer's score or layers changed (ignored for one not made here).
+   * @param {string} event
+   * @param {any} data
+   */
+  #onConsumerReport(event, data) {
+    const entry = this.consumers.get(data?.consumerId);
+    if (!entry?.view) return;
+    if (event === 'consumerScore') {
+      if (typeof data.score !== 'number') return;
+      entry.view.score = data.score;
+      entry.view.producerScore = data.producerScore;
+      entry.view.scoreEvents++;
+      this.peers
+        .get(entry.participantId)
+        ?.tile.indicators?.setScore(data.score, Number(data.producerScore));
+    } else {
+      entry.view.currentLayers = {
+        spatialLayer: data.spatialLayer ?? null,
+        temporalLayer: data.temporalLayer ?? null,
+      };
+    }
   }
 
   /**
@@ -1052,6 +1177,8 @@ class Session {
     if (this.closed) return;
     this.closed = true;
     this.signaling.close();
+    this.tileSizes.disconnect();
+    clearInterval(this.statsTimer);
     for (const entry of this.consumers.values()) entry.consumer.close();
     this.consumers.clear();
     for (const entry of this.dataConsumers.values()) entry.dataConsumer.close();
@@ -1291,6 +1418,11 @@ window.addEventListener('pagehide', () => {
         hasVideo: [...(session?.consumers.values() ?? [])].some(
           (entry) => entry.participantId === peer.participantId && entry.consumer.kind === 'video',
         ),
+        video: structuredClone(
+          [...(session?.consumers.values() ?? [])].find(
+            (entry) => entry.participantId === peer.participantId && entry.view,
+          )?.view ?? null,
+        ),
       })),
       chat: {
         open: session?.chatProducer?.readyState === 'open',
@@ -1324,6 +1456,7 @@ window.addEventListener('pagehide', () => {
           consumerId: entry.consumer.id,
           framesDecoded: stats.framesDecoded ?? 0,
           frameWidth: stats.frameWidth ?? 0,
+          frameHeight: stats.frameHeight ?? 0,
           packetsReceived: stats.packetsReceived ?? 0,
         });
       }
