@@ -436,6 +436,7 @@ class Signaling {
  *   participantId: string, producerId: string, view?: VideoView }} ConsumerEntry
  * @typedef {{ reported?: { width: number, height: number },
  *   preferredLayers?: { spatialLayer: number, temporalLayer: number } | null,
+ *   paused?: boolean,
  *   currentLayers?: { spatialLayer: number | null, temporalLayer: number | null },
  *   received: { width: number, height: number },
  *   score?: number, producerScore?: number, scoreEvents: number }} VideoView
@@ -991,6 +992,7 @@ class Session {
     });
     entry.view.reported = size;
     entry.view.preferredLayers = data.preferredLayers ?? null;
+    entry.view.paused = !!data.paused;
     return true;
   }
 

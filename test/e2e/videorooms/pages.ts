@@ -15,6 +15,19 @@ export interface PeerState {
   participantId: string;
   displayName: string;
   hasVideo: boolean;
+  /** What this page's tile of the peer asked for, receives and scores (null: no video consumer). */
+  video: VideoView | null;
+}
+
+export interface VideoView {
+  reported?: { width: number; height: number };
+  preferredLayers?: { spatialLayer: number; temporalLayer: number } | null;
+  paused?: boolean;
+  currentLayers?: { spatialLayer: number | null; temporalLayer: number | null };
+  received: { width: number; height: number };
+  score?: number;
+  producerScore?: number;
+  scoreEvents: number;
 }
 
 export interface RoomState {
@@ -48,6 +61,8 @@ export interface VideoStats {
   consumerId: string;
   framesDecoded: number;
   frameWidth: number;
+  frameHeight: number;
+  packetsReceived: number;
 }
 
 interface VideoroomsApi {
@@ -193,7 +208,11 @@ export class VideoroomsBrowser {
     this.#userDataDir = userDataDir;
   }
 
-  static async launch(timeoutMs = 30_000): Promise<VideoroomsBrowser> {
+  /** `extraArgs`: more Chromium flags (e.g. `--use-file-for-fake-video-capture=...`). */
+  static async launch(
+    timeoutMs = 30_000,
+    extraArgs: readonly string[] = [],
+  ): Promise<VideoroomsBrowser> {
     const userDataDir = await mkdtemp(join(tmpdir(), 'skein-videorooms-chromium-'));
     try {
       const context = await chromium.launchPersistentContext(userDataDir, {
@@ -209,6 +228,7 @@ export class VideoroomsBrowser {
           '--disable-background-timer-throttling',
           '--disable-renderer-backgrounding',
           '--disable-backgrounding-occluded-windows',
+          ...extraArgs,
           `--user-data-dir=${userDataDir}`,
           '--remote-debugging-pipe',
           'about:blank',

@@ -14,12 +14,13 @@ export function log(message: string): void {
 export async function withServerAndBrowser(
   args: string[],
   body: (server: VideoroomsServer, browser: VideoroomsBrowser) => Promise<void>,
+  chromiumArgs: readonly string[] = [],
 ): Promise<void> {
   const server = await startVideorooms(args);
   log(`server up at ${server.url} after ${server.startupMs} ms (npm start, build included)`);
   let browser: VideoroomsBrowser | undefined;
   try {
-    browser = await VideoroomsBrowser.launch();
+    browser = await VideoroomsBrowser.launch(30_000, chromiumArgs);
     await body(server, browser);
   } catch (error) {
     const pageLogs = browser?.logs() ?? '';
