@@ -108,50 +108,61 @@ describe('videorooms: tile size chooses the simulcast layer', { skip }, () => {
           await sub.page.click('#video-button');
           await sub.waitForDecoding([pubId]);
 
-          // Small: 160×90 CSS px (device pixel ratio 1) fits layer 0 (320×180).
-          let t = Date.now();
-          await setTileSize(sub, pubId, { width: 160, height: 90 });
-          let last: Awaited<ReturnType<typeof received>> | undefined;
-          await waitFor(
-            async () => {
-              last = await received(sub, pubId);
-              const width = last.stats?.frameWidth ?? 0;
-              return width > 0 && width <= 320 && last.shownWidth === width;
-            },
-            'Sub decodes ≤ 320 wide and its tile shows it',
-            15_000,
-            () => JSON.stringify(last),
-          );
-          const smallMs = Date.now() - t;
-          let state = await sub.state();
-          const small = state.peers.find((p) => p.participantId === pubId)!.video!;
-          // clientWidth/Height: inside the tile's 1 px border.
-          assert.deepEqual(small.reported, { width: 158, height: 88 });
-          assert.equal(small.preferredLayers?.spatialLayer, 0);
-          log(
-            `small tile: ${last!.stats!.frameWidth}×${last!.stats!.frameHeight} after ${smallMs} ms`,
-          );
+          /** Resizes (unless null) and waits until Sub decodes and shows a width `check` accepts. */
+          const reach = async (
+            size: { width: number; height: number } | null,
+            check: (width: number) => boolean,
+            what: string,
+            timeoutMs: number,
+          ): Promise<{ ms: number; width: number; height: number; spatialLayer?: number }> => {
+            const t = Date.now();
+            if (size) await setTileSize(sub, pubId, size);
+            let last: Awaited<ReturnType<typeof received>> | undefined;
+            await waitFor(
+              async () => {
+                last = await received(sub, pubId);
+                const width = last.stats?.frameWidth ?? 0;
+                return width > 0 && check(width) && last.shownWidth === width;
+              },
+              `Sub decodes ${what} and its tile shows it`,
+              timeoutMs,
+              () => JSON.stringify(last),
+            );
+            const ms = Date.now() - t;
+            const state = await sub.state();
+            const view = state.peers.find((p) => p.participantId === pubId)!.video!;
+            const result = {
+              ms,
+              width: last!.stats!.frameWidth,
+              height: last!.stats!.frameHeight,
+              spatialLayer: view.preferredLayers?.spatialLayer,
+            };
+            log(`${what}: ${JSON.stringify(result)} reported ${JSON.stringify(view.reported)}`);
+            return result;
+          };
 
-          // Large: 1280×720 needs the top layer.
-          t = Date.now();
-          await setTileSize(sub, pubId, { width: 1280, height: 720 });
-          await waitFor(
-            async () => {
-              last = await received(sub, pubId);
-              const width = last.stats?.frameWidth ?? 0;
-              return width >= 1280 && last.shownWidth === width;
-            },
-            'Sub decodes 1280 wide and its tile shows it',
-            25_000,
-            () => JSON.stringify(last),
+          // The default two-tile grid (tiles ~470 CSS px wide) asks for the middle layer.
+          const middle = await reach(null, (w) => w === 640, '640 wide (default tile)', 25_000);
+          assert.equal(middle.spatialLayer, 1);
+          // 1280×720 CSS px (device pixel ratio 1) needs the top layer.
+          const top = await reach({ width: 1280, height: 720 }, (w) => w >= 1280, 'top', 25_000);
+          assert.equal(top.spatialLayer, 2);
+          // 160×90 fits layer 0 (320×180).
+          const small = await reach({ width: 160, height: 90 }, (w) => w <= 320, 'small', 10_000);
+          assert.equal(small.spatialLayer, 0);
+          let state = await sub.state();
+          // clientWidth/Height: inside the tile's 1 px border.
+          assert.deepEqual(state.peers.find((p) => p.participantId === pubId)!.video!.reported, {
+            width: 158,
+            height: 88,
+          });
+          const back = await reach(
+            { width: 1280, height: 720 },
+            (w) => w >= 1280,
+            'top again',
+            10_000,
           );
-          const largeMs = Date.now() - t;
-          state = await sub.state();
-          const large = state.peers.find((p) => p.participantId === pubId)!.video!;
-          assert.equal(large.preferredLayers?.spatialLayer, 2);
-          log(
-            `large tile: ${last!.stats!.frameWidth}×${last!.stats!.frameHeight} after ${largeMs} ms`,
-          );
+          assert.equal(back.spatialLayer, 2);
 
           // Hidden: the server pauses the consumer; packets stop, then flow again.
           await setTileSize(sub, pubId, null);
