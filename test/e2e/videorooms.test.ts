@@ -80,6 +80,17 @@ describe('videorooms in Chromium', { skip }, () => {
           );
         }
 
+        // Every remote tile's quality dot has a score (one arrives for each new consumer).
+        for (const page of alpha) {
+          await waitFor(
+            async () =>
+              (await page.page.locator('.tile:not([data-local]) .quality[data-score]').count()) ===
+              2,
+            `${page.name}: both remote tiles' quality dots scored`,
+            10_000,
+          );
+        }
+
         // The screenshot of P1 with three participants (once the join toasts are gone).
         await waitFor(
           async () => (await alpha[0].page.locator('.toast').count()) === 0,

@@ -28,6 +28,8 @@ const OPEN_TIMEOUT_MS = 10_000;
 const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000];
 /** How often the tiles' received resolutions are read from getStats(). */
 const STATS_INTERVAL_MS = 1_000;
+/** Consumers whose score/layers reports may wait for the consumer to be made here. */
+const MAX_EARLY_REPORTS = 64;
 
 // ---------------------------------------------------------------------------
 // DOM helpers
@@ -608,6 +610,12 @@ class Session {
     );
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.statsTimer = undefined;
+    /**
+     * Score/layers reports that came before their consumer was made here
+     * (they are sent on change only), by consumer id; bounded.
+     * @type {Map<string, Map<string, any>>} consumer id → event → its latest data
+     */
+    this.earlyReports = new Map();
   }
 
   /** Connects and joins; notifications wait until this is done. */
@@ -952,6 +960,10 @@ class Session {
       if (consumer.kind === 'video')
         entry.view = { received: { width: 0, height: 0 }, scoreEvents: 0 };
       this.consumers.set(consumer.id, entry);
+      for (const [event, early] of this.earlyReports.get(consumer.id) ?? []) {
+        this.#onConsumerReport(event, early);
+      }
+      this.earlyReports.delete(consumer.id);
       const ownerPeer = this.peers.get(owner) ?? peer;
       if (consumer.kind === 'video') ownerPeer.tile.setVideoTrack(consumer.track);
       else ownerPeer.tile.setAudioTrack(consumer.track);
@@ -1083,8 +1095,20 @@ class Session {
    * @param {any} data
    */
   #onConsumerReport(event, data) {
-    const entry = this.consumers.get(data?.consumerId);
-    if (!entry?.view) return;
+    const consumerId = String(data?.consumerId);
+    const entry = this.consumers.get(consumerId);
+    if (!entry) {
+      const early = this.earlyReports.get(consumerId) ?? new Map();
+      early.set(event, data);
+      this.earlyReports.set(consumerId, early);
+      while (this.earlyReports.size > MAX_EARLY_REPORTS) {
+        const oldest = this.earlyReports.keys().next().value;
+        if (oldest === undefined) break;
+        this.earlyReports.delete(oldest);
+      }
+      return;
+    }
+    if (!entry.view) return;
     if (event === 'consumerScore') {
       if (typeof data.score !== 'number') return;
       entry.view.score = data.score;
