@@ -2,12 +2,13 @@
  * videorooms adapts each tile's layer to its size, end to end: the real
  * server (`npm start`) and two Chromium pages whose fake camera is a
  * 1280×720 Y4M file, so the publisher's three simulcast layers (320, 640 and
- * 1280 wide) all exist. The subscriber's tile of the publisher is resized
- * through the page: small → the page's ResizeObserver reports it, the server
- * prefers layer 0 and the subscriber's decoder gets ≤ 320-wide frames, which
- * the tile's indicator shows; large → 1280 wide again; hidden (0×0) → the
- * server pauses the consumer and packets stop, shown again → decoding resumes.
- * The tile's quality dot follows the consumer's score events.
+ * 1280 wide) all exist. The subscriber's tile of the publisher, as the page's
+ * ResizeObserver reports it to the server: the default two-tile grid gets the
+ * 640-wide layer; resized (through the page's CSS) to 1280×720 → 1280 wide;
+ * 160×90 → ≤ 320 wide; large again → 1280; each time the tile's indicator
+ * shows the decoded width. Hidden (0×0) → the server pauses the consumer and
+ * packets stop; shown again → decoding resumes. The tile's quality dot shows
+ * the last consumerScore, coloured by its thresholds.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
