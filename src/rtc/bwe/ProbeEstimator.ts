@@ -23,6 +23,7 @@ interface Cluster {
   firstArrivalSize: number;
   lastArrival: number;
   bytes: number;
+  target: number;
   done: boolean;
 }
 
@@ -39,13 +40,18 @@ export class ProbeEstimator {
     firstArrivalSize: 0,
     lastArrival: 0,
     bytes: 0,
+    target: 0,
     done: true,
   }));
 
-  /** A cluster of `packets` probe packets is being sent. */
-  startCluster(id: number, packets: number): void {
+  /**
+   * A cluster of `packets` probe packets is being sent at `target` bits/s: the result is
+   * capped there (a cluster sent faster than its target proves only the target).
+   */
+  startCluster(id: number, packets: number, target = Infinity): void {
     const c = this.#clusters[id % MAX_CLUSTERS];
     c.id = id;
+    c.target = target;
     c.sent = packets;
     c.received = 0;
     c.bytes = 0;
@@ -81,7 +87,7 @@ export class ProbeEstimator {
     const recvSpan = Math.max(c.lastArrival - c.firstArrival, 1);
     const sendRate = ((c.bytes - c.lastSendSize) * 8 * 1000) / sendSpan;
     const recvRate = ((c.bytes - c.firstArrivalSize) * 8 * 1000) / recvSpan;
-    if (recvRate < LIMIT_RATIO * sendRate) return recvRate;
-    return Math.min(sendRate, recvRate);
+    if (recvRate < LIMIT_RATIO * sendRate) return Math.min(recvRate, c.target);
+    return Math.min(sendRate, recvRate, c.target);
   }
 }
