@@ -427,11 +427,19 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test('transport.setMaxIncomingBitrate() and friends succeed', async () => {
+    test('transport.setMaxIncomingBitrate() and friends apply, validated as mediasoup does', async () => {
       const transport = await udpTransport(router);
       await transport.setMaxIncomingBitrate(1_000_000);
       await transport.setMaxOutgoingBitrate(2_000_000);
       await transport.setMinOutgoingBitrate(100_000);
+      // min above max, max below min, below mediasoup's 30 kbit/s floor: TypeError.
+      await assert.rejects(transport.setMinOutgoingBitrate(3_000_000), TypeError);
+      await assert.rejects(transport.setMaxOutgoingBitrate(50_000), TypeError);
+      await assert.rejects(transport.setMaxOutgoingBitrate(1000), TypeError);
+      const [stats] = (await transport.getStats()) as Record<string, unknown>[];
+      assert.equal(stats.maxIncomingBitrate, 1_000_000);
+      assert.equal(stats.maxOutgoingBitrate, 2_000_000);
+      assert.equal(stats.minOutgoingBitrate, 100_000);
       await transport.enableTraceEvent(['probation', 'bwe']);
       transport.close();
     });

@@ -13,12 +13,17 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { RtpPacketView, readU16 } from '../../protocols/rtp/index.js';
 import {
+  RtcpIterator,
+  RtcpPacketType,
+  RtpfbFmt,
   SdesItemType,
   nackItemsFromSequenceNumbers,
+  parseTransportCc,
   parseRtcpCompound,
   writeFir,
   writeNack,
   writePli,
+  writeRemb,
   writeRtcpCompound,
   writeTransportCc,
   type ReportBlock,
@@ -32,6 +37,10 @@ import { Producer, type ProducerOptions } from '../rtp/Producer.js';
 import { RtpListener } from '../rtp/RtpListener.js';
 import { URI, extensionId } from '../rtp/ExtensionMap.js';
 import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerator.js';
+import { TransportBwe } from '../bwe/TransportBwe.js';
+import { MIN_OUTGOING_BITRATE, type BweInfo, type BweType } from '../bwe/SendSideBwe.js';
+import { hasFeedback } from '../rtp/codecFeedback.js';
+import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
 import type { Consumer, ConsumerOutput, OutgoingHeader } from '../rtp/Consumer.js';
 import { createConsumer, type CreateConsumerOptions } from '../rtp/createConsumer.js';
 import { writeOutgoingPacket } from '../rtp/OutgoingPacketWriter.js';
@@ -64,6 +73,15 @@ export interface RtcTransportOptions {
   notifier: TransportNotifier;
   /** Names the transport in contained-fault log lines, e.g. "PlainTransport <id>". */
   label: string;
+  /** The send-side estimate before any feedback (mediasoup's default 600000). */
+  initialAvailableOutgoingBitrate?: number;
+}
+
+/** The bitrate limits set on a transport (0 = unset), as getStats reports them. */
+export interface BitrateLimits {
+  maxIncomingBitrate: number;
+  maxOutgoingBitrate: number;
+  minOutgoingBitrate: number;
 }
 
 /** Dropped-input counters: what getStats reports about bad input, for every kind. */
@@ -87,6 +105,9 @@ const RTCP_INTERVAL_MS = 1000;
 const FEEDBACK_TICK_MS = 40;
 /** Generic NACK FCIs that fit one RTCP packet (12-byte header, 4 bytes each; RFC 4585 §6.2.1). */
 const MAX_NACK_ITEMS = Math.floor((MAX_RTCP_PACKET_SIZE - 12) / 4);
+const NO_PROBATION = { bytesSent: 0, bitrate: (): number => 0 };
+/** mediasoup's default initialAvailableOutgoingBitrate. */
+const DEFAULT_INITIAL_AVAILABLE_BITRATE = 600_000;
 
 export abstract class RtcTransport implements ConsumerOutput {
   readonly id: string;
@@ -129,6 +150,25 @@ export abstract class RtcTransport implements ConsumerOutput {
     rtxSend: new RateCalculator(),
   };
   #transportSeq = 0;
+  /** Enabled trace event types ('probation', 'bwe'); requests set them. */
+  readonly traceFlags = new TraceFlags(TRANSPORT_TRACE_TYPES);
+  /**
+   * Send-side estimation and bitrate allocation, once a video consumer negotiated
+   * transport-cc (or else goog-remb with abs-send-time), as mediasoup creates its tccClient.
+   */
+  #bwe: TransportBwe | undefined;
+  readonly #initialAvailableBitrate: number;
+  readonly #limits: BitrateLimits = {
+    maxIncomingBitrate: 0,
+    maxOutgoingBitrate: 0,
+    minOutgoingBitrate: 0,
+  };
+  readonly #rtcpIterator = new RtcpIterator();
+  /** The consumers as an iterable that can be walked more than once (the allocator does). */
+  readonly #consumerList: Iterable<Consumer> = {
+    [Symbol.iterator]: () => this.#consumers.values(),
+  };
+  #rembAtMs = 0;
   /**
    * Transport-wide CC feedback for what our producers send, while one of them negotiated the
    * extension; `#twccId` is the sender's id for it (one per transport, as BUNDLE gives every
@@ -151,6 +191,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.notifier = options.notifier;
     this.boundary = new FaultBoundary(options.label);
     this.data = new TransportData(options.router, options.notifier, this.boundary);
+    this.#initialAvailableBitrate =
+      options.initialAvailableOutgoingBitrate ?? DEFAULT_INITIAL_AVAILABLE_BITRATE;
     this.#timer = setInterval(this.boundary.wrap('timer', this.#tick, this), RTCP_INTERVAL_MS);
     this.#timer.unref();
     this.#feedbackTimer = setInterval(
@@ -254,6 +296,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#consumers.set(consumer.id, consumer);
     for (const ssrc of consumer.ssrcs) this.#consumerBySsrc.set(ssrc, consumer);
     this.router.addConsumer(consumer);
+    this.#enableBwe(consumer);
     consumer.start();
     return consumer;
   }
@@ -262,6 +305,87 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#consumers.delete(consumer.id);
     for (const ssrc of consumer.ssrcs) this.#consumerBySsrc.delete(ssrc);
     this.router.removeConsumer(consumer);
+    this.#bwe?.requestAllocation();
+  }
+
+  // ---- Bandwidth estimation and limits ----
+
+  /** The send-side estimate (bits/s) while estimation runs, else undefined. */
+  get availableOutgoingBitrate(): number | undefined {
+    return this.#bwe?.availableBitrate;
+  }
+
+  /** 'transport-cc' or 'remb' while estimation runs. */
+  get bweType(): BweType | undefined {
+    return this.#bwe?.type;
+  }
+
+  get bitrateLimits(): Readonly<BitrateLimits> {
+    return this.#limits;
+  }
+
+  /** mediasoup's bwe trace info (undefined without estimation). */
+  get bweInfo(): BweInfo | undefined {
+    return this.#bwe?.bwe.info;
+  }
+
+  /** Probation packets sent (getStats' probationBytesSent, probationSendBitrate). */
+  get probation(): { bytesSent: number; bitrate(nowMs: number): number } {
+    return this.#bwe?.probation ?? NO_PROBATION;
+  }
+
+  /** The estimator itself (tests, benches). */
+  get bwe(): TransportBwe | undefined {
+    return this.#bwe;
+  }
+
+  /**
+   * 0 = unlimited. mediasoup's checks: at least 30000, and not below the min outgoing bitrate.
+   * Throws TypeError.
+   */
+  setMaxOutgoingBitrate(bitrate: number): void {
+    if (bitrate > 0 && bitrate < MIN_OUTGOING_BITRATE) {
+      throw new TypeError(`bitrate must be >= ${MIN_OUTGOING_BITRATE} or 0 (unlimited)`);
+    }
+    const min = this.#limits.minOutgoingBitrate;
+    if (bitrate > 0 && bitrate < min) {
+      throw new TypeError(
+        `bitrate must be >= current min outgoing bitrate (${min}) or 0 (unlimited)`,
+      );
+    }
+    this.#limits.maxOutgoingBitrate = bitrate;
+    this.#bwe?.bwe.setMaxOutgoingBitrate(bitrate);
+    this.#bwe?.requestAllocation();
+  }
+
+  /** 0 = unset. At least 30000 and not above the max outgoing bitrate. Throws TypeError. */
+  setMinOutgoingBitrate(bitrate: number): void {
+    if (bitrate > 0 && bitrate < MIN_OUTGOING_BITRATE) {
+      throw new TypeError(`bitrate must be >= ${MIN_OUTGOING_BITRATE} or 0 (unlimited)`);
+    }
+    const max = this.#limits.maxOutgoingBitrate;
+    if (bitrate > 0 && max > 0 && bitrate > max) {
+      throw new TypeError(
+        `bitrate must be <= current max outgoing bitrate (${max}) or 0 (unlimited)`,
+      );
+    }
+    this.#limits.minOutgoingBitrate = bitrate;
+    this.#bwe?.bwe.setMinOutgoingBitrate(bitrate);
+    this.#bwe?.requestAllocation();
+  }
+
+  /**
+   * 0 = unlimited. The producers' endpoint is told with a REMB (sent now and every second),
+   * which browsers honour as a cap whether they estimate with transport-cc or REMB.
+   */
+  setMaxIncomingBitrate(bitrate: number): void {
+    this.#limits.maxIncomingBitrate = bitrate;
+    if (bitrate > 0) this.#sendLimitRemb(performance.now());
+  }
+
+  /** consumer.setPriority() / unsetPriority(): re-allocate soon. */
+  onConsumerPriorityChanged(): void {
+    this.#bwe?.requestAllocation();
   }
 
   close(): void {
@@ -301,6 +425,10 @@ export abstract class RtcTransport implements ConsumerOutput {
   sendRtp(consumer: Consumer, packet: RtpPacketView, header: OutgoingHeader): void {
     if (!this.sendReady) return;
     const nowMs = performance.now();
+    // Only packets that carry the number take one: a gap would read as a loss.
+    const twcc = consumer.hop.transportWideCcId !== 0;
+    const seq = this.#transportSeq;
+    if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
     const length = writeOutgoingPacket(
       this.#scratch,
       packet,
@@ -308,7 +436,7 @@ export abstract class RtcTransport implements ConsumerOutput {
       consumer.extensionMap,
       consumer.hop,
       absSendTime24(nowMs),
-      this.#transportSeq++,
+      seq,
     );
     if (length < 0) {
       this.drops.tooBig++;
@@ -318,6 +446,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
     const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
     if (sent === 0) return;
+    if (twcc) this.#bwe?.onSent(seq, nowMs, sent);
     this.countSent(sent, nowMs);
     this.bytes.rtpSent += sent;
     this.#rates.rtpSend.update(sent, nowMs);
@@ -330,9 +459,20 @@ export abstract class RtcTransport implements ConsumerOutput {
       this.drops.tooBig++;
       return;
     }
+    // A resend is a new packet on the wire: it takes a new transport-wide number.
+    const consumer = this.#consumerBySsrc.get(packet.ssrc);
+    const id = consumer ? consumer.hop.transportWideCcId : 0;
+    const at = id !== 0 ? packet.findExtension(id) : -1;
+    const seq = this.#transportSeq;
+    if (at >= 0 && packet.foundExtensionLength === 2) {
+      packet.buffer[at] = seq >> 8;
+      packet.buffer[at + 1] = seq & 0xff;
+      this.#transportSeq = (seq + 1) & 0xffff;
+    }
     const sent = this.sendRtpPacket(packet.buffer.subarray(0, packet.length));
     if (sent === 0) return;
     const nowMs = performance.now();
+    if (at >= 0) this.#bwe?.onSent(seq, nowMs, sent);
     this.countSent(sent, nowMs);
     this.bytes.rtxSent += sent;
     this.#rates.rtxSend.update(sent, nowMs);
@@ -474,6 +614,7 @@ export abstract class RtcTransport implements ConsumerOutput {
       return;
     }
     for (const packet of packets) this.#handleRtcp(packet);
+    if (this.#bwe?.type === 'transport-cc') this.#receiveTransportCc(data);
   }
 
   // ---- Inside the core ----
@@ -501,9 +642,119 @@ export abstract class RtcTransport implements ConsumerOutput {
           .get(packet.mediaSsrc)
           ?.receiveNack(packet.items, nowMs, packet.mediaSsrc);
         return;
+      case 'remb':
+        this.#bwe?.onRemb(packet.bitrate, nowMs);
+        return;
       default:
         return;
     }
+  }
+
+  /** Transport-cc feedback (the compound parser leaves RTPFB FMT 15 undecoded). */
+  #receiveTransportCc(data: Uint8Array): void {
+    const it = this.#rtcpIterator.reset(data);
+    while (it.next()) {
+      if (it.packetType !== RtcpPacketType.RTPFB || it.count !== RtpfbFmt.TWCC) continue;
+      const feedback = parseTransportCc(data, it);
+      if (typeof feedback === 'string') {
+        this.drops.malformed++;
+        continue;
+      }
+      this.#bwe?.onTransportCc(feedback, performance.now());
+    }
+  }
+
+  /**
+   * Starts estimation for the first video consumer that negotiated transport-cc (header
+   * extension and RTCP feedback), or else goog-remb with abs-send-time (mediasoup's choice);
+   * from then on every consumer's bitrate is managed by the allocation.
+   */
+  #enableBwe(consumer: Consumer): void {
+    if (!this.#bwe && consumer.kind === 'video') {
+      const codecs = consumer.rtpParameters.codecs;
+      let type: BweType | undefined;
+      if (
+        consumer.hop.transportWideCcId !== 0 &&
+        codecs.some((c) => hasFeedback(c, 'transport-cc'))
+      ) {
+        type = 'transport-cc';
+      } else if (
+        consumer.hop.absSendTimeId !== 0 &&
+        codecs.some((c) => hasFeedback(c, 'goog-remb'))
+      ) {
+        type = 'remb';
+      }
+      if (type) {
+        this.#bwe = new TransportBwe({
+          type,
+          initialAvailableBitrate: this.#initialAvailableBitrate,
+          minOutgoingBitrate: this.#limits.minOutgoingBitrate,
+          maxOutgoingBitrate: this.#limits.maxOutgoingBitrate,
+          onBwe: (info) => {
+            if (this.traceFlags.has('bwe')) {
+              emitTrace(this.notifier, undefined, 'bwe', 'out', { ...info });
+            }
+          },
+        });
+        for (const other of this.#consumers.values()) other.setExternallyManagedBitrate();
+      }
+    }
+    if (this.#bwe) {
+      consumer.setExternallyManagedBitrate();
+      this.#bwe.requestAllocation();
+    }
+  }
+
+  /** A probe cluster, when the estimator wants one, on the probator SSRC. */
+  #sendProbation(bwe: TransportBwe, nowMs: number): void {
+    let carrier: Consumer | undefined;
+    for (const consumer of this.#consumers.values()) {
+      const id = consumer.hop.transportWideCcId;
+      if (consumer.kind === 'video' && id >= 1 && id <= 14) {
+        carrier = consumer;
+        break;
+      }
+    }
+    if (!carrier) return;
+    const probe = bwe.probe(nowMs);
+    if (!probe) return;
+    const payloadType = carrier.rtpParameters.codecs[0]?.payloadType ?? 0;
+    const id = carrier.hop.transportWideCcId;
+    for (let i = 0; i < probe.packets; i++) {
+      const seq = this.#transportSeq;
+      const length = bwe.probation.write(this.#scratch, payloadType, id, seq);
+      if (length < 0) return;
+      this.#transportSeq = (seq + 1) & 0xffff;
+      const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
+      if (sent === 0) continue;
+      bwe.onSent(seq, nowMs, sent, probe.clusterId);
+      bwe.probation.sent(sent, nowMs);
+      this.countSent(sent, nowMs);
+    }
+    if (this.traceFlags.has('probation')) {
+      emitTrace(this.notifier, undefined, 'probation', 'out', {
+        packets: probe.packets,
+        clusterId: probe.clusterId,
+      });
+    }
+  }
+
+  /** A REMB with the max incoming bitrate for every producer's media SSRCs. */
+  #sendLimitRemb(nowMs: number): void {
+    const bitrate = this.#limits.maxIncomingBitrate;
+    if (bitrate <= 0 || this.#producers.size === 0) return;
+    this.#rembAtMs = nowMs;
+    const ssrcs: number[] = [];
+    for (const producer of this.#producers.values()) {
+      for (const encoding of producer.rtpParameters.encodings ?? []) {
+        if (encoding.ssrc !== undefined && ssrcs.length < 255) ssrcs.push(encoding.ssrc);
+      }
+    }
+    const length = writeRemb(
+      { kind: 'remb', senderSsrc: this.rtcpSsrc, mediaSsrc: 0, bitrate, ssrcs },
+      this.#rtcpScratch,
+    );
+    if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
   }
 
   #receiveReportBlocks(blocks: readonly ReportBlock[], nowMs: number): void {
@@ -534,6 +785,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     const nowMs = performance.now();
     this.onTick(nowMs);
     this.#sendReports(nowMs);
+    if (nowMs - this.#rembAtMs >= RTCP_INTERVAL_MS - FEEDBACK_TICK_MS) this.#sendLimitRemb(nowMs);
     for (const consumer of this.#consumers.values()) {
       const producer = this.router.getProducer(consumer.producerId);
       const score = consumer.scoreIfChanged(producer ? producer.scores.map((s) => s.score) : []);
@@ -546,6 +798,12 @@ export abstract class RtcTransport implements ConsumerOutput {
     const nowMs = performance.now();
     for (const producer of this.#producers.values()) producer.tick(nowMs);
     if (this.#twcc) this.#sendTransportCc(this.#twcc.tick(nowMs));
+    // Allocation first, so simulcast consumers re-check their layers against it.
+    const bwe = this.#bwe;
+    if (bwe) {
+      bwe.tick(this.#consumerList, nowMs);
+      if (this.sendReady) this.#sendProbation(bwe, nowMs);
+    }
     // Simulcast consumers re-check which layer to forward.
     for (const consumer of this.#consumers.values()) consumer.tick(nowMs);
   }

@@ -54,12 +54,15 @@ export class WebRtcTransport extends RtcTransport {
     dtlsFactory: DtlsSessionFactory;
     /** enableSctp: an SCTP association over DTLS (RFC 8261). */
     sctp?: SctpOptions;
+    /** The send-side estimate before feedback (default 600000). */
+    initialAvailableOutgoingBitrate?: number;
   }) {
     super({
       id: options.id,
       router: options.router,
       notifier: options.notifier,
       label: `WebRtcTransport ${options.id}`,
+      initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
     });
     this.candidates = options.candidates;
     this.localFingerprints = options.localFingerprints;

@@ -80,12 +80,19 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
   }
 
   /**
-   * Bitrate limits. Skein has no send-side estimator or REMB limit yet (the
-   * bandwidth-estimation issue): the value is validated on the host and not applied.
+   * Bitrate limits (mediasoup's worker semantics): the core validates max/min against each
+   * other and applies them to its estimator; `bitrate` is an integer ≥ 0 (0 = unset).
    */
   protected handleBitrateRequest(method: string, data: unknown): unknown {
-    void method;
-    void data;
+    const bitrate = asObject(data, 'data').bitrate;
+    if (typeof bitrate !== 'number' || !Number.isInteger(bitrate) || bitrate < 0) {
+      throw new TypeError('bitrate must be an integer >= 0');
+    }
+    if (bitrate > 0xffffffff) throw new TypeError('bitrate must fit 32 bits');
+    const transport = this.transport;
+    if (method === 'transport.setMaxIncomingBitrate') transport.setMaxIncomingBitrate(bitrate);
+    else if (method === 'transport.setMaxOutgoingBitrate') transport.setMaxOutgoingBitrate(bitrate);
+    else transport.setMinOutgoingBitrate(bitrate);
     return undefined;
   }
 

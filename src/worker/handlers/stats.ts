@@ -49,9 +49,9 @@ export function transportStatsBase(transport: RtcTransport): Record<string, unkn
     rtxRecvBitrate: rates.rtxRecv,
     rtxBytesSent: transport.bytes.rtxSent,
     rtxSendBitrate: rates.rtxSend,
-    // Skein sends no bandwidth probation packets (no send-side estimator yet).
-    probationBytesSent: 0,
-    probationSendBitrate: 0,
+    probationBytesSent: transport.probation.bytesSent,
+    probationSendBitrate: transport.probation.bitrate(performance.now()),
+    ...bitrateStats(transport),
     // Skein extension: what was dropped and why (never forwarded); kinds may add their own.
     packetsDropped: { ...transport.drops },
     // Skein extension: exceptions contained at the media plane's entries, by kind.
@@ -60,6 +60,18 @@ export function transportStatsBase(transport: RtcTransport): Record<string, unkn
     dataDropped: { ...transport.data.drops },
     ...sctpStats(transport),
   };
+}
+
+/** mediasoup's optional bitrate fields: the estimate while one runs, limits once set. */
+function bitrateStats(transport: RtcTransport): Record<string, number> {
+  const out: Record<string, number> = {};
+  const available = transport.availableOutgoingBitrate;
+  if (available !== undefined) out.availableOutgoingBitrate = available;
+  const limits = transport.bitrateLimits;
+  if (limits.maxIncomingBitrate) out.maxIncomingBitrate = limits.maxIncomingBitrate;
+  if (limits.maxOutgoingBitrate) out.maxOutgoingBitrate = limits.maxOutgoingBitrate;
+  if (limits.minOutgoingBitrate) out.minOutgoingBitrate = limits.minOutgoingBitrate;
+  return out;
 }
 
 /** mediasoup's sctpState, and (Skein extension) what SCTP dropped, by reason. */

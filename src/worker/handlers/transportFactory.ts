@@ -75,6 +75,13 @@ export async function createWebRtcTransport(
   const enableUdp = optionalBoolean(d.enableUdp, 'enableUdp', true);
   const enableTcp = optionalBoolean(d.enableTcp, 'enableTcp', false);
   const consentTimeout = optionalNumber(d.iceConsentTimeout, 'iceConsentTimeout', 30, 1, 3600);
+  const initialAvailableOutgoingBitrate = optionalNumber(
+    d.initialAvailableOutgoingBitrate,
+    'initialAvailableOutgoingBitrate',
+    600_000,
+    0,
+    0xffffffff,
+  );
   let listeners: Listener[] = [];
   let infos: ListenInfo[] = [];
   const server =
@@ -119,6 +126,7 @@ export async function createWebRtcTransport(
     consentTimeoutMs: consentTimeout * 1000,
     dtlsFactory: context.dtlsFactory,
     sctp: sctpOptionsFrom(d),
+    initialAvailableOutgoingBitrate,
   });
   if (server) {
     server.register(transport);
