@@ -326,7 +326,7 @@ export interface LaunchOptions {
   executablePath?: string;
   /** Flags added after CHROMIUM_FLAGS (not --disable-features: Chromium keeps one of those). */
   extraArgs?: readonly string[];
-  /** Where the peer page's HTTP server listens (default 127.0.0.1). */
+  /** Where the peer page's HTTP server listens (default 127.0.0.1); its origin is made secure. */
   listenIp?: string;
 }
 
@@ -413,6 +413,10 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<E2EBro
       args: [
         ...CHROMIUM_FLAGS,
         ...(options.extraArgs ?? []),
+        // Only loopback origins are secure by default; getUserMedia needs a secure one.
+        ...(listenIp === '127.0.0.1'
+          ? []
+          : [`--unsafely-treat-insecure-origin-as-secure=${origin}`]),
         `--user-data-dir=${userDataDir}`,
         '--remote-debugging-pipe',
         'about:blank',

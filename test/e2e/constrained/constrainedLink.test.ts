@@ -114,11 +114,7 @@ async function launchIn(ns: Namespace, cameraPath: string): Promise<E2EBrowser> 
   return launchBrowser({
     executablePath: ns.chromiumWrapper,
     listenIp: ns.hostIp,
-    extraArgs: [
-      `--use-file-for-fake-video-capture=${cameraPath}`,
-      // The page's origin is http://<veth address>:port, not localhost: getUserMedia needs this.
-      `--unsafely-treat-insecure-origin-as-secure=http://${ns.hostIp}`,
-    ],
+    extraArgs: [`--use-file-for-fake-video-capture=${cameraPath}`],
   });
 }
 
@@ -128,13 +124,24 @@ async function subscriber(
   router: Router,
   ns: Namespace,
 ): Promise<Subscriber> {
+  const started = Date.now();
   const page = await browser.newPeerPage();
+  log(`DEBUG page ${Date.now() - started}`);
   const device = await page.loadDevice(router.rtpCapabilities);
+  log(`DEBUG device ${Date.now() - started}`);
   const transport = await transportIn(router, ns);
   await page.createRecvTransport(transportParams(transport), {
     connect: (dtlsParameters) => transport.connect({ dtlsParameters: dtlsParameters as never }),
   });
+  log(`${label}: page and transport ready in ${Date.now() - started} ms`);
   return { label, page, transport, rtpCapabilities: device.rtpCapabilities };
+}
+
+async function closeSubscriber(sub: Subscriber): Promise<void> {
+  const started = Date.now();
+  await sub.page.close();
+  sub.transport.close();
+  log(`${sub.label}: closed in ${Date.now() - started} ms`);
 }
 
 /** Consumes `producer` on the subscriber (paused, priority set, then resumed as apps do). */
@@ -144,6 +151,7 @@ async function consume(
   label: string,
   priority?: number,
 ): Promise<Watched> {
+  const started = Date.now();
   const consumer = await sub.transport.consume({
     producerId: producer.id,
     rtpCapabilities: sub.rtpCapabilities,
@@ -157,6 +165,7 @@ async function consume(
   });
   if (priority !== undefined) await consumer.setPriority(priority);
   await consumer.resume();
+  log(`${label}: consuming in ${Date.now() - started} ms`);
   return { label, page: sub.page, consumer, transport: sub.transport };
 }
 
@@ -372,22 +381,23 @@ describe(
     });
 
     test('VP8 simulcast: S2 behind 300 kbit/s converges and keeps decoding; at 3 Mbit/s it climbs to the top', async () => {
-      await network.limit(nsB, LOW);
+      // The page (0.5 MB of script) loads before the link is shaped.
       const s2 = await subscriber('S2', browserB, router, nsB);
       try {
+        await network.limit(nsB, LOW);
         const s2Vp8 = await consume(s2, vp8, 'S2');
         const figures = await adaptation('vp8', network, nsB, s1Vp8, s2Vp8, 2);
         assertAdaptation(figures);
       } finally {
-        await s2.page.close();
-        s2.transport.close();
+        await closeSubscriber(s2);
       }
     });
 
     test('two consumers on one constrained transport: the higher priority keeps the better layer', async () => {
-      await network.limit(nsB, MIDDLE);
+      // The page (0.5 MB of script) loads before the link is shaped.
       const s2 = await subscriber('S2', browserB, router, nsB);
       try {
+        await network.limit(nsB, MIDDLE);
         const high = await consume(s2, vp8, 'S2 priority 5', 5);
         const low = await consume(s2, vp8, 'S2 priority 1', 1);
         const better = (h: Sample, l: Sample): boolean => layerRank(h.layers) > layerRank(l.layers);
@@ -426,8 +436,7 @@ describe(
           'the lower priority still decodes',
         );
       } finally {
-        await s2.page.close();
-        s2.transport.close();
+        await closeSubscriber(s2);
       }
     });
 
@@ -438,11 +447,11 @@ describe(
         // One encoder at a time on these 2 cores: the VP8 producer rests.
         await publisherPage.pauseProducer(vp8PageId);
         await vp8.pause();
-        await network.limit(nsB, LOW);
         const vp9 = await produceVp9(publisherPage);
         const s2 = await subscriber('S2', browserB, router, nsB);
         let s1Vp9: Consumer | undefined;
         try {
+          await network.limit(nsB, LOW);
           const layersMs = await layersFlowing(vp9, 1, 15_000);
           log(`vp9: media flows ${layersMs} ms after produce`);
           const s1w = await consume(s1, vp9, 'S1');
@@ -452,8 +461,7 @@ describe(
           assertAdaptation(figures);
         } finally {
           s1Vp9?.close();
-          await s2.page.close();
-          s2.transport.close();
+          await closeSubscriber(s2);
         }
       },
     );
