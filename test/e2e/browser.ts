@@ -192,8 +192,6 @@ export interface ProduceOptions {
   codecOptions?: Record<string, unknown>;
   /** getUserMedia video size (default 640×480, the fake camera's). */
   videoSize?: { width: number; height: number };
-  /** MediaStreamTrack.contentHint of the video track ('detail' keeps resolution under load). */
-  contentHint?: '' | 'motion' | 'detail' | 'text';
 }
 
 export interface ConsumeOptions {

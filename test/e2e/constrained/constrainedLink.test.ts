@@ -480,8 +480,6 @@ describe(
         kind: 'video',
         codecMimeType: 'video/VP9',
         videoSize: { width: 1280, height: 720 },
-        // Keep the resolution when the loaded machine makes the encoder adapt (TESTING.md).
-        contentHint: 'detail',
         encodings: [{ scalabilityMode: 'L3T3', maxBitrate: 1_500_000 }],
         codecOptions: { videoGoogleStartBitrate: 1000 },
       });

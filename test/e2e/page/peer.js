@@ -86,14 +86,13 @@
     return transport.id;
   }
 
-  async function produce({ kind, codecMimeType, encodings, codecOptions, videoSize, contentHint }) {
+  async function produce({ kind, codecMimeType, encodings, codecOptions, videoSize }) {
     const device = requireDevice();
     const transport = requireTransport('send');
     const stream = await navigator.mediaDevices.getUserMedia(
       kind === 'video' ? { video: videoSize || { width: 640, height: 480 } } : { audio: true },
     );
     const track = kind === 'video' ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
-    if (contentHint !== undefined) track.contentHint = contentHint;
     let codec;
     if (codecMimeType) {
       const wanted = codecMimeType.toLowerCase();
