@@ -333,10 +333,14 @@ describe(
       network = await NetnsNetwork.create(2);
       [nsA, nsB] = network.namespaces;
       const cameraPath = await hdCamera();
-      [browserA, browserB] = await Promise.all([
+      // Both start at once; if one fails the other is still closed in after().
+      const launched = await Promise.allSettled([
         launchIn(nsA, cameraPath),
         launchIn(nsB, cameraPath),
       ]);
+      if (launched[0].status === 'fulfilled') browserA = launched[0].value;
+      if (launched[1].status === 'fulfilled') browserB = launched[1].value;
+      for (const result of launched) if (result.status === 'rejected') throw result.reason;
 
       publisherPage = await browserA.newPeerPage();
       await publisherPage.loadDevice(router.rtpCapabilities);
