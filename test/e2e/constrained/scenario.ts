@@ -124,15 +124,17 @@ const VP9_PROBE: RtpParameters = {
   rtcp: { cname: 'probe', reducedSize: true },
 };
 
-/** Asks a throwaway router of `worker` what Skein can do today (no media flows). */
+/**
+ * Asks a throwaway router of `worker` what Skein can do today (no media flows).
+ * Estimation starts, as in mediasoup, once the transport has a consumer that
+ * negotiated transport-cc or REMB: the probe consumes before it asks.
+ */
 export async function probeCapabilities(worker: Worker): Promise<Capabilities> {
   const router = await worker.createRouter({ mediaCodecs });
   try {
     const transport = await router.createWebRtcTransport({
       listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
     });
-    const [stats] = (await transport.getStats()) as { availableOutgoingBitrate?: unknown }[];
-    const bwe = typeof stats?.availableOutgoingBitrate === 'number';
     let svc = false;
     try {
       const producer = await transport.produce({ kind: 'video', rtpParameters: VP9_PROBE });
@@ -145,6 +147,8 @@ export async function probeCapabilities(worker: Worker): Promise<Capabilities> {
     } catch {
       svc = false;
     }
+    const [stats] = (await transport.getStats()) as { availableOutgoingBitrate?: unknown }[];
+    const bwe = typeof stats?.availableOutgoingBitrate === 'number';
     return { bwe, svc };
   } finally {
     router.close();
