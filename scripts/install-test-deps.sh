@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the end-to-end tests need (Debian): headless
 # Chromium for the mediasoup-client browser tests; ffmpeg and GStreamer as the plain-RTP peers
-# (senders, recorder, ffprobe). Idempotent: a package whose command (or GStreamer element) is
+# (senders, recorder, ffprobe); iproute2 (ip, tc) for the constrained-link test's network
+# namespaces. Idempotent: a package whose command (or GStreamer element) is
 # already present is skipped, and nothing is touched when everything is there. Runs as root,
 # or through sudo.
 set -euo pipefail
@@ -12,6 +13,8 @@ declare -A wanted=(
   [ffmpeg]=ffmpeg
   [ffprobe]=ffmpeg
   [gst-launch-1.0]=gstreamer1.0-tools
+  [ip]=iproute2
+  [tc]=iproute2
 )
 # GStreamer element -> Debian package that ships it (plugins have no command of their own)
 declare -A wanted_elements=(

@@ -190,6 +190,8 @@ export interface ProduceOptions {
   codecMimeType?: 'video/VP8' | 'video/H264' | 'video/VP9' | 'audio/opus';
   encodings?: RtpEncodingParameters[];
   codecOptions?: Record<string, unknown>;
+  /** getUserMedia video size (default 640×480, the fake camera's). */
+  videoSize?: { width: number; height: number };
 }
 
 export interface ConsumeOptions {
@@ -210,6 +212,9 @@ export interface InboundStats {
   keyFramesDecoded: number;
   pliCount: number;
   nackCount: number;
+  freezeCount: number;
+  /** Seconds. */
+  totalFreezesDuration: number;
 }
 
 /** Sums over the outbound-rtp reports of one kind (one per simulcast layer). */
@@ -317,6 +322,12 @@ export function fabricatedTransportParams(id: string = randomUUID()): TransportP
 export interface LaunchOptions {
   /** Bound on browser launch, each page call and close (default 30 s). */
   timeoutMs?: number;
+  /** The browser to run (default CHROMIUM_PATH), e.g. a script that runs it in a namespace. */
+  executablePath?: string;
+  /** Flags added after CHROMIUM_FLAGS (not --disable-features: Chromium keeps one of those). */
+  extraArgs?: readonly string[];
+  /** Where the peer page's HTTP server listens (default 127.0.0.1); its origin is made secure. */
+  listenIp?: string;
 }
 
 export class E2EBrowser {
@@ -387,19 +398,25 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<E2EBro
     throw new Error(`${CHROMIUM_PATH} not found (run scripts/install-test-deps.sh)`);
   }
   const files = await loadPageFiles();
-  const server = await startServer(files);
+  const listenIp = options.listenIp ?? '127.0.0.1';
+  const server = await startServer(files, listenIp);
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${listenIp}:${port}`;
   let userDataDir: string | undefined;
   try {
     userDataDir = await mkdtemp(join(tmpdir(), 'skein-e2e-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
+      executablePath: options.executablePath ?? CHROMIUM_PATH,
       headless: true,
       ignoreDefaultArgs: true,
       timeout: timeoutMs,
       args: [
         ...CHROMIUM_FLAGS,
+        ...(options.extraArgs ?? []),
+        // Only loopback origins are secure by default; getUserMedia needs a secure one.
+        ...(listenIp === '127.0.0.1'
+          ? []
+          : [`--unsafely-treat-insecure-origin-as-secure=${origin}`]),
         `--user-data-dir=${userDataDir}`,
         '--remote-debugging-pipe',
         'about:blank',
@@ -701,7 +718,7 @@ async function loadPageFiles(): Promise<PageFiles> {
   return { bundle, peerScript };
 }
 
-function startServer(files: PageFiles): Promise<Server> {
+function startServer(files: PageFiles, listenIp: string): Promise<Server> {
   const routes = new Map<string, { type: string; body: Buffer | string }>([
     ['/', { type: 'text/html; charset=utf-8', body: PAGE_HTML }],
     ['/mediasoup-client.bundle.js', { type: 'text/javascript', body: files.bundle }],
@@ -718,7 +735,7 @@ function startServer(files: PageFiles): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, listenIp, () => {
       server.off('error', reject);
       resolve(server);
     });

@@ -86,11 +86,11 @@
     return transport.id;
   }
 
-  async function produce({ kind, codecMimeType, encodings, codecOptions }) {
+  async function produce({ kind, codecMimeType, encodings, codecOptions, videoSize }) {
     const device = requireDevice();
     const transport = requireTransport('send');
     const stream = await navigator.mediaDevices.getUserMedia(
-      kind === 'video' ? { video: { width: 640, height: 480 } } : { audio: true },
+      kind === 'video' ? { video: videoSize || { width: 640, height: 480 } } : { audio: true },
     );
     const track = kind === 'video' ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
     let codec;
@@ -237,6 +237,8 @@
       keyFramesDecoded: sum('keyFramesDecoded'),
       pliCount: sum('pliCount'),
       nackCount: sum('nackCount'),
+      freezeCount: sum('freezeCount'),
+      totalFreezesDuration: sum('totalFreezesDuration'),
     };
   }
 
