@@ -433,6 +433,8 @@ for (const mode of MODES) {
       await transport.setMaxOutgoingBitrate(2_000_000);
       await transport.setMinOutgoingBitrate(100_000);
       await transport.enableTraceEvent(['probation', 'bwe']);
+      const dump = (await transport.dump()) as { traceEventTypes: string[] };
+      assert.deepEqual(dump.traceEventTypes, ['probation', 'bwe']);
       transport.close();
     });
 

@@ -39,6 +39,7 @@ import type { RtcRouter } from '../Router.js';
 import { SendBufferPool } from './SendBufferPool.js';
 import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
 import { TransportData } from './TransportData.js';
+import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
 import {
   MAX_OUTGOING_RTP_SIZE,
   MAX_RTCP_PACKET_SIZE,
@@ -105,6 +106,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     dtlsBeforeConnect: 0,
     tooBig: 0,
   };
+  /** transport.enableTraceEvent(): the `bwe` and `probation` traces to emit. */
+  readonly traceFlags = new TraceFlags(TRANSPORT_TRACE_TYPES);
   /** Byte counters for getStats (mediasoup's transport stats fields). */
   readonly bytes = { received: 0, sent: 0, rtpReceived: 0, rtpSent: 0, rtxReceived: 0, rtxSent: 0 };
   readonly #producers = new Map<string, Producer>();
@@ -215,6 +218,8 @@ export abstract class RtcTransport implements ConsumerOutput {
         onNack: (ssrc, seqs) => this.sendNack(ssrc, seqs),
         onKeyFrameRequest: (ssrc, kind, firSeq) => this.sendKeyFrameRequest(ssrc, kind, firSeq),
         onScore: (p) => this.notifier.notifyEntity(notifyId, 'score', p.scores),
+        onTrace: (type, direction, info) =>
+          emitTrace(this.notifier, notifyId, type, direction, info),
       },
     );
     try {
@@ -263,6 +268,13 @@ export abstract class RtcTransport implements ConsumerOutput {
     for (const ssrc of consumer.ssrcs) this.#consumerBySsrc.delete(ssrc);
     this.router.removeConsumer(consumer);
   }
+
+  /**
+   * A consumer's priority changed (consumer.setPriority()): the bitrate
+   * allocator's entry point to share the estimate again. Nothing to re-share
+   * until the allocator lands (helper "bwe" fills this in).
+   */
+  onConsumerPriorityChanged(): void {}
 
   close(): void {
     if (this.#closed) return;
