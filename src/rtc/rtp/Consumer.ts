@@ -345,16 +345,27 @@ export abstract class Consumer implements RtpSink {
     this.output.notifyConsumer(this, 'trace', traceEvent(type, 'in', info));
   }
 
-  /** mediasoup's consumer score, when it differs from the last one reported. */
+  /**
+   * The producer encoding whose score is this consumer's `producerScore`: what it forwards
+   * (mediasoup's producer stream; a simulcast consumer's current layer, -1 for none).
+   */
+  protected get producerScoreEncoding(): number {
+    return 0;
+  }
+
+  /**
+   * mediasoup's consumer score (`producerScores`: one per producer encoding), when it differs
+   * from the last one reported.
+   */
   scoreIfChanged(
     producerScores: number[],
   ): { score: number; producerScore: number; producerScores: number[] } | undefined {
     const score = {
       score: this.stream.score,
-      producerScore: Math.max(0, ...producerScores),
+      producerScore: producerScores[this.producerScoreEncoding] ?? 0,
       producerScores,
     };
-    const key = `${score.score}|${producerScores.join(',')}`;
+    const key = `${score.score}|${score.producerScore}|${producerScores.join(',')}`;
     if (key === this.#lastScore) return undefined;
     this.#lastScore = key;
     return score;

@@ -286,6 +286,11 @@ export class Producer {
     }));
   }
 
+  /** One score per encoding, 0 until its stream exists (mediasoup's rtpStreamScores). */
+  get encodingScores(): number[] {
+    return this.#slots.map((slot) => slot.stream?.recv.score ?? 0);
+  }
+
   getStats(nowMs: number): (RtpStreamRecvStats & { rid: string | undefined })[] {
     return this.streams.map((s) => ({ ...s.recv.getStats(nowMs), rid: s.rid }));
   }

@@ -548,7 +548,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#sendReports(nowMs);
     for (const consumer of this.#consumers.values()) {
       const producer = this.router.getProducer(consumer.producerId);
-      const score = consumer.scoreIfChanged(producer ? producer.scores.map((s) => s.score) : []);
+      const score = consumer.scoreIfChanged(producer ? producer.encodingScores : []);
       if (score) this.notifier.notifyEntity(consumer.id, 'score', score);
     }
   }

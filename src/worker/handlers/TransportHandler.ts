@@ -267,11 +267,8 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
       preferredLayers: consumer.preferredLayers,
       paused: consumer.paused,
       producerPaused: consumer.producerPaused,
-      score: {
-        score: 10,
-        producerScore: Math.max(0, ...producer.scores.map((s) => s.score)),
-        producerScores: producer.scores.map((s) => s.score),
-      },
+      // The score as of now (the first one the consumer reports: no event repeats it).
+      score: consumer.scoreIfChanged(producer.encodingScores),
     };
   }
 }
