@@ -27,6 +27,14 @@ import { directVp8Parameters, vp8Packet } from './directFixtures.js';
 const SSRC = 51_515_151;
 const listenInfo = { protocol: 'udp' as const, ip: '127.0.0.1' };
 
+/** An rtp/keyframe trace's info (mediasoup types `info` as any). */
+function rtpInfo(t: { info: unknown }): {
+  rtpPacket: { sequenceNumber: number; ssrc: number };
+  isRtx: boolean;
+} {
+  return t.info as { rtpPacket: { sequenceNumber: number; ssrc: number }; isRtx: boolean };
+}
+
 interface RawChannel {
   request(method: string, handlerId: string, data?: unknown): Promise<unknown>;
 }
@@ -104,8 +112,8 @@ for (const mode of MODES) {
         await router.createDirectTransport(),
       ];
       for (const transport of transports) {
-        await checkValidation(transport as unknown as Traceable, ['probation', 'bwe']);
-        await checkValidation(transport as unknown as Traceable, ['bwe']);
+        await checkValidation(transport, ['probation', 'bwe']);
+        await checkValidation(transport, ['bwe']);
         transport.close();
       }
     });
@@ -187,7 +195,7 @@ for (const mode of MODES) {
         assert.equal(t.type, i === 0 ? 'keyframe' : 'rtp');
         assert.equal(t.direction, 'in');
         assert.equal(typeof t.timestamp, 'number');
-        const p = t.info.rtpPacket as Record<string, unknown>;
+        const p = rtpInfo(t).rtpPacket as unknown as Record<string, unknown>;
         assert.equal(p.sequenceNumber, 1000 + i);
         assert.equal(p.ssrc, SSRC);
         assert.equal(p.payloadType, 96);
@@ -196,17 +204,15 @@ for (const mode of MODES) {
         assert.equal(p.size, sent[i].length);
         assert.equal(p.payloadSize, sent[i].length - 12);
         assert.equal(p.marker, false);
-        assert.equal(t.info.isRtx, false);
+        assert.equal(rtpInfo(t).isRtx, false);
       });
       // The consumer's: as sent (its SSRC, sequence numbers continuous).
       const consumerSsrc = consumer.rtpParameters.encodings![0].ssrc!;
-      const seqs = consumerTraces.map(
-        (t) => (t.info.rtpPacket as { sequenceNumber: number }).sequenceNumber,
-      );
+      const seqs = consumerTraces.map((t) => rtpInfo(t).rtpPacket.sequenceNumber);
       consumerTraces.forEach((t, i) => {
         assert.equal(t.type, i === 0 ? 'keyframe' : 'rtp');
         assert.equal(t.direction, 'out');
-        assert.equal((t.info.rtpPacket as { ssrc: number }).ssrc, consumerSsrc);
+        assert.equal(rtpInfo(t).rtpPacket.ssrc, consumerSsrc);
         if (i > 0) assert.equal(seqs[i], (seqs[i - 1] + 1) & 0xffff);
       });
 
@@ -268,10 +274,7 @@ for (const mode of MODES) {
       assert.ok(
         await eventually(() =>
           consumerTraces.some(
-            (t) =>
-              t.type === 'rtp' &&
-              t.info.isRtx === true &&
-              (t.info.rtpPacket as { ssrc: number }).ssrc === rtxSsrc,
+            (t) => t.type === 'rtp' && rtpInfo(t).isRtx && rtpInfo(t).rtpPacket.ssrc === rtxSsrc,
           ),
         ),
       );

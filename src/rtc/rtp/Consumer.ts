@@ -314,7 +314,9 @@ export abstract class Consumer implements RtpSink {
     this.requestKeyFrame();
   }
 
+  /** A report block about one of `ssrcs`; the RTX stream's is ignored (as mediasoup). */
   receiveReceiverReport(block: ReportBlock, nowMs: number): void {
+    if (block.ssrc !== this.ssrc) return;
     this.stream.receiveReceiverReport(block, nowMs);
   }
 

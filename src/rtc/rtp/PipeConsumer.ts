@@ -118,7 +118,9 @@ export class PipeConsumer extends Consumer {
   }
 
   override receiveReceiverReport(block: ReportBlock, nowMs: number): void {
-    this.#streamOf(block.ssrc)?.receiveReceiverReport(block, nowMs);
+    // About an encoding's media SSRC only: an RTX stream's report would skew its score.
+    const stream = this.#streamOf(block.ssrc);
+    if (stream?.ssrc === block.ssrc) stream.receiveReceiverReport(block, nowMs);
   }
 
   override getSenderReports(nowMs: number, ntpNow: NtpTime, out: SenderReport[]): void {

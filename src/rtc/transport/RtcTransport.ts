@@ -338,6 +338,8 @@ export abstract class RtcTransport implements ConsumerOutput {
   /** A consumer resends a packet a NACK asked for (RTX-wrapped when negotiated). */
   sendRetransmission(packet: RtpPacketView): void {
     if (!this.sendReady) return;
+    // The test hook's lossy link loses resends too (else every loss is repaired in time).
+    if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
     if (packet.length > SEND_BUFFER_SIZE - MAX_SRTP_OVERHEAD) {
       this.drops.tooBig++;
       return;
