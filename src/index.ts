@@ -74,6 +74,14 @@ export type {
   PipeTransportObserverEvents,
 } from './api/PipeTransport.js';
 export type { PipeToRouterOptions, PipeToRouterResult } from './api/Router.js';
+export type {
+  TransportTraceEventType,
+  TransportTraceEventData,
+  ProducerTraceEventType,
+  ProducerTraceEventData,
+  ConsumerTraceEventType,
+  ConsumerTraceEventData,
+} from './api/traceEvents.js';
 export { WebRtcServer } from './api/WebRtcServer.js';
 export type {
   WebRtcServerOptions,

@@ -3,12 +3,17 @@
  * mediasoup v3 semantics.
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
-import { checkRequestList } from '../channel/limits.js';
 import { InvalidStateError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
 import type { MediaKind, RtpCapabilities, RtpParameters } from '../ortc/index.js';
 import type { AppData } from './appData.js';
+import {
+  CONSUMER_TRACE_TYPES,
+  traceTypesToEnable,
+  type ConsumerTraceEventData,
+  type ConsumerTraceEventType,
+} from './traceEvents.js';
 
 const logger = new Logger('Consumer');
 
@@ -46,6 +51,7 @@ export type ConsumerEvents = {
   layerschange: [ConsumerLayers | undefined];
   /** Each RTP packet of a Consumer of a DirectTransport. */
   rtp: [Buffer];
+  trace: [ConsumerTraceEventData];
   listenererror: [string, Error];
   '@close': [];
   '@producerclose': [];
@@ -57,6 +63,7 @@ export type ConsumerObserverEvents = {
   resume: [];
   score: [ConsumerScore];
   layerschange: [ConsumerLayers | undefined];
+  trace: [ConsumerTraceEventData];
 };
 
 export class Consumer<
@@ -215,24 +222,29 @@ export class Consumer<
     this.#preferredLayers = preferred ?? undefined;
   }
 
+  /** mediasoup's check here; the worker refuses what reaches it as 0 (its channel's uint8). */
   async setPriority(priority: number): Promise<void> {
-    if (!Number.isInteger(priority) || priority < 1) throw new TypeError('wrong priority');
-    await this.#request('consumer.setPriority', { priority });
-    this.#priority = priority;
+    if (typeof priority !== 'number' || priority < 0) {
+      throw new TypeError('priority must be a positive number');
+    }
+    const answer = (await this.#request('consumer.setPriority', { priority })) as {
+      priority: number;
+    };
+    this.#priority = answer.priority;
   }
 
   async unsetPriority(): Promise<void> {
-    await this.#request('consumer.unsetPriority');
-    this.#priority = 1;
+    const answer = (await this.#request('consumer.unsetPriority')) as { priority: number };
+    this.#priority = answer.priority;
   }
 
   async requestKeyFrame(): Promise<void> {
     await this.#request('consumer.requestKeyFrame');
   }
 
-  async enableTraceEvent(types: string[] = []): Promise<void> {
-    checkRequestList(types, 'types');
-    await this.#request('consumer.enableTraceEvent', { types });
+  async enableTraceEvent(types: ConsumerTraceEventType[] = []): Promise<void> {
+    const enabled = traceTypesToEnable(types, CONSUMER_TRACE_TYPES, logger);
+    await this.#request('consumer.enableTraceEvent', { types: enabled });
   }
 
   async #request(method: string, data?: unknown): Promise<unknown> {
@@ -269,6 +281,12 @@ export class Consumer<
         this.safeEmit('score', this.#score);
         this.#observer.safeEmit('score', this.#score);
         return;
+      case 'trace': {
+        const trace = data as ConsumerTraceEventData;
+        this.safeEmit('trace', trace);
+        this.#observer.safeEmit('trace', trace);
+        return;
+      }
       case 'layerschange':
         this.#currentLayers = (data as ConsumerLayers | null | undefined) ?? undefined;
         this.safeEmit('layerschange', this.#currentLayers);

@@ -2,12 +2,17 @@
  * Producer: media a transport receives from an endpoint, mediasoup v3 semantics.
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
-import { checkRequestList } from '../channel/limits.js';
 import { InvalidStateError, UnsupportedError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
 import type { MediaKind, RtpParameters } from '../ortc/index.js';
 import type { AppData } from './appData.js';
+import {
+  PRODUCER_TRACE_TYPES,
+  traceTypesToEnable,
+  type ProducerTraceEventData,
+  type ProducerTraceEventType,
+} from './traceEvents.js';
 
 const logger = new Logger('Producer');
 
@@ -32,6 +37,7 @@ export interface ProducerScore {
 export type ProducerEvents = {
   transportclose: [];
   score: [ProducerScore[]];
+  trace: [ProducerTraceEventData];
   listenererror: [string, Error];
   '@close': [];
 };
@@ -41,6 +47,7 @@ export type ProducerObserverEvents = {
   pause: [];
   resume: [];
   score: [ProducerScore[]];
+  trace: [ProducerTraceEventData];
 };
 
 export class Producer<
@@ -94,6 +101,10 @@ export class Producer<
         this.#score = data as ProducerScore[];
         this.safeEmit('score', this.#score);
         this.#observer.safeEmit('score', this.#score);
+      } else if (event === 'trace') {
+        const trace = data as ProducerTraceEventData;
+        this.safeEmit('trace', trace);
+        this.#observer.safeEmit('trace', trace);
       }
     });
   }
@@ -190,9 +201,9 @@ export class Producer<
     if (wasPaused) this.#observer.safeEmit('resume');
   }
 
-  async enableTraceEvent(types: string[] = []): Promise<void> {
-    checkRequestList(types, 'types');
-    await this.#request('producer.enableTraceEvent', { types });
+  async enableTraceEvent(types: ProducerTraceEventType[] = []): Promise<void> {
+    const enabled = traceTypesToEnable(types, PRODUCER_TRACE_TYPES, logger);
+    await this.#request('producer.enableTraceEvent', { types: enabled });
   }
 
   async #request(method: string, data?: unknown): Promise<unknown> {

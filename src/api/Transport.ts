@@ -29,6 +29,12 @@ import {
 import { DataProducer, type DataProducerOptions, type DataProducerType } from './DataProducer.js';
 import { DataConsumer, type DataConsumerOptions } from './DataConsumer.js';
 import { validateSctpStreamParameters, type SctpStreamParameters } from '../ortc/index.js';
+import {
+  TRANSPORT_TRACE_TYPES,
+  traceTypesToEnable,
+  type TransportTraceEventData,
+  type TransportTraceEventType,
+} from './traceEvents.js';
 
 const logger = new Logger('Transport');
 
@@ -36,6 +42,7 @@ export type TransportEvents = {
   routerclose: [];
   listenserverclose: [];
   listenererror: [string, Error];
+  trace: [TransportTraceEventData];
   '@close': [];
   '@newproducer': [Producer];
   '@producerclose': [Producer];
@@ -49,6 +56,7 @@ export type TransportObserverEvents = {
   newconsumer: [Consumer];
   newdataproducer: [DataProducer];
   newdataconsumer: [DataConsumer];
+  trace: [TransportTraceEventData];
 };
 
 /** What a transport needs from its router. */
@@ -95,6 +103,13 @@ export abstract class Transport<
     this.channel = args.channel;
     this.#router = args.router;
     this.#appData = args.appData ?? ({} as TransportAppData);
+    // Every kind's transport emits mediasoup's `trace` (bwe, probation); kinds add their events.
+    this.channel.onNotification(this.#id, (event, data) => {
+      if (event !== 'trace' || this.#closed) return;
+      const trace = data as TransportTraceEventData;
+      (this as EnhancedEventEmitter<TransportEvents>).safeEmit('trace', trace);
+      (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('trace', trace);
+    });
   }
 
   get id(): string {
@@ -166,9 +181,9 @@ export abstract class Transport<
     await this.request('transport.setMinOutgoingBitrate', { bitrate });
   }
 
-  async enableTraceEvent(types: string[] = []): Promise<void> {
-    checkRequestList(types, 'types');
-    await this.request('transport.enableTraceEvent', { types });
+  async enableTraceEvent(types: TransportTraceEventType[] = []): Promise<void> {
+    const enabled = traceTypesToEnable(types, TRANSPORT_TRACE_TYPES, logger);
+    await this.request('transport.enableTraceEvent', { types: enabled });
   }
 
   async produce<ProducerAppData extends AppData = AppData>(

@@ -2,7 +2,13 @@
  * mediasoup's trace events: a transport, producer or consumer emits `trace`
  * notifications of the types enabled with `enableTraceEvent(types)`. The
  * enabled set is a bit mask so the hot path's check is one AND.
+ *
+ * The type lists and the `info` shapes are mediasoup 3.19's (its fbs
+ * TraceInfo tables as the Node layer unpacks them): `rtp` and `keyframe`
+ * carry `{ rtpPacket, isRtx }`, `pli` and `fir` `{ ssrc }`, a producer's `sr`
+ * the sender report's fields, `nack` no info.
  */
+import { readU16, type RtpPacketView } from '../protocols/rtp/index.js';
 import type { TransportNotifier } from './transport/RtcTransport.js';
 
 export const TRANSPORT_TRACE_TYPES = ['probation', 'bwe'] as const;
@@ -53,7 +59,17 @@ export interface TraceEventData {
   /** Milliseconds (mediasoup: the worker's monotonic clock). */
   timestamp: number;
   direction: 'in' | 'out';
-  info: Record<string, unknown>;
+  /** Absent for types without info (`nack`), as in mediasoup. */
+  info?: Record<string, unknown>;
+}
+
+/** One trace event, stamped now. */
+export function traceEvent(
+  type: string,
+  direction: 'in' | 'out',
+  info?: Record<string, unknown>,
+): TraceEventData {
+  return { type, timestamp: Math.round(performance.now()), direction, info };
 }
 
 /** Emits a trace event for `handlerId` (the transport itself when undefined). */
@@ -62,9 +78,62 @@ export function emitTrace(
   handlerId: string | undefined,
   type: string,
   direction: 'in' | 'out',
-  info: Record<string, unknown>,
+  info?: Record<string, unknown>,
 ): void {
-  const data: TraceEventData = { type, timestamp: Math.round(performance.now()), direction, info };
+  const data = traceEvent(type, direction, info);
   if (handlerId === undefined) notifier.notify('trace', data);
   else notifier.notifyEntity(handlerId, 'trace', data);
+}
+
+/** Where a packet's mid, rid, repaired-rid and transport-wide sequence number are (0: absent). */
+export interface TraceExtensionIds {
+  midId: number;
+  ridId: number;
+  rridId: number;
+  transportWideCcId: number;
+}
+
+/**
+ * mediasoup's RTP packet dump (fbs RtpPacket.Dump) of `packet`, as its
+ * extension ids say. Sizes are numbers here (mediasoup's Node layer gives
+ * BigInts for these uint64 fields, which JSON cannot carry). Layers are 0
+ * when the payload does not tell them, as mediasoup's default.
+ */
+export function rtpPacketDump(
+  packet: RtpPacketView,
+  isKeyFrame: boolean,
+  ids: TraceExtensionIds,
+  spatialLayer = 0,
+  temporalLayer = 0,
+): Record<string, unknown> {
+  let wideSequenceNumber: number | null = null;
+  if (ids.transportWideCcId !== 0) {
+    const at = packet.findExtension(ids.transportWideCcId);
+    if (at >= 0 && packet.foundExtensionLength === 2) {
+      wideSequenceNumber = readU16(packet.buffer, at);
+    }
+  }
+  return {
+    payloadType: packet.payloadType,
+    sequenceNumber: packet.sequenceNumber,
+    timestamp: packet.timestamp,
+    marker: packet.marker,
+    ssrc: packet.ssrc,
+    isKeyFrame,
+    size: packet.length,
+    payloadSize: packet.payloadLength,
+    spatialLayer,
+    temporalLayer,
+    mid: stringExtension(packet, ids.midId),
+    rid: stringExtension(packet, ids.ridId),
+    rrid: stringExtension(packet, ids.rridId),
+    wideSequenceNumber,
+  };
+}
+
+function stringExtension(packet: RtpPacketView, id: number): string | null {
+  if (id === 0) return null;
+  const value = packet.getExtension(id);
+  if (!value || value.length === 0) return null;
+  return Buffer.from(value.buffer, value.byteOffset, value.length).toString('utf8');
 }

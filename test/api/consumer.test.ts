@@ -484,19 +484,40 @@ for (const mode of MODES) {
       transport.close();
     });
 
-    test('consumer.requestKeyFrame() and layer/priority methods resolve', async () => {
+    test('consumer.setPriority() / unsetPriority() / enableTraceEvent() take effect in the worker', async () => {
       const transport = await udpTransport(router);
       const consumer = await transport.consume({
         producerId: videoProducer.id,
         rtpCapabilities: deviceCaps,
       });
+      const dump = async (): Promise<{ priority: number; traceEventTypes: string[] }> =>
+        (await consumer.dump()) as { priority: number; traceEventTypes: string[] };
       await consumer.requestKeyFrame();
+      assert.equal((await dump()).priority, 1);
       await consumer.setPriority(2);
       assert.equal(consumer.priority, 2);
+      assert.equal((await dump()).priority, 2);
       await consumer.unsetPriority();
       assert.equal(consumer.priority, 1);
-      await assert.rejects(consumer.setPriority(0), TypeError);
-      await consumer.enableTraceEvent(['keyframe']);
+      assert.equal((await dump()).priority, 1);
+      // mediasoup's channel carries a uint8: 258 arrives as 2, 256 as 0 (refused).
+      await consumer.setPriority(258);
+      assert.equal(consumer.priority, 2);
+      await assert.rejects(consumer.setPriority(0), {
+        name: 'TypeError',
+        message: 'wrong priority (must be higher than 0)',
+      });
+      await assert.rejects(consumer.setPriority(256), TypeError);
+      await assert.rejects(consumer.setPriority(-1), {
+        name: 'TypeError',
+        message: 'priority must be a positive number',
+      });
+      await assert.rejects(consumer.setPriority('2' as unknown as number), TypeError);
+      assert.equal(consumer.priority, 2);
+      await consumer.enableTraceEvent(['keyframe', 'pli']);
+      assert.deepEqual((await dump()).traceEventTypes, ['keyframe', 'pli']);
+      await consumer.enableTraceEvent();
+      assert.deepEqual((await dump()).traceEventTypes, []);
       transport.close();
     });
 

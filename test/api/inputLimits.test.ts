@@ -101,8 +101,8 @@ for (const mode of MODES) {
           transport.connect({ dtlsParameters: { fingerprints: many(fingerprint) } }),
           500,
         );
-        await rejectsTypeErrorFast(transport.enableTraceEvent(many('x')), 500);
-        await rejectsTypeErrorFast(producer.enableTraceEvent(many('x')), 500);
+        await rejectsTypeErrorFast(transport.enableTraceEvent(many('bwe')), 500);
+        await rejectsTypeErrorFast(producer.enableTraceEvent(many('rtp')), 500);
         await rejectsTypeErrorFast(worker.updateSettings({ logTags: many('ice') }), 500);
         assert.equal((await worker.dump()).routerIds.length, 1);
       } finally {

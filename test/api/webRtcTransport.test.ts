@@ -441,6 +441,8 @@ for (const mode of MODES) {
       assert.equal(stats.maxOutgoingBitrate, 2_000_000);
       assert.equal(stats.minOutgoingBitrate, 100_000);
       await transport.enableTraceEvent(['probation', 'bwe']);
+      const dump = (await transport.dump()) as { traceEventTypes: string[] };
+      assert.deepEqual(dump.traceEventTypes, ['probation', 'bwe']);
       transport.close();
     });
 

@@ -11,7 +11,16 @@
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import type { NackItem, ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
 import type { MediaKind, RtpCodecParameters, RtpParameters } from '../../ortc/index.js';
-import { RtpStreamSend, type NtpTime, type RtpStreamSendStats } from '../rtpStream/index.js';
+import {
+  RtpStreamSend,
+  isKeyFrame as detectKeyFrame,
+  keyFrameDetectorFor,
+  type KeyFrameDetector,
+  type NtpTime,
+  type RtpStreamSendStats,
+} from '../rtpStream/index.js';
+import { CONSUMER_TRACE_TYPES, TraceFlags, rtpPacketDump, traceEvent } from '../trace.js';
+import type { TraceExtensionIds } from '../trace.js';
 import { URI, buildConsumerExtensionMap, extensionId } from './ExtensionMap.js';
 import type { HopExtensions, OutgoingHeader } from './OutgoingPacketWriter.js';
 import { hasFeedback } from './codecFeedback.js';
@@ -93,6 +102,10 @@ export abstract class Consumer implements RtpSink {
   protected lastSentMs = 0;
   protected started = false;
   #lastScore = '';
+  /** consumer.enableTraceEvent(): what `trace` notifications to emit. */
+  readonly traceFlags = new TraceFlags(CONSUMER_TRACE_TYPES);
+  readonly #traceIds: TraceExtensionIds;
+  readonly #detector: KeyFrameDetector | undefined;
 
   constructor(options: ConsumerOptions, output: ConsumerOutput) {
     this.id = options.id;
@@ -111,6 +124,7 @@ export abstract class Consumer implements RtpSink {
     this.rtxPayloadType = rtx?.payloadType;
     this.clockRate = media[0]?.clockRate ?? 90000;
     this.#mediaCodec = media[0];
+    this.#detector = media[0] ? keyFrameDetectorFor(media[0].mimeType) : undefined;
     this.stream = this.createSendStream(this.ssrc, this.rtxSsrc);
     // Consumer payload types are the router's (ortc keeps them): identity for what was negotiated.
     for (const codec of media) this.#payloadTypes[codec.payloadType] = codec.payloadType;
@@ -121,6 +135,12 @@ export abstract class Consumer implements RtpSink {
       mid: Buffer.from(options.rtpParameters.mid ?? '', 'utf8'),
       absSendTimeId: extensionId(extensions, URI.absSendTime),
       transportWideCcId: extensionId(extensions, URI.transportWideCc),
+    };
+    this.#traceIds = {
+      midId: this.hop.midId,
+      ridId: extensionId(extensions, URI.rid),
+      rridId: extensionId(extensions, URI.repairedRid),
+      transportWideCcId: this.hop.transportWideCcId,
     };
   }
 
@@ -147,7 +167,10 @@ export abstract class Consumer implements RtpSink {
       useFir: hasFeedback(media, 'ccm', 'fir'),
       // Every packet this consumer can send can be kept for a NACK.
       maxPacketSize: MAX_OUTGOING_RTP_SIZE,
-      onRetransmit: (packet) => output.sendRetransmission(packet),
+      onRetransmit: (packet) => {
+        output.sendRetransmission(packet);
+        if (this.traceFlags.any) this.traceRtpOut(packet, rtxSsrc !== undefined);
+      },
     });
   }
 
@@ -257,6 +280,7 @@ export abstract class Consumer implements RtpSink {
   sent(packet: RtpPacketView, nowMs: number): void {
     this.lastSentMs = nowMs;
     this.stream.storePacket(packet, nowMs);
+    if (this.traceFlags.any) this.traceRtpOut(packet, false);
   }
 
   /** Periodic work (every few tens of ms); a simple consumer has none. */
@@ -279,17 +303,20 @@ export abstract class Consumer implements RtpSink {
   /** A NACK for `ssrc`, one of `ssrcs` (kinds with one stream need not look at it). */
   receiveNack(items: readonly NackItem[], nowMs: number, ssrc: number): void {
     void ssrc;
+    if (this.traceFlags.any && this.active) this.traceFeedbackIn('nack', ssrc);
     this.stream.receiveNackItems(items, nowMs);
   }
 
   /** A PLI or FIR for `ssrc`, one of `ssrcs`. */
   receiveKeyFrameRequest(kind: 'pli' | 'fir', ssrc: number): void {
-    void ssrc;
+    if (this.traceFlags.any) this.traceFeedbackIn(kind, ssrc);
     this.stream.receiveKeyFrameRequest(kind);
     this.requestKeyFrame();
   }
 
+  /** A report block about one of `ssrcs`; the RTX stream's is ignored (as mediasoup). */
   receiveReceiverReport(block: ReportBlock, nowMs: number): void {
+    if (block.ssrc !== this.ssrc) return;
     this.stream.receiveReceiverReport(block, nowMs);
   }
 
@@ -300,16 +327,47 @@ export abstract class Consumer implements RtpSink {
     if (sr) out.push(sr);
   }
 
-  /** mediasoup's consumer score, when it differs from the last one reported. */
+  // ---- Trace events (mediasoup's consumer trace types; callers test `traceFlags.any` first) ----
+
+  /** An outgoing (rewritten) packet: `keyframe` when enabled and it is one, else `rtp`. */
+  protected traceRtpOut(packet: RtpPacketView, isRtx: boolean): void {
+    const flags = this.traceFlags;
+    // An RTX payload starts with the original sequence number (RFC 4588 §4): not parsed here.
+    const keyFrame = !isRtx && detectKeyFrame(packet, this.#detector);
+    const type = keyFrame && flags.has('keyframe') ? 'keyframe' : flags.has('rtp') ? 'rtp' : '';
+    if (type === '') return;
+    const rtpPacket = rtpPacketDump(packet, keyFrame, this.#traceIds);
+    this.output.notifyConsumer(this, 'trace', traceEvent(type, 'out', { rtpPacket, isRtx }));
+  }
+
+  /** Feedback from the endpoint: a NACK (no info, as mediasoup), a PLI or a FIR. */
+  protected traceFeedbackIn(type: 'nack' | 'pli' | 'fir', ssrc: number): void {
+    if (!this.traceFlags.has(type)) return;
+    const info = type === 'nack' ? undefined : { ssrc };
+    this.output.notifyConsumer(this, 'trace', traceEvent(type, 'in', info));
+  }
+
+  /**
+   * The producer encoding whose score is this consumer's `producerScore`: what it forwards
+   * (mediasoup's producer stream; a simulcast consumer's current layer, -1 for none).
+   */
+  protected get producerScoreEncoding(): number {
+    return 0;
+  }
+
+  /**
+   * mediasoup's consumer score (`producerScores`: one per producer encoding), when it differs
+   * from the last one reported.
+   */
   scoreIfChanged(
     producerScores: number[],
   ): { score: number; producerScore: number; producerScores: number[] } | undefined {
     const score = {
       score: this.stream.score,
-      producerScore: Math.max(0, ...producerScores),
+      producerScore: producerScores[this.producerScoreEncoding] ?? 0,
       producerScores,
     };
-    const key = `${score.score}|${producerScores.join(',')}`;
+    const key = `${score.score}|${score.producerScore}|${producerScores.join(',')}`;
     if (key === this.#lastScore) return undefined;
     this.#lastScore = key;
     return score;

@@ -97,16 +97,20 @@ export class PipeConsumer extends Consumer {
   override sent(packet: RtpPacketView, nowMs: number): void {
     this.lastSentMs = nowMs;
     this.#streamOf(packet.ssrc)?.storePacket(packet, nowMs);
+    if (this.traceFlags.any) this.traceRtpOut(packet, false);
   }
 
   override receiveNack(items: readonly NackItem[], nowMs: number, ssrc: number): void {
-    if (this.active) this.#streamOf(ssrc)?.receiveNackItems(items, nowMs);
+    if (!this.active) return;
+    if (this.traceFlags.any) this.traceFeedbackIn('nack', ssrc);
+    this.#streamOf(ssrc)?.receiveNackItems(items, nowMs);
   }
 
   /** A far consumer needs a key frame of one encoding: ask the producer for that one. */
   override receiveKeyFrameRequest(kind: 'pli' | 'fir', ssrc: number): void {
     const i = this.#streamIndexOf(ssrc);
     if (i < 0) return;
+    if (this.traceFlags.any) this.traceFeedbackIn(kind, ssrc);
     this.#streams[i].receiveKeyFrameRequest(kind);
     if (this.kind === 'video' && this.active) {
       this.output.requestProducerKeyFrame(this, this.#mapped[i]);
@@ -114,7 +118,9 @@ export class PipeConsumer extends Consumer {
   }
 
   override receiveReceiverReport(block: ReportBlock, nowMs: number): void {
-    this.#streamOf(block.ssrc)?.receiveReceiverReport(block, nowMs);
+    // About an encoding's media SSRC only: an RTX stream's report would skew its score.
+    const stream = this.#streamOf(block.ssrc);
+    if (stream?.ssrc === block.ssrc) stream.receiveReceiverReport(block, nowMs);
   }
 
   override getSenderReports(nowMs: number, ntpNow: NtpTime, out: SenderReport[]): void {

@@ -20,6 +20,12 @@ import {
 import { URI, buildProducerExtensionMap, extensionId } from './ExtensionMap.js';
 import { extensionEquals } from './streamIds.js';
 import { hasFeedback } from './codecFeedback.js';
+import {
+  PRODUCER_TRACE_TYPES,
+  TraceFlags,
+  rtpPacketDump,
+  type TraceExtensionIds,
+} from '../trace.js';
 
 export type ProducerType = 'simple' | 'simulcast' | 'svc';
 
@@ -43,6 +49,8 @@ export interface ProducerListener {
   /** Send a PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1) for `ssrc`. */
   onKeyFrameRequest(ssrc: number, kind: KeyFrameRequestKind, firSequenceNumber: number): void;
   onScore(producer: Producer): void;
+  /** A trace event of an enabled type (producer.enableTraceEvent()). */
+  onTrace(type: string, direction: 'in' | 'out', info?: Record<string, unknown>): void;
 }
 
 export interface ProducerStream {
@@ -95,6 +103,9 @@ export class Producer {
   readonly #rridId: number;
   #lastScores = '';
   #closed = false;
+  /** producer.enableTraceEvent(): what `trace` notifications to emit. */
+  readonly traceFlags = new TraceFlags(PRODUCER_TRACE_TYPES);
+  readonly #traceIds: TraceExtensionIds;
 
   constructor(options: ProducerOptions, listener: ProducerListener) {
     this.id = options.id;
@@ -141,6 +152,12 @@ export class Producer {
     const extensions = options.rtpParameters.headerExtensions ?? [];
     this.#ridId = extensionId(extensions, URI.rid);
     this.#rridId = extensionId(extensions, URI.repairedRid);
+    this.#traceIds = {
+      midId: extensionId(extensions, URI.mid),
+      ridId: this.#ridId,
+      rridId: this.#rridId,
+      transportWideCcId: extensionId(extensions, URI.transportWideCc),
+    };
     this.#extensionMap = buildProducerExtensionMap(
       options.rtpParameters.headerExtensions ?? [],
       options.routerIdForUri,
@@ -198,6 +215,8 @@ export class Producer {
       return rtx ? 'rtx' : 'media';
     }
     if (keyFrame) this.#keyFrames.keyFrameReceived(stream.ssrc);
+    // mediasoup traces what it forwards, as received (before the router's ids).
+    if (this.traceFlags.any && !this.paused) this.#traceRtp(packet, keyFrame, rtx);
     packet.payloadType = mappedPayloadType;
     packet.ssrc = stream.mappedSsrc;
     packet.rewriteExtensionIds(this.#extensionMap);
@@ -206,7 +225,19 @@ export class Producer {
   }
 
   receiveSenderReport(sr: SenderReport, nowMs: number): void {
-    this.#bySsrc.get(sr.ssrc)?.recv.receiveSenderReport(sr, nowMs);
+    const stream = this.#bySsrc.get(sr.ssrc);
+    if (!stream) return;
+    stream.recv.receiveSenderReport(sr, nowMs);
+    if (this.traceFlags.any && this.traceFlags.has('sr')) {
+      this.#listener.onTrace('sr', 'in', {
+        ssrc: sr.ssrc,
+        ntpSec: sr.ntpSeconds,
+        ntpFrac: sr.ntpFraction,
+        rtpTs: sr.rtpTimestamp,
+        packetCount: sr.packetCount,
+        octetCount: sr.octetCount,
+      });
+    }
   }
 
   /** Report blocks for our receiver report (RFC 3550 §6.4.2). */
@@ -253,6 +284,11 @@ export class Producer {
       rid: s.rid,
       score: s.recv.score,
     }));
+  }
+
+  /** One score per encoding, 0 until its stream exists (mediasoup's rtpStreamScores). */
+  get encodingScores(): number[] {
+    return this.#slots.map((slot) => slot.stream?.recv.score ?? 0);
   }
 
   getStats(nowMs: number): (RtpStreamRecvStats & { rid: string | undefined })[] {
@@ -307,9 +343,18 @@ export class Producer {
       useNack: hasFeedback(codec, 'nack'),
       usePli: hasFeedback(codec, 'nack', 'pli'),
       useFir: hasFeedback(codec, 'ccm', 'fir'),
-      onNack: (seqs) => this.#listener.onNack(ssrc, seqs),
-      onKeyFrameRequest: (kind) =>
-        this.#listener.onKeyFrameRequest(ssrc, kind, recv.firSequenceNumber),
+      onNack: (seqs) => {
+        this.#listener.onNack(ssrc, seqs);
+        if (this.traceFlags.any && this.traceFlags.has('nack')) {
+          this.#listener.onTrace('nack', 'out');
+        }
+      },
+      onKeyFrameRequest: (kind) => {
+        this.#listener.onKeyFrameRequest(ssrc, kind, recv.firSequenceNumber);
+        if (this.traceFlags.any && this.traceFlags.has(kind)) {
+          this.#listener.onTrace(kind, 'out', { ssrc });
+        }
+      },
     });
     const stream: ProducerStream = {
       encodingIdx: slot.encodingIdx,
@@ -332,6 +377,15 @@ export class Producer {
     stream.rtxSsrc = rtxSsrc;
     stream.recv.setRtx(rtxSsrc, slot.rtxPayloadType);
     this.#byRtxSsrc.set(rtxSsrc, stream);
+  }
+
+  /** mediasoup's rtp/keyframe trace: a key frame traces as `keyframe` when enabled, else `rtp`. */
+  #traceRtp(packet: RtpPacketView, keyFrame: boolean, rtx: boolean): void {
+    const flags = this.traceFlags;
+    const type = keyFrame && flags.has('keyframe') ? 'keyframe' : flags.has('rtp') ? 'rtp' : '';
+    if (type === '') return;
+    const rtpPacket = rtpPacketDump(packet, keyFrame, this.#traceIds);
+    this.#listener.onTrace(type, 'in', { rtpPacket, isRtx: rtx });
   }
 
   close(): void {

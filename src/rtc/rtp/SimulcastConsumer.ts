@@ -65,6 +65,10 @@ export class SimulcastConsumer extends Consumer {
     return { spatialLayer: this.#preferredSpatial, temporalLayer: this.#preferredTemporal };
   }
 
+  protected override get producerScoreEncoding(): number {
+    return this.#current;
+  }
+
   get currentLayers(): ConsumerLayers | undefined {
     return this.#current < 0 ? undefined : this.#layers(this.#current);
   }

@@ -273,7 +273,11 @@ export class RtpStreamRecv {
     this.#mediaPackets++;
     this.#account(view, nowMs);
     this.#updateJitter(view.timestamp, nowMs);
-    this.#nack?.receivePacket(seq, isKeyFrame, false, nowMs);
+    // Without RTX a NACKed packet comes back on the media SSRC: resent and repaired (mediasoup).
+    if (this.#nack?.receivePacket(seq, isKeyFrame, false, nowMs) && this.rtxSsrc === undefined) {
+      this.#packetsRetransmitted++;
+      this.#packetsRepaired++;
+    }
     return r;
   }
 
@@ -389,8 +393,19 @@ export class RtpStreamRecv {
       this.#setScore(this.#score.add(10));
       return;
     }
-    const lost = Math.max(0, expected - received);
-    this.#setScore(this.#score.add(intervalScore(expected, lost, repaired, retransmitted)));
+    // mediasoup's: losses out of what was received (RTX not counted), at most all of it.
+    if (received <= 0) {
+      this.#setScore(this.#score.add(0));
+      return;
+    }
+    let lost = Math.min(Math.max(0, expected - received), received);
+    let fixedRepaired = repaired;
+    if (repaired > lost) {
+      // Repairs beyond the losses: with RTX they are capped; without, they were losses.
+      if (this.rtxSsrc !== undefined) fixedRepaired = lost;
+      else lost = repaired;
+    }
+    this.#setScore(this.#score.add(intervalScore(received, lost, fixedRepaired, retransmitted)));
   }
 
   getStats(nowMs: number): RtpStreamRecvStats {

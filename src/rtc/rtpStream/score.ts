@@ -9,7 +9,8 @@ const HISTORY = 24;
 /**
  * One score sample for an interval in which `count` packets were sent (or received),
  * `lost` were lost, and `repaired` of the `retransmitted` resent packets filled a loss.
- * `count === 0` (nothing expected) scores 10.
+ * `count === 0` (nothing expected) scores 10. As mediasoup: the weighted repairs are taken
+ * off the losses in whole packets (its counter is an integer) and the ratio is a float.
  */
 export function intervalScore(
   count: number,
@@ -24,8 +25,8 @@ export function intervalScore(
   // Repairs count less the more of them there are, and less when most resends were useless.
   let repairedWeight = Math.pow(1 / (repaired / count + 1), 4);
   if (retransmitted > 0) repairedWeight *= Math.min(1, repaired / retransmitted);
-  const effectiveLost = lost - repaired * repairedWeight;
-  const delivered = (count - effectiveLost) / count;
+  const effectiveLost = Math.trunc(lost - repaired * repairedWeight);
+  const delivered = Math.fround((count - effectiveLost) / count);
   return Math.round(Math.pow(delivered, 4) * 10);
 }
 

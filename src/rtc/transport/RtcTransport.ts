@@ -48,6 +48,7 @@ import type { RtcRouter } from '../Router.js';
 import { SendBufferPool } from './SendBufferPool.js';
 import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
 import { TransportData } from './TransportData.js';
+import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
 import {
   MAX_OUTGOING_RTP_SIZE,
   MAX_RTCP_PACKET_SIZE,
@@ -126,6 +127,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     dtlsBeforeConnect: 0,
     tooBig: 0,
   };
+  /** transport.enableTraceEvent(): the `bwe` and `probation` traces to emit. */
+  readonly traceFlags = new TraceFlags(TRANSPORT_TRACE_TYPES);
   /** Byte counters for getStats (mediasoup's transport stats fields). */
   readonly bytes = { received: 0, sent: 0, rtpReceived: 0, rtpSent: 0, rtxReceived: 0, rtxSent: 0 };
   readonly #producers = new Map<string, Producer>();
@@ -257,6 +260,8 @@ export abstract class RtcTransport implements ConsumerOutput {
         onNack: (ssrc, seqs) => this.sendNack(ssrc, seqs),
         onKeyFrameRequest: (ssrc, kind, firSeq) => this.sendKeyFrameRequest(ssrc, kind, firSeq),
         onScore: (p) => this.notifier.notifyEntity(notifyId, 'score', p.scores),
+        onTrace: (type, direction, info) =>
+          emitTrace(this.notifier, notifyId, type, direction, info),
       },
     );
     try {
@@ -388,6 +393,13 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#bwe?.requestAllocation();
   }
 
+  /**
+   * A consumer's priority changed (consumer.setPriority()): the bitrate
+   * allocator's entry point to share the estimate again. Nothing to re-share
+   * until the allocator lands (helper "bwe" fills this in).
+   */
+  onConsumerPriorityChanged(): void {}
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -455,6 +467,8 @@ export abstract class RtcTransport implements ConsumerOutput {
   /** A consumer resends a packet a NACK asked for (RTX-wrapped when negotiated). */
   sendRetransmission(packet: RtpPacketView): void {
     if (!this.sendReady) return;
+    // The test hook's lossy link loses resends too (else every loss is repaired in time).
+    if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
     if (packet.length > SEND_BUFFER_SIZE - MAX_SRTP_OVERHEAD) {
       this.drops.tooBig++;
       return;
@@ -788,7 +802,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (nowMs - this.#rembAtMs >= RTCP_INTERVAL_MS - FEEDBACK_TICK_MS) this.#sendLimitRemb(nowMs);
     for (const consumer of this.#consumers.values()) {
       const producer = this.router.getProducer(consumer.producerId);
-      const score = consumer.scoreIfChanged(producer ? producer.scores.map((s) => s.score) : []);
+      const score = consumer.scoreIfChanged(producer ? producer.encodingScores : []);
       if (score) this.notifier.notifyEntity(consumer.id, 'score', score);
     }
   }

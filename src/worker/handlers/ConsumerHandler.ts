@@ -4,14 +4,23 @@ import type { Producer } from '../../rtc/rtp/Producer.js';
 import type { Handler } from './Handler.js';
 import { consumerStats } from './stats.js';
 import { validatePreferredLayers } from './layers.js';
+import { asObject } from '../validate.js';
+import { setTraceTypes } from './trace.js';
 
 export class ConsumerHandler implements Handler {
   readonly #consumer: Consumer;
   readonly #producer: () => Producer | undefined;
+  /** The consumer's transport re-shares its bitrate (the allocator's entry point). */
+  readonly #onPriorityChanged: () => void;
 
-  constructor(consumer: Consumer, producer: () => Producer | undefined) {
+  constructor(
+    consumer: Consumer,
+    producer: () => Producer | undefined,
+    onPriorityChanged: () => void,
+  ) {
     this.#consumer = consumer;
     this.#producer = producer;
+    this.#onPriorityChanged = onPriorityChanged;
   }
 
   handleRequest(method: string, data?: unknown): unknown {
@@ -37,6 +46,8 @@ export class ConsumerHandler implements Handler {
           rtpParameters: consumer.rtpParameters,
           paused: consumer.paused,
           producerPaused: consumer.producerPaused,
+          priority: consumer.priority,
+          traceEventTypes: consumer.traceFlags.enabled,
           ...consumer.dumpFields(),
         };
       case 'consumer.setPreferredLayers': {
@@ -45,12 +56,29 @@ export class ConsumerHandler implements Handler {
         return layers ? consumer.setPreferredLayers(layers) : undefined;
       }
       case 'consumer.setPriority':
+        return this.#setPriority(asObject(data, 'data').priority);
       case 'consumer.unsetPriority':
+        return this.#setPriority(1);
       case 'consumer.enableTraceEvent':
-        // No bandwidth allocation yet: priorities have nothing to weigh.
+        setTraceTypes(consumer.traceFlags, data);
         return undefined;
       default:
         throw new TypeError(`unknown method '${method}' for a Consumer`);
     }
+  }
+
+  /**
+   * mediasoup's priority: the host checks for a non-negative number, its channel carries a
+   * uint8 (so 256 arrives as 0, 2.5 as 2) and the worker refuses 0. Answers `{ priority }`.
+   */
+  #setPriority(value: unknown): { priority: number } {
+    if (typeof value !== 'number') throw new TypeError('priority must be a positive number');
+    const priority = value & 0xff;
+    if (priority < 1) throw new TypeError('wrong priority (must be higher than 0)');
+    if (priority !== this.#consumer.priority) {
+      this.#consumer.priority = priority;
+      this.#onPriorityChanged();
+    }
+    return { priority };
   }
 }

@@ -5,6 +5,7 @@
 import type { Producer } from '../../rtc/rtp/Producer.js';
 import type { Handler } from './Handler.js';
 import { producerStats } from './stats.js';
+import { setTraceTypes } from './trace.js';
 
 export class ProducerHandler implements Handler {
   readonly #producer: Producer;
@@ -27,7 +28,7 @@ export class ProducerHandler implements Handler {
     if (event === 'producer.send' && payload !== undefined) this.#onSend?.(payload);
   }
 
-  handleRequest(method: string): unknown {
+  handleRequest(method: string, data?: unknown): unknown {
     const producer = this.#producer;
     switch (method) {
       case 'producer.pause':
@@ -52,8 +53,10 @@ export class ProducerHandler implements Handler {
           rtpParameters: producer.rtpParameters,
           paused: producer.paused,
           rtpStreams: producer.streams.map((s) => ({ ...s })),
+          traceEventTypes: producer.traceFlags.enabled,
         };
       case 'producer.enableTraceEvent':
+        setTraceTypes(producer.traceFlags, data);
         return undefined;
       default:
         throw new TypeError(`unknown method '${method}' for a Producer`);

@@ -18,6 +18,7 @@ import { ProducerHandler } from './ProducerHandler.js';
 import { ConsumerHandler } from './ConsumerHandler.js';
 import { validatePreferredLayers } from './layers.js';
 import { validateRtpMapping } from './rtpMapping.js';
+import { setTraceTypes } from './trace.js';
 import { transportDumpBase, transportStatsBase } from './stats.js';
 import {
   closeAllData,
@@ -149,7 +150,7 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
       case 'transport.setMinOutgoingBitrate':
         return this.handleBitrateRequest(method, data);
       case 'transport.enableTraceEvent':
-        // No trace events yet (the bandwidth-estimation issue brings them and validates types).
+        setTraceTypes(this.transport.traceFlags, data);
         return undefined;
       default:
         return this.handleKindRequest(method, data);
@@ -262,18 +263,19 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
     });
     this.context.registerHandler(
       consumerId,
-      new ConsumerHandler(consumer, () => this.router.getProducer(producerId)),
+      new ConsumerHandler(
+        consumer,
+        () => this.router.getProducer(producerId),
+        () => this.transport.onConsumerPriorityChanged(),
+      ),
     );
     return {
       type: consumer.type,
       preferredLayers: consumer.preferredLayers,
       paused: consumer.paused,
       producerPaused: consumer.producerPaused,
-      score: {
-        score: 10,
-        producerScore: Math.max(0, ...producer.scores.map((s) => s.score)),
-        producerScores: producer.scores.map((s) => s.score),
-      },
+      // The score as of now (the first one the consumer reports: no event repeats it).
+      score: consumer.scoreIfChanged(producer.encodingScores),
     };
   }
 }

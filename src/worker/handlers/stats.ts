@@ -91,6 +91,7 @@ export function transportDumpBase(transport: RtcTransport): Record<string, unkno
     direct: false,
     producerIds: [...transport.producers.keys()],
     consumerIds: [...transport.consumers.keys()],
+    traceEventTypes: transport.traceFlags.enabled,
     packetsDropped: { ...transport.drops },
     faults: { ...transport.faults },
     dataProducerIds: [...transport.data.dataProducers.keys()],

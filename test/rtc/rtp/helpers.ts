@@ -57,6 +57,7 @@ export function ridOnlyProducer(mid = '0'): { producer: Producer; recorded: Reco
     onNack: () => undefined,
     onKeyFrameRequest: (ssrc) => recorded.keyFrameRequests.push(ssrc),
     onScore: () => undefined,
+    onTrace: () => undefined,
   };
   const rtpParameters = ridOnlyParameters(mid);
   const producer = new Producer(

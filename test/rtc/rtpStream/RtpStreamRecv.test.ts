@@ -277,15 +277,16 @@ void describe('RtpStreamRecv: stats and score', () => {
     const sr = { ntpSeconds: 1, ntpFraction: 0, rtpTimestamp: 0 };
     s.receiveSenderReport(sr, 200);
     assert.equal(s.score, 10);
-    // Next interval: half the packets lost → sample round(0.5^4 × 10) = 1.
+    // Next interval: every other packet lost (99 expected, 50 received). mediasoup rates the
+    // losses against what was received: (50 − 49) / 50 → sample round(0.02^4 × 10) = 0.
     feed(
       s,
       range(100, 200).filter((n) => n % 2 === 0),
       300,
     );
     s.receiveSenderReport(sr, 500);
-    // History [10, 1] weighted 1, 2: (10 + 2) / 3 = 4.
-    assert.equal(s.score, 4);
+    // History [10, 0] weighted 1, 2: 10 / 3 → 3.
+    assert.equal(s.score, 3);
     // The last packet arrived at 349.
     s.tick(349 + 1499);
     assert.equal(s.active, true);
@@ -294,8 +295,41 @@ void describe('RtpStreamRecv: stats and score', () => {
     assert.equal(s.score, 0);
     assert.deepEqual(scores, [
       [10, 0],
-      [4, 10],
-      [0, 4],
+      [3, 10],
+      [0, 3],
     ]);
+  });
+});
+
+void describe('RtpStreamRecv: score as mediasoup computes it', () => {
+  const sr = { ntpSeconds: 1, ntpFraction: 0, rtpTimestamp: 0 };
+
+  void it('rates a 10% loss against the packets received (mediasoup: 8/9 delivered → 6)', () => {
+    const s = stream({});
+    feed(s, range(0, 100));
+    s.receiveSenderReport(sr, 200);
+    // 100 expected, 90 received: (90 − 10) / 90 = 0.889, ^4 × 10 = 6.2 → 6 (not 0.9^4 → 7).
+    for (let i = 0; i < 23; i++) {
+      const base = 100 + i * 100;
+      feed(
+        s,
+        range(base, base + 100).filter((n) => n % 10 !== 0),
+        300 + i * 10,
+      );
+      s.receiveSenderReport(sr, 300 + i * 10 + 5);
+    }
+    // The 24-sample history is [10, 6 × 23]: (10 + 6 × (2 + … + 24)) / 300 = 6.
+    assert.equal(s.score, 6);
+  });
+
+  void it('counts a NACKed packet that comes back without RTX as repaired', () => {
+    const s = stream({ useNack: true });
+    feed(s, range(0, 50));
+    feed(s, range(51, 100), 150);
+    assert.equal(s.getStats(200).packetsRepaired, 0);
+    feed(s, [50], 160);
+    const stats = s.getStats(200);
+    assert.equal(stats.packetsRepaired, 1);
+    assert.equal(stats.packetsRetransmitted, 1);
   });
 });
