@@ -48,7 +48,6 @@ import type { RtcRouter } from '../Router.js';
 import { SendBufferPool } from './SendBufferPool.js';
 import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
 import { TransportData } from './TransportData.js';
-import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
 import {
   MAX_OUTGOING_RTP_SIZE,
   MAX_RTCP_PACKET_SIZE,
@@ -153,8 +152,6 @@ export abstract class RtcTransport implements ConsumerOutput {
     rtxSend: new RateCalculator(),
   };
   #transportSeq = 0;
-  /** Enabled trace event types ('probation', 'bwe'); requests set them. */
-  readonly traceFlags = new TraceFlags(TRANSPORT_TRACE_TYPES);
   /**
    * Send-side estimation and bitrate allocation, once a video consumer negotiated
    * transport-cc (or else goog-remb with abs-send-time), as mediasoup creates its tccClient.
@@ -392,13 +389,6 @@ export abstract class RtcTransport implements ConsumerOutput {
   onConsumerPriorityChanged(): void {
     this.#bwe?.requestAllocation();
   }
-
-  /**
-   * A consumer's priority changed (consumer.setPriority()): the bitrate
-   * allocator's entry point to share the estimate again. Nothing to re-share
-   * until the allocator lands (helper "bwe" fills this in).
-   */
-  onConsumerPriorityChanged(): void {}
 
   close(): void {
     if (this.#closed) return;
