@@ -151,3 +151,16 @@ export function rewriteVp8Descriptor(
   }
   return true;
 }
+
+/** The TID of a VP8 payload (0 without one, or if malformed): a per-packet fast path. */
+export function vp8TemporalLayer(buf: Uint8Array, offset: number, length: number): number {
+  const end = offset + length;
+  if (offset < 0 || length < 2 || end > buf.length) return 0;
+  if (!(buf[offset] & 0x80)) return 0;
+  const x = buf[offset + 1];
+  if (!(x & 0x20)) return 0;
+  let p = offset + 2;
+  if (x & 0x80) p += p < end && buf[p] & 0x80 ? 2 : 1;
+  if (x & 0x40) p++;
+  return p < end ? buf[p] >> 6 : 0;
+}

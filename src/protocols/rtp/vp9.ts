@@ -161,3 +161,19 @@ export function parseVp9Descriptor(
   out.keyFrame = !out.predicted && out.beginOfFrame && out.sid === 0;
   return true;
 }
+
+/**
+ * The layer indices of a VP9 payload as `SID << 3 | TID` (0 without them, or if malformed):
+ * a per-packet fast path.
+ */
+export function vp9LayerIndices(buf: Uint8Array, offset: number, length: number): number {
+  const end = offset + length;
+  if (offset < 0 || length < 2 || end > buf.length) return 0;
+  const b0 = buf[offset];
+  if (!(b0 & 0x20)) return 0;
+  let p = offset + 1;
+  if (b0 & 0x80) p += buf[p] & 0x80 ? 2 : 1;
+  if (p >= end) return 0;
+  const b = buf[p];
+  return (((b >> 1) & 0x07) << 3) | (b >> 5);
+}
