@@ -20,8 +20,9 @@ import {
 import { URI, buildProducerExtensionMap, extensionId } from './ExtensionMap.js';
 import { extensionEquals } from './streamIds.js';
 import { hasFeedback } from './codecFeedback.js';
+import { producerType, type ProducerType } from './producerType.js';
 
-export type ProducerType = 'simple' | 'simulcast' | 'svc';
+export type { ProducerType };
 
 const byEncoding = (a: ProducerStream, b: ProducerStream): number => a.encodingIdx - b.encodingIdx;
 
@@ -103,7 +104,7 @@ export class Producer {
     this.paused = options.paused;
     this.#listener = listener;
     const encodings = options.rtpParameters.encodings ?? [];
-    this.type = encodings.length > 1 ? 'simulcast' : 'simple';
+    this.type = producerType(options.rtpParameters);
     for (const { payloadType, mappedPayloadType } of options.rtpMapping.codecs) {
       this.#payloadTypes[payloadType] = mappedPayloadType;
     }
