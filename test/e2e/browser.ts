@@ -190,6 +190,9 @@ export interface ProduceOptions {
   codecMimeType?: 'video/VP8' | 'video/H264' | 'video/VP9' | 'audio/opus';
   encodings?: RtpEncodingParameters[];
   codecOptions?: Record<string, unknown>;
+  /** Camera size asked of getUserMedia (default 640×480). */
+  width?: number;
+  height?: number;
 }
 
 export interface ConsumeOptions {
@@ -207,6 +210,8 @@ export interface InboundStats {
   bytesReceived: number;
   /** The largest frameWidth among the streams. */
   frameWidth: number;
+  /** The largest framesPerSecond among the streams (Chromium: over the last second). */
+  framesPerSecond: number;
   keyFramesDecoded: number;
   pliCount: number;
   nackCount: number;
@@ -317,6 +322,8 @@ export function fabricatedTransportParams(id: string = randomUUID()): TransportP
 export interface LaunchOptions {
   /** Bound on browser launch, each page call and close (default 30 s). */
   timeoutMs?: number;
+  /** More Chromium flags (e.g. `--use-file-for-fake-video-capture=…`). */
+  extraArgs?: readonly string[];
 }
 
 export class E2EBrowser {
@@ -400,6 +407,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<E2EBro
       timeout: timeoutMs,
       args: [
         ...CHROMIUM_FLAGS,
+        ...(options.extraArgs ?? []),
         `--user-data-dir=${userDataDir}`,
         '--remote-debugging-pipe',
         'about:blank',

@@ -86,11 +86,13 @@
     return transport.id;
   }
 
-  async function produce({ kind, codecMimeType, encodings, codecOptions }) {
+  async function produce({ kind, codecMimeType, encodings, codecOptions, width, height }) {
     const device = requireDevice();
     const transport = requireTransport('send');
     const stream = await navigator.mediaDevices.getUserMedia(
-      kind === 'video' ? { video: { width: 640, height: 480 } } : { audio: true },
+      kind === 'video'
+        ? { video: { width: width ?? 640, height: height ?? 480 } }
+        : { audio: true },
     );
     const track = kind === 'video' ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
     let codec;
@@ -234,6 +236,7 @@
       packetsReceived: sum('packetsReceived'),
       bytesReceived: sum('bytesReceived'),
       frameWidth: inbound.reduce((acc, s) => Math.max(acc, s.frameWidth || 0), 0),
+      framesPerSecond: inbound.reduce((acc, s) => Math.max(acc, s.framesPerSecond || 0), 0),
       keyFramesDecoded: sum('keyFramesDecoded'),
       pliCount: sum('pliCount'),
       nackCount: sum('nackCount'),
