@@ -153,7 +153,7 @@ describe('temporal and spatial layers through Skein (Chromium, 1280×720 camera)
       const switchMs = Date.now() - startedAt;
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const base = await decodeRate(b, 3000);
-      const dump = (await consumer.dump()) as unknown as Record<string, number>;
+      const dump = (await consumer.dump()) as Record<string, number>;
       assert.equal(dump.targetTemporalLayer, 0);
       assert.equal(dump.currentTemporalLayer, 0);
       console.log(
