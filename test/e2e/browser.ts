@@ -187,7 +187,7 @@ export interface LoadedDevice {
 
 export interface ProduceOptions {
   kind: MediaKind;
-  codecMimeType?: 'video/VP8' | 'video/H264' | 'video/VP9' | 'audio/opus';
+  codecMimeType?: 'video/VP8' | 'video/H264' | 'video/VP9' | 'video/AV1' | 'audio/opus';
   encodings?: RtpEncodingParameters[];
   codecOptions?: Record<string, unknown>;
   /** Camera size asked of getUserMedia (default 640×480). */

@@ -30,6 +30,7 @@ const mediaCodecs: RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
   { kind: 'video', mimeType: 'video/VP9', clockRate: 90000, parameters: { 'profile-id': 0 } },
+  { kind: 'video', mimeType: 'video/AV1', clockRate: 90000 },
 ];
 
 const skip = SKIP_WITHOUT_CHROMIUM || (hasFfmpeg() ? false : 'ffmpeg not installed');
@@ -214,4 +215,29 @@ describe('temporal and spatial layers through Skein (Chromium, 1280×720 camera)
       }
     });
   }
+
+  test('AV1 (L1T3 asked): forwarded whole as a simple stream', async () => {
+    const a = await browser.newPeerPage();
+    const b = await browser.newPeerPage();
+    try {
+      const producer = await publishVideo(a, router, {
+        kind: 'video',
+        codecMimeType: 'video/AV1',
+        width: 1280,
+        height: 720,
+        encodings: [{ scalabilityMode: 'L1T3' }],
+      });
+      // Skein reads no AV1 dependency descriptor: no layers, every packet forwarded.
+      assert.equal(producer.type, 'simple');
+      const { consumers } = await subscribe(b, router, [producer]);
+      assert.equal(consumers[0].type, 'simple');
+      const stats = await b.waitForInboundStats('video', (s) => s.framesDecoded >= 30, 20_000);
+      const rate = await decodeRate(b, 2000);
+      console.log(`AV1: ${stats.frameWidth} wide, ${rate.toFixed(1)} fps`);
+      assert.ok(rate >= 15, `AV1 decodes at ${rate} fps`);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });

@@ -13,6 +13,8 @@ import {
   parseVp8Descriptor,
   parseVp9Descriptor,
   rewriteVp8Descriptor,
+  vp8TemporalLayer,
+  vp9LayerIndices,
 } from '../../src/protocols/rtp/index.js';
 import { bytesFrom, canonical, embed, fuzz, loadCorpus } from './kit.js';
 
@@ -78,6 +80,28 @@ void describe('fuzz: VP8 / VP9 payload descriptors', () => {
         if (hadTl0 && d8.tl0PicIdx !== tl0) return false;
         // The payload after the descriptor is untouched.
         return before.subarray(base + length, tail).equals(whole.subarray(base + length, tail));
+      },
+      { base: 3000 },
+    );
+  });
+
+  void it('the per-packet layer readers agree with the parsers and read only their range', () => {
+    fuzz(
+      'codec-layers',
+      [bytesFrom([...vp8, ...vp9], 400), fc.boolean()],
+      (bytes, nine) => {
+        const read = nine ? vp9LayerIndices : vp8TemporalLayer;
+        const alone = read(Buffer.from(bytes), 0, bytes.length);
+        for (const sentinel of [0x00, 0xff]) {
+          const { whole, view: v } = embed(bytes, sentinel);
+          if (read(whole, v.byteOffset - whole.byteOffset, bytes.length) !== alone) return false;
+        }
+        if (nine) {
+          if (!parseVp9Descriptor(bytes, 0, bytes.length, d9)) return true;
+          return alone === (d9.hasLayerIndices ? (d9.sid << 3) | d9.tid : 0);
+        }
+        if (!parseVp8Descriptor(bytes, 0, bytes.length, d8)) return true;
+        return alone === (d8.hasTid ? d8.tid : 0);
       },
       { base: 3000 },
     );
