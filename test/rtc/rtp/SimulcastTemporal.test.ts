@@ -73,7 +73,14 @@ function setup(preferredLayers?: { spatialLayer?: number; temporalLayer?: number
   /** One picture (`packets` packets) of `layer` through the producer and the consumer. */
   function picture(
     layer: number,
-    options: { keyFrame?: boolean; tid?: number; y?: boolean; packets?: number } = {},
+    options: {
+      keyFrame?: boolean;
+      tid?: number;
+      y?: boolean;
+      packets?: number;
+      /** Hold back this packet of the picture (lost on the way); `late()` delivers it. */
+      hold?: number;
+    } = {},
   ): void {
     const st = state[layer];
     const tid = options.tid ?? PATTERN[st.frame % PATTERN.length];
@@ -91,12 +98,27 @@ function setup(preferredLayers?: { spatialLayer?: number; temporalLayer?: number
         rid: `r${layer}`,
         vp8: { pictureId: st.pictureId, tl0PicIdx: st.tl0, tid, layerSync: options.y ?? tid > 0 },
       });
+      if (options.hold === i) {
+        held = { packet, layer };
+        continue;
+      }
+      deliver(packet, layer, keyFrame);
+    }
+  }
+  let held: { packet: RtpPacketView; layer: number } | undefined;
+  /** The held-back packet arrives now (a late retransmission). */
+  function late(): void {
+    if (held) deliver(held.packet, held.layer, false);
+    held = undefined;
+  }
+  function deliver(packet: RtpPacketView, layer: number, keyFrame: boolean): void {
+    {
       producer.receiveRtp(packet, performance.now());
       if (!listener.bySsrc(SSRCS[layer])) {
         const found = listener.find(packet);
         if (found) listener.learn(SSRCS[layer], undefined, found);
       }
-      if (!consumer.prepare(packet, keyFrame, header)) continue;
+      if (!consumer.prepare(packet, keyFrame, header)) return;
       const length = writeOutgoingPacket(wire, packet, header, new Uint8Array(256), hop, 0, 0);
       assert.equal(outView.wrap(wire, length), 'ok');
       assert.ok(parseVp8Descriptor(wire, outView.payloadOffset, outView.payloadLength, d));
@@ -110,7 +132,7 @@ function setup(preferredLayers?: { spatialLayer?: number; temporalLayer?: number
     }
   }
   consumer.start();
-  return { consumer, producer, out, layersChanges, picture };
+  return { consumer, producer, out, layersChanges, picture, late };
 }
 
 /** Sequence numbers +1 per packet; PictureID +1 per picture; TL0PICIDX +1 per TID 0 picture. */
@@ -165,6 +187,26 @@ void describe('SimulcastConsumer: VP8 temporal layers (mediasoup semantics)', ()
     assert.deepEqual(
       layersChanges.map((l) => l?.temporalLayer),
       [0, 2, 1],
+    );
+  });
+
+  test('a late packet from before dropped pictures keeps its own sequence number', () => {
+    const { consumer, out, picture, late } = setup({ spatialLayer: 0, temporalLayer: 0 });
+    picture(0, { tid: 0 });
+    consumer.tick(0);
+    picture(0, { keyFrame: true, tid: 0 });
+    picture(0, { tid: 0, hold: 0 }); // its first packet is lost for now
+    picture(0, { tid: 2 }); // dropped (above the target)
+    picture(0, { tid: 1 }); // dropped
+    picture(0, { tid: 0 });
+    late();
+    // key frame 2 packets, held picture: 1 + late 1, last TID 0 picture: 2.
+    const seqs = out.map((o) => o.seq);
+    assert.equal(seqs.length, 6);
+    const first = seqs[0];
+    assert.deepEqual(
+      seqs.map((s) => (s - first) & 0xffff),
+      [0, 1, 3, 4, 5, 2],
     );
   });
 

@@ -110,8 +110,33 @@ function setup(scalabilityMode: string, preferredLayers?: ConsumerLayers) {
       }
     }
   }
+  /** One packet with an arbitrary payload (hostile or malformed input). */
+  function raw(payload: Uint8Array, keyFrame: boolean): boolean {
+    const buf = Buffer.alloc(1600);
+    const at = writeRtpHeader(buf, {
+      payloadType: 98,
+      sequenceNumber: ++seq & 0xffff,
+      timestamp: seq * 100,
+      ssrc: 42,
+      extensions: [],
+    });
+    buf.set(payload, at);
+    const view = new RtpPacketView();
+    if (view.wrap(buf, at + payload.length) !== 'ok') return false;
+    producer.receiveRtp(view, performance.now());
+    const sent = consumer.prepare(view, keyFrame, header);
+    if (sent)
+      out.push({
+        sid: -1,
+        tid: -1,
+        seq: header.sequenceNumber,
+        marker: header.marker,
+        picture: -1,
+      });
+    return sent;
+  }
   consumer.start();
-  return { consumer, out, layersChanges, keyFrameRequests, picture };
+  return { consumer, out, layersChanges, keyFrameRequests, picture, raw };
 }
 
 function assertSeqContinuous(out: { seq: number }[]): void {
@@ -226,5 +251,26 @@ void describe('SvcConsumer: VP9 spatial and temporal layers (mediasoup semantics
     consumer.applyLayers();
     assert.equal(consumer.targetLayers.spatialLayer, -1);
     assert.ok(consumer.desiredBitrate(now) > 0);
+  });
+
+  test('arbitrary payloads: never throws; what goes out stays in sequence', () => {
+    for (const mode of ['L3T3', 'L3T3_KEY', 'L1T3']) {
+      const { consumer, out, picture, raw } = setup(mode);
+      picture();
+      consumer.tick(performance.now());
+      picture({ keyFrame: true });
+      let x = 7;
+      for (let i = 0; i < 3000; i++) {
+        x = (x * 1103515245 + 12345) >>> 0;
+        const payload = new Uint8Array(1 + (x % 40));
+        for (let j = 0; j < payload.length; j++) payload[j] = (x >>> (j % 25)) & 0xff;
+        raw(payload, (x & 0x30) === 0);
+        if (i % 500 === 0) consumer.tick(performance.now());
+      }
+      assert.ok(out.length > 100, `${mode}: ${out.length} forwarded`);
+      for (let i = 1; i < out.length; i++) {
+        assert.equal(out[i].seq, (out[i - 1].seq + 1) & 0xffff, `${mode} seq at ${i}`);
+      }
+    }
   });
 });
