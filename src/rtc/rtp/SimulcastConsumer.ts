@@ -34,6 +34,11 @@ import { lossAdjusted } from './allocation.js';
 
 export type { ConsumerLayers };
 
+/** mediasoup's allocation timings (ms). */
+const STREAM_MIN_ACTIVE_MS = 2000;
+const BWE_DOWNGRADE_CONSERVATIVE_MS = 10_000;
+const BWE_DOWNGRADE_MIN_ACTIVE_MS = 8000;
+
 export interface SimulcastConsumerOptions extends ConsumerOptions {
   /** The router SSRC of each producer encoding, in spatial layer order. */
   layerSsrcs: readonly number[];
@@ -60,6 +65,10 @@ export class SimulcastConsumer extends Consumer {
   #provisionalTemporal = -1;
   /** The layer the outgoing timestamps last came from (kept across pauses). */
   #lastLayer = -1;
+  /** When the allocator last lowered the spatial layer (-Infinity: never). */
+  #lastBweDowngradeMs = -Infinity;
+  /** When forwarding last started (current layer from none), for the downgrade rule. */
+  #forwardingSinceMs = 0;
 
   constructor(options: SimulcastConsumerOptions, output: ConsumerOutput) {
     super(options, output);
@@ -210,7 +219,16 @@ export class SimulcastConsumer extends Consumer {
       spatial < this.spatialLayers;
       spatial++
     ) {
+      // Soon after a downgrade for lack of bitrate, do not go above the current layer again.
+      if (
+        nowMs - this.#lastBweDowngradeMs < BWE_DOWNGRADE_CONSERVATIVE_MS &&
+        this.#provisionalSpatial > -1 &&
+        spatial > this.#current
+      ) {
+        break;
+      }
       const stream = this.#layerStream(spatial);
+      if (stream !== undefined && !this.#settled(stream, spatial, nowMs)) continue;
       if (stream !== undefined && stream.score > 0 && stream.active) {
         for (temporal = 0; temporal < this.temporalLayers; temporal++) {
           if (spatial === this.#provisionalSpatial && temporal <= this.#provisionalTemporal)
@@ -250,7 +268,29 @@ export class SimulcastConsumer extends Consumer {
     this.#provisionalSpatial = -1;
     this.#provisionalTemporal = -1;
     if (!this.active) return;
+    if (spatial === this.#target && temporal === this.#targetTemporal) return;
     this.#setTarget(spatial, temporal);
+    const nowMs = performance.now();
+    if (
+      this.#current >= 0 &&
+      nowMs - this.#forwardingSinceMs > BWE_DOWNGRADE_MIN_ACTIVE_MS &&
+      this.#target < this.#current &&
+      this.#current <= this.#preferredSpatial
+    ) {
+      this.#lastBweDowngradeMs = nowMs;
+    }
+  }
+
+  /**
+   * A stream that has only just become active is not switched to while the provisional
+   * layer's stream has been active for long enough (mediasoup's StreamMinActiveMs).
+   */
+  #settled(stream: RtpStreamRecv, spatial: number, nowMs: number): boolean {
+    const provisional = this.#provisionalSpatial;
+    if (spatial === provisional || provisional < 0) return true;
+    if (stream.activeMs(nowMs) >= STREAM_MIN_ACTIVE_MS) return true;
+    const current = this.#layerStream(provisional);
+    return current === undefined || current.activeMs(nowMs) < STREAM_MIN_ACTIVE_MS;
   }
 
   /** The highest stream bitrate (a newly enabled stream may start below a lower one). */
@@ -347,6 +387,7 @@ export class SimulcastConsumer extends Consumer {
 
   #setCurrent(layer: number): void {
     if (layer === this.#current) return;
+    if (this.#current < 0) this.#forwardingSinceMs = performance.now();
     this.#current = layer;
     if (layer < 0) this.#currentTemporal = -1;
     // VP8 reports once its first packet is through (with its temporal layer).

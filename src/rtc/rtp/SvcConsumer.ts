@@ -27,6 +27,10 @@ import {
 } from './Consumer.js';
 import { lossAdjusted } from './allocation.js';
 
+/** mediasoup's allocation timings (ms). */
+const BWE_DOWNGRADE_CONSERVATIVE_MS = 10_000;
+const BWE_DOWNGRADE_MIN_ACTIVE_MS = 8000;
+
 export interface SvcConsumerOptions extends ConsumerOptions {
   preferredLayers?: { spatialLayer?: number; temporalLayer?: number };
   /** The producer's receive stream, once it exists. */
@@ -51,6 +55,10 @@ export class SvcConsumer extends Consumer {
   #maxPictureId = -1;
   /** The packet being prepared ends the highest forwarded spatial layer's frame. */
   #endOfPicture = false;
+  /** When the allocator last lowered the spatial layer (-Infinity: never). */
+  #lastBweDowngradeMs = -Infinity;
+  /** When forwarding last started (current layer from none), for the downgrade rule. */
+  #forwardingSinceMs = 0;
 
   constructor(options: SvcConsumerOptions, output: ConsumerOutput) {
     super(options, output);
@@ -229,6 +237,14 @@ export class SvcConsumer extends Consumer {
     let spatial = Math.max(0, this.#provisionalSpatial);
     let temporal = 0;
     search: for (; spatial < this.spatialLayers; spatial++) {
+      // Soon after a downgrade for lack of bitrate, do not go above the current layer again.
+      if (
+        nowMs - this.#lastBweDowngradeMs < BWE_DOWNGRADE_CONSERVATIVE_MS &&
+        this.#provisionalSpatial > -1 &&
+        spatial > this.#currentSpatial
+      ) {
+        break;
+      }
       for (temporal = 0; temporal < this.temporalLayers; temporal++) {
         if (spatial === this.#provisionalSpatial && temporal <= this.#provisionalTemporal) continue;
         if (spatial === this.#preferredSpatial && temporal > this.#preferredTemporal) break;
@@ -264,7 +280,17 @@ export class SvcConsumer extends Consumer {
     this.#provisionalSpatial = -1;
     this.#provisionalTemporal = -1;
     if (!this.active) return;
+    if (spatial === this.#targetSpatial && temporal === this.#targetTemporal) return;
     this.#setTarget(spatial, temporal);
+    const nowMs = performance.now();
+    if (
+      this.#currentSpatial >= 0 &&
+      nowMs - this.#forwardingSinceMs > BWE_DOWNGRADE_MIN_ACTIVE_MS &&
+      spatial < this.#currentSpatial &&
+      this.#currentSpatial <= this.#preferredSpatial
+    ) {
+      this.#lastBweDowngradeMs = nowMs;
+    }
   }
 
   /** The whole stream (full SVC); K-SVC: the highest spatial layer alone. */
@@ -323,6 +349,7 @@ export class SvcConsumer extends Consumer {
   }
 
   #setCurrent(spatial: number, temporal: number): void {
+    if (this.#currentSpatial < 0 && spatial >= 0) this.#forwardingSinceMs = performance.now();
     this.#currentSpatial = spatial;
     this.#currentTemporal = spatial < 0 ? -1 : temporal;
     // What `currentLayers` reports (temporal -1 reads as 0): notify when that changes.

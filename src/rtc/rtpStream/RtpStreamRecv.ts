@@ -155,6 +155,7 @@ export class RtpStreamRecv {
 
   readonly #score = new ScoreHistory(0);
   #inactive = true;
+  #activeSinceMs = 0;
   #expectedPriorScore = 0;
   #mediaPriorScore = 0;
   #repairedPriorScore = 0;
@@ -258,6 +259,11 @@ export class RtpStreamRecv {
   setRtx(rtxSsrc: number, rtxPayloadType: number): void {
     this.rtxSsrc = rtxSsrc >>> 0;
     this.rtxPayloadType = rtxPayloadType;
+  }
+
+  /** How long the stream has been receiving without an inactivity gap (0: inactive). */
+  activeMs(nowMs: number): number {
+    return this.#inactive ? 0 : nowMs - this.#activeSinceMs;
   }
 
   /** Bits per second over the last second, all layers. */
@@ -466,6 +472,7 @@ export class RtpStreamRecv {
     }
     if (this.#inactive) {
       this.#inactive = false;
+      this.#activeSinceMs = nowMs;
       this.#resetScore(10);
     }
   }
