@@ -333,7 +333,7 @@ export abstract class Transport<
       if (this.#nextMidForConsumers === 100_000_000) this.#nextMidForConsumers = 0;
     }
     // mediasoup: the consumer is of its producer's type (simulcast: one layer at a time).
-    const type: ConsumerType = producer.type === 'simulcast' ? 'simulcast' : 'simple';
+    const type: ConsumerType = producer.type;
     return { rtpParameters, type };
   }
 

@@ -187,7 +187,7 @@ export interface LoadedDevice {
 
 export interface ProduceOptions {
   kind: MediaKind;
-  codecMimeType?: 'video/VP8' | 'video/H264' | 'video/VP9' | 'audio/opus';
+  codecMimeType?: 'video/VP8' | 'video/H264' | 'video/VP9' | 'video/AV1' | 'audio/opus';
   encodings?: RtpEncodingParameters[];
   codecOptions?: Record<string, unknown>;
   /** getUserMedia video size (default 640×480, the fake camera's). */
@@ -209,6 +209,8 @@ export interface InboundStats {
   bytesReceived: number;
   /** The largest frameWidth among the streams. */
   frameWidth: number;
+  /** The largest framesPerSecond among the streams (Chromium: over the last second). */
+  framesPerSecond: number;
   keyFramesDecoded: number;
   pliCount: number;
   nackCount: number;

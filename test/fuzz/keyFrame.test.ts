@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { RtpPacketView } from '../../src/protocols/rtp/index.js';
 import {
+  isAv1KeyFrame,
   isH264KeyFrame,
   isVp8KeyFrame,
   isVp9KeyFrame,
@@ -29,7 +30,7 @@ function payloads(name: string, pts: number[]): Buffer[] {
 // (mediasoup-client's offer; RTX and opus excluded).
 const vp8 = payloads('ffmpeg-vp8-opus-rtp', [96]).concat(payloads('rtp', [96]));
 const h264 = payloads('ffmpeg-h264-rtp', [102]).concat(payloads('rtp', [108]));
-const detectors = [isVp8KeyFrame, isVp9KeyFrame, isH264KeyFrame];
+const detectors = [isVp8KeyFrame, isVp9KeyFrame, isH264KeyFrame, isAv1KeyFrame];
 
 void describe('fuzz: key-frame detection', () => {
   void it('finds the key frames in the captures', () => {
@@ -53,7 +54,7 @@ void describe('fuzz: key-frame detection', () => {
       'keyframe',
       [
         bytesFrom([...vp8, ...h264], 1200),
-        fc.nat(2),
+        fc.nat(3),
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.double({ min: 0, max: 1, noNaN: true }),
       ],
@@ -81,7 +82,7 @@ void describe('fuzz: key-frame detection', () => {
       [bytesFrom(packets)],
       (bytes) => {
         if (view.wrap(bytes) !== 'ok') return true;
-        for (const mime of ['video/VP8', 'video/VP9', 'video/H264', 'audio/opus'])
+        for (const mime of ['video/VP8', 'video/VP9', 'video/H264', 'video/AV1', 'audio/opus'])
           isKeyFrame(view, keyFrameDetectorFor(mime));
         return true;
       },

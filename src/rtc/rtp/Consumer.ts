@@ -90,7 +90,11 @@ export abstract class Consumer implements RtpSink {
     timestamp: 0,
     ssrc: 0,
     marker: false,
+    payloadRewriter: undefined,
   };
+  /** Input sequence numbers of the latest packets a kind dropped (`dropSequence`), a ring. */
+  readonly #drops = new Uint16Array(64);
+  #dropCount = 0;
   /** Video must restart on a key frame; audio on any packet. */
   protected syncRequired = true;
   protected seqOffset = 0;
@@ -261,7 +265,11 @@ export abstract class Consumer implements RtpSink {
       return false;
     }
     if (!this.accept(packet, isKeyFrame)) return false;
-    const seq = (packet.sequenceNumber + this.seqOffset) & 0xffff;
+    let seq = (packet.sequenceNumber + this.seqOffset) & 0xffff;
+    const ahead = (seq - this.lastSeq) & 0xffff;
+    if (this.#dropCount > 0 && (ahead === 0 || ahead >= 0x8000)) {
+      seq = (seq + this.#dropsAfter(packet.sequenceNumber)) & 0xffff;
+    }
     const timestamp = (packet.timestamp + this.timestampOffset) >>> 0;
     // Only advance on newer packets; late ones keep their rewritten numbers.
     if (((seq - this.lastSeq) & 0xffff) < 0x8000) {
@@ -274,6 +282,28 @@ export abstract class Consumer implements RtpSink {
     out.ssrc = this.ssrc;
     out.marker = packet.marker;
     return true;
+  }
+
+  /**
+   * A kind drops `packet` (a filtered layer): later packets close the sequence gap it would
+   * leave. Late packets from before it keep their numbers (the ring remembers recent drops).
+   */
+  protected dropSequence(packet: RtpPacketView): void {
+    const seq = (packet.sequenceNumber + this.seqOffset) & 0xffff;
+    if (((seq - this.lastSeq) & 0xffff) - 1 >= 0x7fff) return; // not newer than the last sent
+    this.seqOffset = (this.seqOffset - 1) & 0xffff;
+    this.#drops[this.#dropCount++ & 63] = packet.sequenceNumber;
+  }
+
+  /** How many remembered drops came after input `seq` (the offset moved down once for each). */
+  #dropsAfter(seq: number): number {
+    const n = Math.min(this.#dropCount, 64);
+    let after = 0;
+    for (let i = 0; i < n; i++) {
+      const d = (this.#drops[i] - seq) & 0xffff;
+      if (d !== 0 && d < 0x8000) after++;
+    }
+    return after;
   }
 
   /** Called with the rewritten packet as it goes out (kept for NACKs, counted). */
@@ -415,6 +445,7 @@ export abstract class Consumer implements RtpSink {
    * either way the outgoing timestamp does not go back.
    */
   protected rebase(packet: RtpPacketView, timestampOffset?: number): void {
+    this.#dropCount = 0;
     if (!this.started) {
       this.started = true;
       this.seqOffset = 0;

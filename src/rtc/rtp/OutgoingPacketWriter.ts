@@ -17,6 +17,16 @@ export interface OutgoingHeader {
   timestamp: number;
   ssrc: number;
   marker: boolean;
+  /**
+   * A codec payload-descriptor rewrite for this packet (VP8 PictureID / TL0PICIDX), applied
+   * to the copied payload in `out`; undefined for most packets (nothing is parsed then).
+   */
+  payloadRewriter?: PayloadRewriter | undefined;
+}
+
+/** Rewrites the payload copy in `buf[offset, offset + length)` in place (same length). */
+export interface PayloadRewriter {
+  rewrite(buf: Uint8Array, offset: number, length: number): void;
 }
 
 export interface HopExtensions {
@@ -129,6 +139,8 @@ export function writeOutgoingPacket(
     pos = blockEnd;
   }
   src.copy(out, pos, payloadStart, end);
+  const rewriter = header.payloadRewriter;
+  if (rewriter !== undefined) rewriter.rewrite(out, pos, end - payloadStart - source.paddingLength);
   return total;
 }
 

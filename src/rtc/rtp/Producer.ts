@@ -26,8 +26,9 @@ import {
   rtpPacketDump,
   type TraceExtensionIds,
 } from '../trace.js';
+import { producerType, type ProducerType } from './producerType.js';
 
-export type ProducerType = 'simple' | 'simulcast' | 'svc';
+export type { ProducerType };
 
 const byEncoding = (a: ProducerStream, b: ProducerStream): number => a.encodingIdx - b.encodingIdx;
 
@@ -114,7 +115,7 @@ export class Producer {
     this.paused = options.paused;
     this.#listener = listener;
     const encodings = options.rtpParameters.encodings ?? [];
-    this.type = encodings.length > 1 ? 'simulcast' : 'simple';
+    this.type = producerType(options.rtpParameters);
     for (const { payloadType, mappedPayloadType } of options.rtpMapping.codecs) {
       this.#payloadTypes[payloadType] = mappedPayloadType;
     }

@@ -10,8 +10,14 @@
  * RTP mapping (RFC 3550 §6.4.1) of the two streams when both have one, and
  * else by the wall-clock time since the last packet sent; they never go back.
  *
- * Temporal layers are not filtered: every packet of the spatial layer is
- * forwarded, and the current temporal layer is reported as the highest.
+ * Temporal layers (VP8, by TID, RFC 7741 §4.2) are filtered to the target
+ * temporal layer by Vp8TemporalFilter, which also renumbers PictureID and
+ * TL0PICIDX so the endpoint sees one continuous VP8 stream; other codecs
+ * forward every packet of the spatial layer (current temporal = the highest).
+ *
+ * Targets: the preferred layers (clamped to what is active) or, once the
+ * transport's allocator manages the bitrate, the layers it applied
+ * (mediasoup's IncreaseLayer / ApplyLayers semantics).
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import { parseScalabilityMode } from '../../ortc/index.js';
@@ -21,9 +27,17 @@ import {
   type ConsumerLayers,
   type ConsumerOptions,
   type ConsumerOutput,
+  type OutgoingHeader,
 } from './Consumer.js';
+import { Vp8TemporalFilter } from './Vp8TemporalFilter.js';
+import { lossAdjusted } from './allocation.js';
 
 export type { ConsumerLayers };
+
+/** mediasoup's allocation timings (ms). */
+const STREAM_MIN_ACTIVE_MS = 2000;
+const BWE_DOWNGRADE_CONSERVATIVE_MS = 10_000;
+const BWE_DOWNGRADE_MIN_ACTIVE_MS = 8000;
 
 export interface SimulcastConsumerOptions extends ConsumerOptions {
   /** The router SSRC of each producer encoding, in spatial layer order. */
@@ -38,12 +52,23 @@ export class SimulcastConsumer extends Consumer {
   readonly temporalLayers: number;
   readonly #layerSsrcs: readonly number[];
   readonly #layerStream: (spatialLayer: number) => RtpStreamRecv | undefined;
+  /** VP8 only: temporal filtering and PictureID / TL0PICIDX continuity. */
+  readonly #vp8: Vp8TemporalFilter | undefined;
   #preferredSpatial: number;
   #preferredTemporal: number;
   #target = -1;
+  #targetTemporal = -1;
   #current = -1;
+  #currentTemporal = -1;
+  /** The allocator's layers of the round in progress (-1: none yet). */
+  #provisionalSpatial = -1;
+  #provisionalTemporal = -1;
   /** The layer the outgoing timestamps last came from (kept across pauses). */
   #lastLayer = -1;
+  /** When the allocator last lowered the spatial layer (-Infinity: never). */
+  #lastBweDowngradeMs = -Infinity;
+  /** When forwarding last started (current layer from none), for the downgrade rule. */
+  #forwardingSinceMs = 0;
 
   constructor(options: SimulcastConsumerOptions, output: ConsumerOutput) {
     super(options, output);
@@ -52,6 +77,8 @@ export class SimulcastConsumer extends Consumer {
     const mode = parseScalabilityMode(options.rtpParameters.encodings?.[0]?.scalabilityMode);
     this.spatialLayers = Math.max(1, options.layerSsrcs.length);
     this.temporalLayers = mode.temporalLayers;
+    const mime = options.rtpParameters.codecs[0]?.mimeType.toLowerCase();
+    this.#vp8 = mime === 'video/vp8' ? new Vp8TemporalFilter() : undefined;
     this.#preferredSpatial = this.spatialLayers - 1;
     this.#preferredTemporal = this.temporalLayers - 1;
     if (options.preferredLayers) this.setPreferredLayers(options.preferredLayers);
@@ -70,20 +97,28 @@ export class SimulcastConsumer extends Consumer {
   }
 
   get currentLayers(): ConsumerLayers | undefined {
-    return this.#current < 0 ? undefined : this.#layers(this.#current);
+    return this.#current < 0
+      ? undefined
+      : { spatialLayer: this.#current, temporalLayer: Math.max(0, this.#currentTemporal) };
   }
 
   override dumpFields(): Record<string, unknown> {
     return {
       preferredSpatialLayer: this.#preferredSpatial,
-      preferredTemporalLayer: this.#preferredTemporal,
       targetSpatialLayer: this.#target,
       currentSpatialLayer: this.#current,
+      preferredTemporalLayer: this.#preferredTemporal,
+      targetTemporalLayer: this.#targetTemporal,
+      currentTemporalLayer: this.#currentTemporal,
     };
   }
 
   get targetSpatialLayer(): number {
     return this.#target;
+  }
+
+  get targetTemporalLayer(): number {
+    return this.#targetTemporal;
   }
 
   /** Clamps to what the producer has; returns the preferred layers now in force. */
@@ -121,6 +156,13 @@ export class SimulcastConsumer extends Consumer {
     this.output.requestProducerKeyFrame(this, layer >= 0 ? this.#layerSsrcs[layer] : undefined);
   }
 
+  override prepare(packet: RtpPacketView, isKeyFrame: boolean, out: OutgoingHeader): boolean {
+    if (!super.prepare(packet, isKeyFrame, out)) return false;
+    const vp8 = this.#vp8;
+    out.payloadRewriter = vp8 !== undefined && vp8.rewrites ? vp8 : undefined;
+    return true;
+  }
+
   protected override requireSync(): void {
     this.#setCurrent(-1);
     super.requireSync();
@@ -129,11 +171,140 @@ export class SimulcastConsumer extends Consumer {
   protected override accept(packet: RtpPacketView, isKeyFrame: boolean): boolean {
     const layer = this.#layerOf(packet.ssrc);
     if (layer < 0) return false;
-    if (layer === this.#current) return true;
-    if (this.#target < 0) this.#updateTarget();
-    if (layer !== this.#target || !isKeyFrame) return false;
-    this.#switchTo(layer, packet);
+    if (layer !== this.#current) {
+      if (this.#target < 0) this.#updateTarget();
+      if (layer !== this.#target || !isKeyFrame) return false;
+      this.#switchTo(layer, packet);
+    } else if (this.#target < 0) {
+      return false; // the allocator gave this consumer no layer
+    }
+    const vp8 = this.#vp8;
+    if (vp8 === undefined) return true;
+    if (!vp8.process(packet.buffer, packet.payloadOffset, packet.payloadLength, isKeyFrame)) {
+      this.dropSequence(packet);
+      return false;
+    }
+    if (vp8.currentTemporalLayer !== this.#currentTemporal) {
+      this.#currentTemporal = vp8.currentTemporalLayer;
+      this.#notifyLayers();
+    }
     return true;
+  }
+
+  // ---- Bandwidth allocation (mediasoup's SimulcastConsumer) ----
+
+  override get bitratePriority(): number {
+    if (this.kind !== 'video' || !this.active) return 0;
+    for (let i = 0; i < this.spatialLayers; i++) if (this.#layerStream(i)) return this.priority;
+    return 0;
+  }
+
+  /**
+   * Next step up from the provisional layers: temporal layers of the provisional spatial
+   * layer first, then temporal layer 0 of the next active spatial layer (priced as its
+   * bitrate minus what the provisional layers already take), never above the preferred
+   * layers.
+   */
+  override increaseLayer(bitrate: number, considerLoss: boolean, nowMs: number): number {
+    if (
+      this.#provisionalSpatial === this.#preferredSpatial &&
+      this.#provisionalTemporal === this.#preferredTemporal
+    ) {
+      return 0;
+    }
+    const virtualBitrate = considerLoss
+      ? lossAdjusted(bitrate, this.stream.lossPercentage)
+      : bitrate;
+    let required = 0;
+    let spatial = 0;
+    let temporal = 0;
+    search: for (
+      spatial = Math.max(0, this.#provisionalSpatial);
+      spatial < this.spatialLayers;
+      spatial++
+    ) {
+      // Soon after a downgrade for lack of bitrate, do not go above the current layer again.
+      if (
+        nowMs - this.#lastBweDowngradeMs < BWE_DOWNGRADE_CONSERVATIVE_MS &&
+        this.#provisionalSpatial > -1 &&
+        spatial > this.#current
+      ) {
+        break;
+      }
+      const stream = this.#layerStream(spatial);
+      if (stream !== undefined && !this.#settled(stream, spatial, nowMs)) continue;
+      if (stream !== undefined && stream.score > 0 && stream.active) {
+        for (temporal = 0; temporal < this.temporalLayers; temporal++) {
+          if (spatial === this.#provisionalSpatial && temporal <= this.#provisionalTemporal)
+            continue;
+          // Never above the preferred layers.
+          if (spatial === this.#preferredSpatial && temporal > this.#preferredTemporal) break;
+          required = stream.layerBitrate(nowMs, 0, temporal);
+          if (
+            required &&
+            temporal === 0 &&
+            this.#provisionalSpatial >= 0 &&
+            spatial > this.#provisionalSpatial
+          ) {
+            const taken =
+              this.#layerStream(this.#provisionalSpatial)?.layersBitrate(
+                nowMs,
+                0,
+                this.#provisionalTemporal,
+              ) ?? 0;
+            required = required > taken ? required - taken : 1;
+          }
+          if (required) break search;
+          break;
+        }
+      }
+      if (spatial >= this.#preferredSpatial) break;
+    }
+    if (!required || required > virtualBitrate) return 0;
+    this.#provisionalSpatial = spatial;
+    this.#provisionalTemporal = temporal;
+    return required <= bitrate ? required : bitrate;
+  }
+
+  override applyLayers(): void {
+    const spatial = this.#provisionalSpatial;
+    const temporal = this.#provisionalTemporal;
+    this.#provisionalSpatial = -1;
+    this.#provisionalTemporal = -1;
+    if (!this.active) return;
+    if (spatial === this.#target && temporal === this.#targetTemporal) return;
+    this.#setTarget(spatial, temporal);
+    const nowMs = performance.now();
+    if (
+      this.#current >= 0 &&
+      nowMs - this.#forwardingSinceMs > BWE_DOWNGRADE_MIN_ACTIVE_MS &&
+      this.#target < this.#current &&
+      this.#current <= this.#preferredSpatial
+    ) {
+      this.#lastBweDowngradeMs = nowMs;
+    }
+  }
+
+  /**
+   * A stream that has only just become active is not switched to while the provisional
+   * layer's stream has been active for long enough (mediasoup's StreamMinActiveMs).
+   */
+  #settled(stream: RtpStreamRecv, spatial: number, nowMs: number): boolean {
+    const provisional = this.#provisionalSpatial;
+    if (spatial === provisional || provisional < 0) return true;
+    if (stream.activeMs(nowMs) >= STREAM_MIN_ACTIVE_MS) return true;
+    const current = this.#layerStream(provisional);
+    return current === undefined || current.activeMs(nowMs) < STREAM_MIN_ACTIVE_MS;
+  }
+
+  /** The highest stream bitrate (a newly enabled stream may start below a lower one). */
+  override desiredBitrate(nowMs: number): number {
+    if (!this.active) return 0;
+    let desired = 0;
+    for (let i = this.spatialLayers - 1; i >= 0; i--) {
+      desired = Math.max(desired, this.#layerStream(i)?.bitrate(nowMs) ?? 0);
+    }
+    return Math.max(desired, this.rtpParameters.encodings?.[0]?.maxBitrate ?? 0);
   }
 
   #layerOf(mappedSsrc: number): number {
@@ -142,8 +313,13 @@ export class SimulcastConsumer extends Consumer {
     return -1;
   }
 
-  /** The highest active layer not above the preferred one, else the lowest active one. */
+  /**
+   * Without the allocator: the highest active layer not above the preferred one, else the
+   * lowest active one; the temporal layer is the preferred one on the preferred spatial
+   * layer, the highest below it and the lowest above it (as mediasoup).
+   */
   #updateTarget(): void {
+    if (this.externallyManagedBitrate) return;
     let target = -1;
     for (let i = this.#preferredSpatial; i >= 0 && target < 0; i--) {
       if (this.#layerStream(i)?.active) target = i;
@@ -151,15 +327,37 @@ export class SimulcastConsumer extends Consumer {
     for (let i = this.#preferredSpatial + 1; i < this.spatialLayers && target < 0; i++) {
       if (this.#layerStream(i)?.active) target = i;
     }
-    if (target === this.#target) return;
-    this.#target = target;
-    if (target >= 0 && target !== this.#current) this.requestKeyFrame();
+    let temporal = -1;
+    if (target === this.#preferredSpatial) temporal = this.#preferredTemporal;
+    else if (target >= 0) temporal = target < this.#preferredSpatial ? this.temporalLayers - 1 : 0;
+    this.#setTarget(target, temporal);
+  }
+
+  #setTarget(spatial: number, temporal: number): void {
+    if (this.#vp8 !== undefined) this.#vp8.targetTemporalLayer = Math.max(0, temporal);
+    this.#targetTemporal = temporal;
+    if (spatial === this.#target) return;
+    this.#target = spatial;
+    if (spatial < 0) {
+      // Nothing to forward: the next layer starts on a key frame.
+      this.syncRequired = true;
+      this.#setCurrent(-1);
+      return;
+    }
+    if (spatial !== this.#current) this.requestKeyFrame();
   }
 
   #switchTo(layer: number, packet: RtpPacketView): void {
     this.syncRequired = false;
     this.rebase(packet, this.started ? this.#timestampOffsetFor(layer, packet) : undefined);
     this.#lastLayer = layer;
+    if (this.#vp8 !== undefined) {
+      this.#vp8.syncRequired = true;
+      this.#vp8.currentTemporalLayer = -1;
+      this.#currentTemporal = -1;
+    } else {
+      this.#currentTemporal = this.temporalLayers - 1;
+    }
     this.#setCurrent(layer);
   }
 
@@ -191,14 +389,17 @@ export class SimulcastConsumer extends Consumer {
     return (wanted - packet.timestamp) >>> 0;
   }
 
-  #layers(spatialLayer: number): ConsumerLayers {
-    return { spatialLayer, temporalLayer: this.temporalLayers - 1 };
-  }
-
   #setCurrent(layer: number): void {
     if (layer === this.#current) return;
+    if (this.#current < 0) this.#forwardingSinceMs = performance.now();
     this.#current = layer;
-    // No data when no layer is forwarded.
+    if (layer < 0) this.#currentTemporal = -1;
+    // VP8 reports once its first packet is through (with its temporal layer).
+    if (layer < 0 || this.#vp8 === undefined) this.#notifyLayers();
+  }
+
+  /** No data when no layer is forwarded. */
+  #notifyLayers(): void {
     this.output.notifyConsumer(this, 'layerschange', this.currentLayers);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Which consumer kind a producer gets, as mediasoup decides it: on a pipe
  * transport a pipe consumer (every encoding), else a simulcast producer
- * (several encodings) gets a simulcast consumer and any other a simple one.
+ * (several encodings, or one VP8/H264 encoding with temporal layers) gets a
+ * simulcast consumer, an SVC producer (one VP9 encoding with layers) an SVC
+ * consumer, and any other a simple one.
  * The one place that chooses; everything else sees the base class.
  */
 import type { RtpParameters } from '../../ortc/index.js';
@@ -10,6 +12,7 @@ import type { Producer } from './Producer.js';
 import { PipeConsumer } from './PipeConsumer.js';
 import { SimpleConsumer } from './SimpleConsumer.js';
 import { SimulcastConsumer } from './SimulcastConsumer.js';
+import { SvcConsumer } from './SvcConsumer.js';
 
 export interface CreateConsumerOptions {
   id: string;
@@ -34,7 +37,22 @@ export function createConsumer(options: CreateConsumerOptions, output: ConsumerO
     routerIdForUri: options.routerIdForUri,
   };
   if (options.pipe) return new PipeConsumer({ ...base, mappedSsrcs: producer.mappedSsrcs }, output);
-  if (producer.type !== 'simulcast') return new SimpleConsumer(base, output);
+  if (producer.type === 'svc') {
+    return new SvcConsumer(
+      {
+        ...base,
+        preferredLayers: options.preferredLayers,
+        producerStream: () => producer.streamOfEncoding(0)?.recv,
+      },
+      output,
+    );
+  }
+  if (producer.type !== 'simulcast') {
+    return new SimpleConsumer(
+      { ...base, producerStream: () => producer.streamOfEncoding(0)?.recv },
+      output,
+    );
+  }
   return new SimulcastConsumer(
     {
       ...base,

@@ -16,6 +16,7 @@ import { decapsulateRtx } from '../../protocols/rtp/rtx.js';
 import { NackGenerator } from './NackGenerator.js';
 import { compactNtp, unixMsFromNtp } from './ntp.js';
 import { RateCalculator } from './RateCalculator.js';
+import { LayerBitrates, layersOfPacketFor, type LayersOfPacket } from './LayerBitrates.js';
 import { ScoreHistory, intervalScore } from './score.js';
 
 const logger = new Logger('RtpStreamRecv');
@@ -148,9 +149,13 @@ export class RtpStreamRecv {
   #firCount = 0;
   #firSeqNr = 0;
   readonly #rate = new RateCalculator();
+  /** Per spatial × temporal layer (video codecs with layer indices only). */
+  readonly #layerRates: LayerBitrates | undefined;
+  readonly #layersOf: LayersOfPacket | undefined;
 
   readonly #score = new ScoreHistory(0);
   #inactive = true;
+  #activeSinceMs = 0;
   #expectedPriorScore = 0;
   #mediaPriorScore = 0;
   #repairedPriorScore = 0;
@@ -175,6 +180,8 @@ export class RtpStreamRecv {
     this.#inactivityMs = options.inactivityTimeoutMs ?? 1500;
     this.#onKeyFrameRequest = options.onKeyFrameRequest;
     this.#onScore = options.onScore;
+    this.#layersOf = layersOfPacketFor(options.mimeType);
+    this.#layerRates = this.kind === 'video' ? new LayerBitrates() : undefined;
     if (options.useNack) {
       const onNack = options.onNack;
       this.#nack = new NackGenerator({
@@ -252,6 +259,34 @@ export class RtpStreamRecv {
   setRtx(rtxSsrc: number, rtxPayloadType: number): void {
     this.rtxSsrc = rtxSsrc >>> 0;
     this.rtxPayloadType = rtxPayloadType;
+  }
+
+  /** How long the stream has been receiving without an inactivity gap (0: inactive). */
+  activeMs(nowMs: number): number {
+    return this.#inactive ? 0 : nowMs - this.#activeSinceMs;
+  }
+
+  /** Bits per second over the last second, all layers. */
+  bitrate(nowMs: number): number {
+    return this.#rate.getRate(nowMs);
+  }
+
+  /**
+   * Bitrate up to this layer (lower spatial layers whole, this one up to `temporalLayer`),
+   * 0 if that layer is not received (mediasoup's RtpStreamRecv::GetBitrate(s, t)).
+   */
+  layersBitrate(nowMs: number, spatialLayer: number, temporalLayer: number): number {
+    return this.#layerRates?.bitrate(nowMs, spatialLayer, temporalLayer) ?? 0;
+  }
+
+  /** Bitrate of exactly this layer (mediasoup's GetLayerBitrate). */
+  layerBitrate(nowMs: number, spatialLayer: number, temporalLayer: number): number {
+    return this.#layerRates?.layerBitrate(nowMs, spatialLayer, temporalLayer) ?? 0;
+  }
+
+  /** Bitrate of one spatial layer, all its temporal layers (GetSpatialLayerBitrate). */
+  spatialLayerBitrate(nowMs: number, spatialLayer: number): number {
+    return this.#layerRates?.spatialLayerBitrate(nowMs, spatialLayer) ?? 0;
   }
 
   /** RTT estimate used to space NACK retries. */
@@ -437,6 +472,13 @@ export class RtpStreamRecv {
     this.#packetCount++;
     this.#byteCount += view.length;
     this.#rate.update(view.length, nowMs);
+    if (this.#layerRates !== undefined) {
+      const layers =
+        this.#layersOf === undefined
+          ? 0
+          : this.#layersOf(view.buffer, view.payloadOffset, view.payloadLength);
+      this.#layerRates.update(layers >> 3, layers & 0x07, view.length, nowMs);
+    }
     this.#lastPacketMs = nowMs;
     const ts = view.timestamp;
     if (this.#packetCount === 1 || ((ts - this.#maxPacketTs) | 0) > 0) {
@@ -445,6 +487,7 @@ export class RtpStreamRecv {
     }
     if (this.#inactive) {
       this.#inactive = false;
+      this.#activeSinceMs = nowMs;
       this.#resetScore(10);
     }
   }

@@ -161,6 +161,10 @@ export class RtpStreamSend {
   get rttMs(): number | undefined {
     return this.#hasRtt ? this.#rtt : undefined;
   }
+  /** Loss the receiver reported in its last report block, percent (for allocation). */
+  get lossPercentage(): number {
+    return (this.#fractionLost * 100) / 256;
+  }
   get score(): number {
     return this.#score.score;
   }

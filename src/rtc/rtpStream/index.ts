@@ -9,3 +9,4 @@ export * from './KeyFrameRequestManager.js';
 export * from './SeqManager.js';
 export * from './RtpRewriter.js';
 export * from './keyFrame.js';
+export * from './LayerBitrates.js';

@@ -99,6 +99,16 @@ export function isH264KeyFrame(buf: Uint8Array, offset: number, length: number):
   return false;
 }
 
+/**
+ * AV1 (AOMedia "RTP Payload Format for AV1" §4.4 aggregation header Z|Y|W|N): N=1 marks the
+ * first packet of a coded video sequence, which starts with a key frame. Layered AV1 (the
+ * dependency descriptor) is not read: it is forwarded whole.
+ */
+export function isAv1KeyFrame(buf: Uint8Array, offset: number, length: number): boolean {
+  if (length < 1 || offset < 0 || offset + length > buf.length) return false;
+  return (buf[offset] & 0x08) !== 0;
+}
+
 /** Opus (RFC 7587) has no key frames. */
 export function isOpusKeyFrame(): boolean {
   return false;
@@ -116,6 +126,8 @@ export function keyFrameDetectorFor(mimeType: string): KeyFrameDetector | undefi
     case 'video/h264':
     case 'video/h264-svc':
       return isH264KeyFrame;
+    case 'video/av1':
+      return isAv1KeyFrame;
     default:
       return undefined;
   }

@@ -234,6 +234,7 @@
       packetsReceived: sum('packetsReceived'),
       bytesReceived: sum('bytesReceived'),
       frameWidth: inbound.reduce((acc, s) => Math.max(acc, s.frameWidth || 0), 0),
+      framesPerSecond: inbound.reduce((acc, s) => Math.max(acc, s.framesPerSecond || 0), 0),
       keyFramesDecoded: sum('keyFramesDecoded'),
       pliCount: sum('pliCount'),
       nackCount: sum('nackCount'),

@@ -82,8 +82,9 @@ void describe('SimulcastConsumer: one spatial layer at a time (mediasoup semanti
       out.map((o) => o.layer),
       [2, 2],
     );
-    assert.deepEqual(layersChanges, [{ spatialLayer: 2, temporalLayer: 2 }]);
-    assert.deepEqual(consumer.currentLayers, { spatialLayer: 2, temporalLayer: 2 });
+    // VP8 without TID is temporal layer 0 (mediasoup reports the same).
+    assert.deepEqual(layersChanges, [{ spatialLayer: 2, temporalLayer: 0 }]);
+    assert.deepEqual(consumer.currentLayers, { spatialLayer: 2, temporalLayer: 0 });
   });
 
   test('switches down and up only on key frames; sequence numbers stay continuous and timestamps monotonic', () => {
@@ -104,7 +105,7 @@ void describe('SimulcastConsumer: one spatial layer at a time (mediasoup semanti
     send(0, true);
     send(0);
     send(2);
-    assert.deepEqual(consumer.currentLayers, { spatialLayer: 0, temporalLayer: 2 });
+    assert.deepEqual(consumer.currentLayers, { spatialLayer: 0, temporalLayer: 0 });
     consumer.setPreferredLayers({ spatialLayer: 5 }); // clamped to 2
     assert.deepEqual(consumer.preferredLayers, { spatialLayer: 2, temporalLayer: 2 });
     send(2);
@@ -154,9 +155,9 @@ void describe('SimulcastConsumer: one spatial layer at a time (mediasoup semanti
       [1, 1],
     );
     assert.deepEqual(layersChanges, [
-      { spatialLayer: 1, temporalLayer: 2 },
+      { spatialLayer: 1, temporalLayer: 0 },
       undefined,
-      { spatialLayer: 1, temporalLayer: 2 },
+      { spatialLayer: 1, temporalLayer: 0 },
     ]);
   });
 });

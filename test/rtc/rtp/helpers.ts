@@ -92,6 +92,8 @@ export interface SynthPacket {
   rrid?: string;
   /** RTX: the original sequence number (RFC 4588 §4 OSN) precedes the payload. */
   osn?: number;
+  /** A VP8 descriptor with 15-bit PictureID, TL0PICIDX and TID/Y (RFC 7741 §4.2). */
+  vp8?: { pictureId: number; tl0PicIdx: number; tid: number; layerSync?: boolean };
 }
 
 /** A fresh packet: VP8 payload (RFC 7741 §4.2/§4.3: key frame when P = 0). */
@@ -101,9 +103,23 @@ export function synthPacket(p: SynthPacket): RtpPacketView {
   if (p.mid !== undefined) extensions.push({ id: EXT.mid, value: text(p.mid) });
   if (p.rid !== undefined) extensions.push({ id: EXT.rid, value: text(p.rid) });
   if (p.rrid !== undefined) extensions.push({ id: EXT.rrid, value: text(p.rrid) });
-  const vp8 = [0x10, p.keyFrame ? 0x00 : 0x01, 0x42, 0x00, 1, 2, 3, 4];
+  const d = p.vp8;
+  const vp8 = d
+    ? [
+        0x90,
+        0xe0,
+        0x80 | ((d.pictureId >> 8) & 0x7f),
+        d.pictureId & 0xff,
+        d.tl0PicIdx & 0xff,
+        (d.tid << 6) | (d.layerSync ? 0x20 : 0),
+        p.keyFrame ? 0x00 : 0x01,
+        0x42,
+        1,
+        2,
+      ]
+    : [0x10, p.keyFrame ? 0x00 : 0x01, 0x42, 0x00, 1, 2, 3, 4];
   const payload = p.osn === undefined ? vp8 : [p.osn >> 8, p.osn & 0xff, ...vp8];
-  const buf = new Uint8Array(1500);
+  const buf = Buffer.alloc(1500);
   const header = writeRtpHeader(buf, {
     payloadType: p.pt ?? VP8_PT,
     sequenceNumber: p.seq & 0xffff,
