@@ -127,7 +127,7 @@ export class SendSideBwe {
     for (let i = 0; i < fb.count; i++) this.acked.add(fb.arrivalMs[i], fb.size[i]);
     const acked = this.acked.bitrate;
     const delayBased = this.delay.update(fb, acked, nowMs);
-    const lossBased = this.loss.update(fb.lost, fb.reported, nowMs);
+    const lossBased = this.loss.update(fb.lost, fb.reported, nowMs, acked);
     // The loss-based rate may not run ahead of the delay-based one for long.
     if (lossBased > delayBased) this.loss.setEstimate(delayBased);
     let rate = Math.min(delayBased, lossBased);
