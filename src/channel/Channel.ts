@@ -94,6 +94,7 @@ export class Channel {
       this.#pending.set(id, { method, resolve, reject, deadline });
       this.#sweeper ??= setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS).unref();
       this.#send(head, payload);
+      this.#carrier.expectResponse?.();
     });
   }
 

@@ -198,6 +198,9 @@ export class SharedRingReader {
   #stopped = false;
   /** How long to keep polling after a drain before sleeping (ms); 0 = sleep at once. */
   readonly #spinMs: number;
+  /** A waitAsync is pending (READER_SLEEPING is ours to lend to awaitBriefly()). */
+  #asleep = false;
+  #awaitScheduled = false;
 
   /**
    * `spinMicros`: after a drain, poll for this long before sleeping. A reader
@@ -285,7 +288,9 @@ export class SharedRingReader {
       Atomics.store(h, READER_SLEEPING, 1);
       const result = Atomics.waitAsync(h, DATA_SEQ, seq);
       if (result.async) {
+        this.#asleep = true;
         void result.value.then(() => {
+          this.#asleep = false;
           Atomics.store(h, READER_SLEEPING, 0);
           this.#loop();
         });
@@ -295,6 +300,32 @@ export class SharedRingReader {
     }
     // The writer keeps us busy: let the rest of this event loop run first.
     setImmediate(() => this.#loop());
+  }
+
+  /**
+   * The host's bounded spin while a response is due: once this macrotask's code has run
+   * (setImmediate), polls for up to `micros` and drains what came, instead of paying the
+   * writer's Atomics.notify and this thread's wake-up. While it polls, the reader counts as
+   * awake, so the writer skips the notify; its pending waitAsync stays armed for later.
+   * One poll per call however many requests went out; it blocks this event loop for at
+   * most `micros` and returns as soon as a frame is delivered.
+   */
+  awaitBriefly(micros: number): void {
+    if (this.#awaitScheduled || this.#stopped) return;
+    this.#awaitScheduled = true;
+    setImmediate(() => {
+      this.#awaitScheduled = false;
+      if (!this.#asleep || this.#stopped) return; // awake already: its loop drains
+      const h = this.#header;
+      const seq = Atomics.load(h, DATA_SEQ);
+      Atomics.store(h, READER_SLEEPING, 0);
+      const end = performance.now() + micros / 1000;
+      let arrived = Atomics.load(h, DATA_SEQ) !== seq;
+      while (!arrived && performance.now() < end) arrived = Atomics.load(h, DATA_SEQ) !== seq;
+      // Asleep again before the last look: a frame written after it gets its notify.
+      Atomics.store(h, READER_SLEEPING, 1);
+      if (this.#asleep) this.drain();
+    });
   }
 
   /** Polls DATA_SEQ for up to the spin budget; true if new data came. */
