@@ -21,6 +21,8 @@ import { workerChannelForTesting } from '../../src/api/Worker.js';
 import { vp8RtpParameters } from '../loadClient/VideoSource.js';
 import { loadMediasoup } from './mediasoup.js';
 import { wakeupRoundTrips } from './wakeup.js';
+import { runHostSpinBench } from './hostSpin.js';
+import { HOST_RESPONSE_SPIN_MICROS } from '../../src/channel/hosts/threadHost.js';
 
 function envNumber(name: string, fallback: number): number {
   const value = Number(process.env[name]);
@@ -167,6 +169,7 @@ export async function runChannelSideBySide(): Promise<ChannelSideBySide | undefi
     for (const setup of setups) setup.worker.close();
   }
   print(result, setups, typeof mediasoup === 'string' ? undefined : setups[setups.length - 1].name);
+  await runHostSpinBench(HOST_RESPONSE_SPIN_MICROS);
   return result;
 }
 

@@ -41,6 +41,11 @@ export class SharedRingCarrier implements Carrier {
     this.#responseSpinMicros = end.responseSpinMicros ?? 0;
   }
 
+  /** The host's polls for due responses (SharedRingReader.awaitBriefly). */
+  get responsePolls(): { count: number; hits: number; micros: number } {
+    return this.#reader.polls;
+  }
+
   expectResponse(): void {
     if (this.#responseSpinMicros > 0 && !this.#closed) {
       this.#reader.awaitBriefly(this.#responseSpinMicros);
