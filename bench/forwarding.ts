@@ -9,7 +9,8 @@
  *  (b) the largest N one worker sustains (loss < 0.1 %, no growing backlog), by doubling then
  *      bisecting;
  *  (c) saturation: one producer at rising packet rates to 2 consumers, the out rate reached
- *      before loss starts (mediasoup 3.19: ~60–90k pkt/s out, ~14 µs per forwarded packet).
+ *      before loss starts. mediasoup's figures come from the side-by-side run
+ *      (sideBySide/forwarding.ts), never from notes.
  *
  * CPU accounting. The machine has 2 cores; the SFU worker, the load client and the control
  * thread share them. The worker's CPU is its own thread's (thread mode: the worker thread's
@@ -107,7 +108,7 @@ function config(): Config {
 type StreamRate = Pick<StreamSettings, 'packetRate' | 'fps' | 'keyFrameInterval'>;
 
 /** A 1 Mbit/s camera: 30 fps, ~100 packets/s of 1000–1200 B, a key frame every 2 s. */
-const VIDEO_1MBPS: StreamRate = { packetRate: 100, fps: 30, keyFrameInterval: 60 };
+export const VIDEO_1MBPS: StreamRate = { packetRate: 100, fps: 30, keyFrameInterval: 60 };
 const PACKET_SIZES = { minPacketSize: 1000, maxPacketSize: 1200 };
 const PRODUCER_SSRC = 0x5e1f0001;
 /** Loss below this (and no backlog) counts as "sustained". */
@@ -231,8 +232,47 @@ function readUdpDrops(): Map<number, number> {
   return drops;
 }
 
+/**
+ * CPU (µs, user and system apart) of the whole SFU process tree: this process (the control
+ * layer, and a thread worker with its share of V8's helper threads) plus the SFU's child
+ * process when it has one (a process worker, mediasoup's C++ worker). The load client, a
+ * child process too, is not counted.
+ */
+export function readTreeCpu(childPid: number | undefined): { userUs: number; systemUs: number } {
+  const own = process.cpuUsage();
+  let userUs = own.user;
+  let systemUs = own.system;
+  if (childPid !== undefined && childPid !== process.pid) {
+    try {
+      const stat = readFileSync(`/proc/${childPid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      userUs += Number(fields[11]) * 10_000; // clock ticks of 10 ms
+      systemUs += Number(fields[12]) * 10_000;
+    } catch {
+      // the child ended
+    }
+  }
+  return { userUs, systemUs };
+}
+
 // ---------------------------------------------------------------------------------------
 // The SFU side
+
+/** Which SFU a session drives: Skein, or mediasoup through the same API (sideBySide/). */
+export interface SfuUnderTest {
+  name: string;
+  createWorker: typeof createWorker;
+  /** A process of its own (mediasoup, Skein's process mode): its pid is the tree's child. */
+  childProcess: boolean;
+}
+
+export function skeinSfu(mode: WorkerMode): SfuUnderTest {
+  return {
+    name: `Skein ${mode}`,
+    createWorker: (options) => createWorker({ ...options, mode }),
+    childProcess: mode === 'process',
+  };
+}
 
 interface Subscriber {
   id: string;
@@ -241,12 +281,14 @@ interface Subscriber {
   active: boolean;
 }
 
-class Session {
+export class Session {
   readonly mode: WorkerMode;
   readonly worker: Worker;
   readonly router: Router;
   readonly client: LoadClient;
   readonly cpu: WorkerCpu;
+  /** The SFU's child process in the tree CPU (readTreeCpu), if it has one. */
+  readonly childPid: number | undefined;
   readonly #clientFingerprints: DtlsFingerprint[];
   readonly subscribers: Subscriber[] = [];
   readonly sfuPorts = new Set<number>();
@@ -270,12 +312,18 @@ class Session {
     this.router = router;
     this.client = client;
     this.cpu = new WorkerCpu(worker);
+    this.childPid = mode === 'process' ? worker.pid : undefined;
     this.#clientFingerprints = fingerprints;
   }
 
-  static async start(mode: WorkerMode, client: LoadClient): Promise<Session> {
+  static async start(
+    mode: WorkerMode,
+    client: LoadClient,
+    sfu: SfuUnderTest = skeinSfu(mode),
+  ): Promise<Session> {
     const fingerprints = await client.init();
-    const worker = await createWorker({ mode, logLevel: 'error' });
+    const worker = await sfu.createWorker({ logLevel: 'error' });
+    if (sfu.childProcess) mode = 'process';
     const router = await worker.createRouter({
       mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }],
     });
@@ -411,6 +459,7 @@ interface Sample {
   drops: Map<number, number>;
   /** This process's CPU (µs): the control thread, and in thread mode the worker too. */
   hostUs: number;
+  tree: { userUs: number; systemUs: number };
 }
 
 async function sample(session: Session, active: Subscriber[], cpuFirst: boolean): Promise<Sample> {
@@ -421,6 +470,7 @@ async function sample(session: Session, active: Subscriber[], cpuFirst: boolean)
       cpu,
       cpuAtMs: performance.now(),
       hostUs: host.user + host.system,
+      tree: readTreeCpu(session.childPid),
       machine: readMachine(),
       drops: readUdpDrops(),
     };
@@ -466,6 +516,9 @@ export interface StepResult {
   /** The rest of the benchmark process (control thread, V8 helpers), worker excluded. */
   hostCpuPct: number;
   machineBusyPct: number;
+  /** CPU of the whole SFU process tree (readTreeCpu) per packet the client received, µs. */
+  treeUserUsPerPacket: number;
+  treeSystemUsPerPacket: number;
 }
 
 function percentileMs(counts: number[], p: number): number {
@@ -479,7 +532,7 @@ function percentileMs(counts: number[], p: number): number {
   return Infinity;
 }
 
-async function measure(
+export async function measure(
   session: Session,
   active: Subscriber[],
   label: string,
@@ -523,6 +576,7 @@ async function measure(
     b.client.cpuUserUs + b.client.cpuSystemUs - a.client.cpuUserUs - a.client.cpuSystemUs;
   const clientSeconds = (b.client.atMs - a.client.atMs) / 1000;
   const sent = b.client.sent - a.client.sent;
+  const deliveredInCpuWindow = (clientReceived / clientSeconds) * cpuSeconds;
   const due = b.client.due - a.client.due;
   return {
     label,
@@ -545,10 +599,12 @@ async function measure(
     hostCpuPct:
       ((b.hostUs - a.hostUs) / 1e3 - (session.mode === 'thread' ? cpuMs : 0)) / 10 / cpuSeconds,
     machineBusyPct: ((b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total)) * 100,
+    treeUserUsPerPacket: (b.tree.userUs - a.tree.userUs) / deliveredInCpuWindow,
+    treeSystemUsPerPacket: (b.tree.systemUs - a.tree.systemUs) / deliveredInCpuWindow,
   };
 }
 
-function sustained(r: StepResult): boolean {
+export function sustained(r: StepResult): boolean {
   return (
     r.notStarted === 0 &&
     r.loss < LOSS_LIMIT &&
@@ -580,7 +636,7 @@ function limitOf(r: StepResult): string {
 // ---------------------------------------------------------------------------------------
 // Printing
 
-function fmt(n: number, digits = 0): string {
+export function fmt(n: number, digits = 0): string {
   if (!Number.isFinite(n)) return '–';
   return n.toLocaleString('en-US', {
     minimumFractionDigits: digits,
@@ -739,8 +795,17 @@ async function runMode(mode: WorkerMode, cfg: Config): Promise<ForwardingFigures
   }
 }
 
-export async function runForwardingBench(): Promise<ForwardingFigures[]> {
+/**
+ * `comparison`: what the summary says of mediasoup, measured side by side in the same run
+ * (sideBySide/forwarding.ts describeComparison(), or its skip line).
+ */
+export async function runForwardingBench(
+  options: { comparison?: string } = {},
+): Promise<ForwardingFigures[]> {
   const cfg = config();
+  const comparison =
+    options.comparison ??
+    'mediasoup: not measured in this run (node dist/bench/sideBySide/forwarding.js)';
   const all: ForwardingFigures[] = [];
   for (const mode of cfg.modes) {
     const figures = await runMode(mode, cfg);
@@ -756,8 +821,7 @@ export async function runForwardingBench(): Promise<ForwardingFigures[]> {
         `1 Mbit/s stream (~${fmt(figures.maxConsumers * VIDEO_1MBPS.packetRate)} pkt/s out); ` +
         `saturation: ${best ? fmt(best.sfuOut) : '–'} pkt/s out without loss at ` +
         `${best ? fmt(best.workerUsPerPacket, 1) : '–'} µs of worker CPU per forwarded packet, ` +
-        `then ${firstFailure ? limitOf(firstFailure) : 'no limit reached'} ` +
-        `(mediasoup 3.19: 60–90k pkt/s out, ~14 µs).`,
+        `then ${firstFailure ? limitOf(firstFailure) : 'no limit reached'}. ${comparison}`,
     );
   }
   return all;

@@ -25,6 +25,12 @@ const logger = new Logger('Channel');
 
 const MAX_REQUEST_ID = 0x7fffffff;
 
+/**
+ * A method whose last round trip took longer (ms) is not polled for (Carrier.expectResponse):
+ * a poll that cannot catch the response only costs the host, and on 2 cores the worker too.
+ */
+const QUICK_RESPONSE_MS = 0.1;
+
 /** How often pending requests are checked for their deadline. */
 const SWEEP_INTERVAL_MS = 1000;
 
@@ -33,6 +39,7 @@ interface Pending {
   resolve: (data: unknown) => void;
   reject: (error: Error) => void;
   deadline: number;
+  sentAt: number;
 }
 
 /** `payload` is the listener's to keep (never a view into shared memory). */
@@ -49,6 +56,8 @@ export class Channel {
   /** Messages waiting behind a just-delivered response (see the ordering rule). */
   readonly #inbox: ChannelMessage[] = [];
   #holding = false;
+  /** Methods whose last round trip was too long to poll for (QUICK_RESPONSE_MS). */
+  readonly #slowMethods = new Set<string>();
   /** One sweeping timer instead of a timer per request: timers cost more than requests. */
   #sweeper: NodeJS.Timeout | undefined;
 
@@ -91,9 +100,10 @@ export class Channel {
     // Like mediasoup: a generous timeout that grows with the backlog.
     const deadline = Date.now() + 1000 * (15 + 0.1 * this.#pending.size);
     return new Promise<unknown>((resolve, reject) => {
-      this.#pending.set(id, { method, resolve, reject, deadline });
+      this.#pending.set(id, { method, resolve, reject, deadline, sentAt: performance.now() });
       this.#sweeper ??= setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS).unref();
       this.#send(head, payload);
+      if (!this.#slowMethods.has(method)) this.#carrier.expectResponse?.();
     });
   }
 
@@ -274,6 +284,9 @@ export class Channel {
       return;
     }
     this.#pending.delete(message.id);
+    if (performance.now() - pending.sentAt > QUICK_RESPONSE_MS)
+      this.#slowMethods.add(pending.method);
+    else this.#slowMethods.delete(pending.method);
     if (message.error) pending.reject(deserializeError(message.error));
     else pending.resolve(message.data);
   }

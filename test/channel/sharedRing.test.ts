@@ -83,3 +83,48 @@ test('a ring wakes a reader in another thread and gets its answers back', async 
   await thread.terminate();
   assert.equal(next, count);
 });
+
+test(
+  'a reader polling briefly for a due frame gets it, and still wakes for frames its poll missed',
+  { timeout: 30_000 },
+  async () => {
+    const toThread = createSharedRingBuffers(4096);
+    const fromThread = createSharedRingBuffers(4096);
+    // The echo thread answers some frames at once and some after a delay longer than the poll.
+    const thread = new Thread(
+      `
+    import('${new URL('../../src/channel/carriers/SharedRing.js', import.meta.url).href}').then(
+      ({ SharedRingReader, SharedRingWriter }) => {
+        const { workerData, parentPort } = require('node:worker_threads');
+        const reader = new SharedRingReader(workerData.rx, 50);
+        const writer = new SharedRingWriter(workerData.tx);
+        parentPort.on('message', () => reader.stop());
+        reader.start((f) => {
+          const copy = Buffer.from(f);
+          if (copy.readUInt32BE(0) % 3 === 0) setTimeout(() => writer.write(copy), 1);
+          else writer.write(copy);
+        });
+      });
+    `,
+      { eval: true, workerData: { rx: toThread, tx: fromThread } },
+    );
+    const writer = new SharedRingWriter(toThread);
+    const reader = new SharedRingReader(fromThread);
+    let answered = -1;
+    let wake: (() => void) | undefined;
+    reader.start((f) => {
+      answered = Buffer.from(f).readUInt32BE(0);
+      wake?.();
+    });
+    const count = 600;
+    for (let i = 0; i < count; i++) {
+      const got = new Promise<void>((resolve) => (wake = resolve));
+      writer.write(frame(i, 32));
+      reader.awaitBriefly(i % 2 === 0 ? 200 : 1);
+      await got;
+      assert.equal(answered, i);
+    }
+    reader.stop();
+    await thread.terminate();
+  },
+);

@@ -24,6 +24,11 @@ export interface Carrier {
    * valid during the call. `onBatchEnd` runs after each drain.
    */
   start(onFrame: (frame: Uint8Array) => void): void;
+  /**
+   * A request just went out and its response is due soon: a carrier may poll for it briefly
+   * instead of sleeping (SharedRingReader.awaitBriefly). Optional.
+   */
+  expectResponse?(): void;
   /** Stops reading and writing; idempotent. */
   close(): void;
   /** Incoming frames over the size limit the carrier dropped unread (where it checks). */

@@ -30,6 +30,10 @@ const MORE = 0x80000000;
 const SKIP = 0xffffffff;
 const LENGTH_MASK = 0x7fffffff;
 
+/** awaitBriefly(): this many misses in a row turn polling off for the next POLL_PAUSE calls. */
+const POLL_MISSES_BEFORE_PAUSE = 4;
+const POLL_PAUSE = 64;
+
 /** How many drain rounds run back to back before yielding to the event loop. */
 const MAX_SYNC_ROUNDS = 16;
 
@@ -198,6 +202,14 @@ export class SharedRingReader {
   #stopped = false;
   /** How long to keep polling after a drain before sleeping (ms); 0 = sleep at once. */
   readonly #spinMs: number;
+  /** A waitAsync is pending (READER_SLEEPING is ours to lend to awaitBriefly()). */
+  #asleep = false;
+  #awaitScheduled = false;
+  /** awaitBriefly()'s polls, those that caught a frame, and the time they held the loop (µs). */
+  readonly polls = { count: 0, hits: 0, micros: 0 };
+  /** Polls missed in a row, and calls left to skip after too many. */
+  #missesInARow = 0;
+  #pollsToSkip = 0;
 
   /**
    * `spinMicros`: after a drain, poll for this long before sleeping. A reader
@@ -285,7 +297,9 @@ export class SharedRingReader {
       Atomics.store(h, READER_SLEEPING, 1);
       const result = Atomics.waitAsync(h, DATA_SEQ, seq);
       if (result.async) {
+        this.#asleep = true;
         void result.value.then(() => {
+          this.#asleep = false;
           Atomics.store(h, READER_SLEEPING, 0);
           this.#loop();
         });
@@ -295,6 +309,48 @@ export class SharedRingReader {
     }
     // The writer keeps us busy: let the rest of this event loop run first.
     setImmediate(() => this.#loop());
+  }
+
+  /**
+   * The host's bounded spin while a response is due: once this macrotask's code has run
+   * (setImmediate), polls for up to `micros` and drains what came, instead of paying the
+   * writer's Atomics.notify and this thread's wake-up. While it polls, the reader counts as
+   * awake, so the writer skips the notify; its pending waitAsync stays armed for later.
+   * One poll per call however many requests went out; it blocks this event loop for at
+   * most `micros` and returns as soon as a frame is delivered.
+   */
+  awaitBriefly(micros: number): void {
+    if (this.#awaitScheduled || this.#stopped) return;
+    // Misses mean the other thread is not getting a core (an oversubscribed machine): polling
+    // would only take more from it. Off for a while after a run of them.
+    if (this.#pollsToSkip > 0) {
+      this.#pollsToSkip--;
+      return;
+    }
+    this.#awaitScheduled = true;
+    setImmediate(() => {
+      this.#awaitScheduled = false;
+      if (!this.#asleep || this.#stopped) return; // awake already: its loop drains
+      const h = this.#header;
+      const seq = Atomics.load(h, DATA_SEQ);
+      Atomics.store(h, READER_SLEEPING, 0);
+      const start = performance.now();
+      const end = start + micros / 1000;
+      let arrived = Atomics.load(h, DATA_SEQ) !== seq;
+      while (!arrived && performance.now() < end) arrived = Atomics.load(h, DATA_SEQ) !== seq;
+      this.polls.count++;
+      if (arrived) {
+        this.polls.hits++;
+        this.#missesInARow = 0;
+      } else if (++this.#missesInARow >= POLL_MISSES_BEFORE_PAUSE) {
+        this.#missesInARow = 0;
+        this.#pollsToSkip = POLL_PAUSE;
+      }
+      this.polls.micros += (performance.now() - start) * 1000;
+      // Asleep again before the last look: a frame written after it gets its notify.
+      Atomics.store(h, READER_SLEEPING, 1);
+      if (this.#asleep) this.drain();
+    });
   }
 
   /** Polls DATA_SEQ for up to the spin budget; true if new data came. */

@@ -16,6 +16,8 @@ export interface SharedRingEnd {
   rx: SharedRingBuffers;
   /** Reader spin budget after each drain, µs (see SharedRingReader). */
   spinMicros?: number;
+  /** Host only: how long to poll for a due response before sleeping, µs (0: never). */
+  responseSpinMicros?: number;
 }
 
 export function createSharedRingPair(capacity?: number): [SharedRingEnd, SharedRingEnd] {
@@ -30,11 +32,24 @@ export function createSharedRingPair(capacity?: number): [SharedRingEnd, SharedR
 export class SharedRingCarrier implements Carrier {
   readonly #writer: SharedRingWriter;
   readonly #reader: SharedRingReader;
+  readonly #responseSpinMicros: number;
   #closed = false;
 
   constructor(end: SharedRingEnd) {
     this.#writer = new SharedRingWriter(end.tx);
     this.#reader = new SharedRingReader(end.rx, end.spinMicros);
+    this.#responseSpinMicros = end.responseSpinMicros ?? 0;
+  }
+
+  /** The host's polls for due responses (SharedRingReader.awaitBriefly). */
+  get responsePolls(): { count: number; hits: number; micros: number } {
+    return this.#reader.polls;
+  }
+
+  expectResponse(): void {
+    if (this.#responseSpinMicros > 0 && !this.#closed) {
+      this.#reader.awaitBriefly(this.#responseSpinMicros);
+    }
   }
 
   get droppedFrames(): number {

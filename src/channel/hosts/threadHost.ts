@@ -20,8 +20,18 @@ export type ThreadCarrierKind = 'ring' | 'port';
  */
 export const WORKER_SPIN_MICROS = 50;
 
+/**
+ * The host polls this long for a response that is due before it sleeps (one poll per
+ * macrotask that sent requests): it saves the worker's Atomics.notify and the host's wake-up.
+ */
+export const HOST_RESPONSE_SPIN_MICROS = 30;
+
 export function spawnThread(
-  options: SpawnOptions & { carrier?: ThreadCarrierKind; spinMicros?: number },
+  options: SpawnOptions & {
+    carrier?: ThreadCarrierKind;
+    spinMicros?: number;
+    responseSpinMicros?: number;
+  },
 ): WorkerHost {
   let carrier: Carrier;
   let remote: ThreadChannelEnd;
@@ -33,7 +43,10 @@ export function spawnThread(
     transferList.push(port2);
   } else {
     const [local, other] = createSharedRingPair();
-    carrier = new SharedRingCarrier(local);
+    carrier = new SharedRingCarrier({
+      ...local,
+      responseSpinMicros: options.responseSpinMicros ?? HOST_RESPONSE_SPIN_MICROS,
+    });
     remote = { ...other, spinMicros: options.spinMicros ?? WORKER_SPIN_MICROS };
   }
   const thread = new Thread(WORKER_MAIN, {
