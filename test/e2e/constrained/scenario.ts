@@ -292,7 +292,11 @@ export function convergedAt(
   for (let i = 1; i < samples.length; i++) {
     const end = samples[i].t + windowMs;
     const window = samples.slice(i).filter((s) => s.t <= end);
-    if (window.length < 2 || window[window.length - 1].t < end - 500) return undefined;
+    // Samples come about once a second but drift late under load: a window is complete
+    // when its samples span the window less one sampling period.
+    if (window.length < 2 || window[window.length - 1].t - samples[i].t < windowMs - 1200) {
+      return undefined;
+    }
     const fits = window.every((s) => s.sendBps <= maxSendBps);
     const decoding = window.every(
       (s, j) => s.framesDecoded > (j === 0 ? samples[i - 1] : window[j - 1]).framesDecoded,
