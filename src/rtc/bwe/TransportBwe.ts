@@ -11,6 +11,7 @@ import type { TransportCcFeedback } from '../../protocols/rtcp/index.js';
 import { BitrateAllocator, type AllocatableConsumer } from './BitrateAllocator.js';
 import { SendSideBwe, type BweInfo, type BweType } from './SendSideBwe.js';
 import { Probation } from './Probation.js';
+import { Pacer, type PacedOutput } from './Pacer.js';
 
 export interface BweConsumer extends AllocatableConsumer {
   readonly kind: 'audio' | 'video';
@@ -26,6 +27,10 @@ export interface TransportBweOptions {
   maxOutgoingBitrate: number;
   /** Called after each allocation with mediasoup's bwe trace info. */
   onBwe?: (info: BweInfo) => void;
+  /** Where the pacer sends what waited and the probe packets. */
+  output: PacedOutput;
+  /** The largest packet the pacer may have to hold. */
+  maxPacketSize: number;
 }
 
 const ALLOCATION_INTERVAL_MS = 1000;
@@ -38,6 +43,7 @@ export class TransportBwe {
   #allocatedFor = 0;
   #allocationDue = true;
   readonly probation = new Probation();
+  readonly pacer: Pacer;
   /** Allocations run (stats, tests). */
   allocations = 0;
 
@@ -49,6 +55,7 @@ export class TransportBwe {
       maxOutgoingBitrate: options.maxOutgoingBitrate,
     });
     this.#onBwe = options.onBwe;
+    this.pacer = new Pacer(options.output, this.bwe.availableBitrate, options.maxPacketSize);
   }
 
   get type(): BweType {
@@ -65,12 +72,12 @@ export class TransportBwe {
   }
 
   onTransportCc(feedback: TransportCcFeedback, nowMs: number): void {
-    this.bwe.onTransportCc(feedback, nowMs);
+    this.pacer.setBitrate(this.bwe.onTransportCc(feedback, nowMs));
     this.#checkChange();
   }
 
   onRemb(bitrate: number, nowMs: number): void {
-    this.bwe.onRemb(bitrate, nowMs);
+    this.pacer.setBitrate(this.bwe.onRemb(bitrate, nowMs));
     this.#checkChange();
   }
 
@@ -81,6 +88,8 @@ export class TransportBwe {
 
   /** Periodic (tens of ms): allocates when due. */
   tick(consumers: Iterable<BweConsumer>, nowMs: number): void {
+    // Limits may have moved the estimate.
+    this.pacer.setBitrate(this.bwe.availableBitrate);
     if (!this.#allocationDue && nowMs - this.#allocatedAtMs < ALLOCATION_INTERVAL_MS) return;
     this.allocate(consumers, nowMs);
   }
@@ -116,7 +125,7 @@ export class TransportBwe {
    * estimate and the link shows no over-use: up to twice the estimate, within the max. The
    * cluster is registered with the probe estimator under `clusterId`.
    */
-  probe(nowMs: number): { packets: number; clusterId: number } | undefined {
+  probe(nowMs: number): { packets: number; clusterId: number; bitrate: number } | undefined {
     const bwe = this.bwe;
     if (bwe.type !== 'transport-cc') return undefined;
     const available = bwe.availableBitrate;
@@ -127,7 +136,7 @@ export class TransportBwe {
     if (packets === 0) return undefined;
     const clusterId = this.probation.clusters++;
     bwe.delay.probes.startCluster(clusterId, packets, target);
-    return { packets, clusterId };
+    return { packets, clusterId, bitrate: target };
   }
 
   #checkChange(): void {

@@ -39,6 +39,7 @@ import { URI, extensionId } from '../rtp/ExtensionMap.js';
 import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerator.js';
 import { TransportBwe } from '../bwe/TransportBwe.js';
 import { MIN_OUTGOING_BITRATE, type BweInfo, type BweType } from '../bwe/SendSideBwe.js';
+import { PACER_INTERVAL_MS, type PacedOutput } from '../bwe/Pacer.js';
 import { hasFeedback } from '../rtp/codecFeedback.js';
 import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
 import type { Consumer, ConsumerOutput, OutgoingHeader } from '../rtp/Consumer.js';
@@ -183,6 +184,16 @@ export abstract class RtcTransport implements ConsumerOutput {
   #outgoingCount = 0;
   readonly #timer: NodeJS.Timeout;
   readonly #feedbackTimer: NodeJS.Timeout;
+  /** Runs every PACER_INTERVAL_MS only while the pacer has packets waiting or a probe cluster. */
+  #pacerTimer: NodeJS.Timeout | undefined;
+  readonly #pacerTick: () => void;
+  readonly #pacedOutput: PacedOutput = {
+    sendPaced: (buffer, length, twccAt, nowMs) => this.#sendPaced(buffer, length, twccAt, nowMs),
+    sendProbe: (clusterId, nowMs) => this.#sendProbePacket(clusterId, nowMs),
+  };
+  /** The carrier of the probe cluster being sent: payload type and transport-wide CC id. */
+  #probePayloadType = 0;
+  #probeTwccId = 0;
   #closed = false;
 
   protected constructor(options: RtcTransportOptions) {
@@ -200,6 +211,7 @@ export abstract class RtcTransport implements ConsumerOutput {
       FEEDBACK_TICK_MS,
     );
     this.#feedbackTimer.unref();
+    this.#pacerTick = this.boundary.wrap('timer', this.#drainPacer, this);
   }
 
   // ---- The seam each kind fills in ----
@@ -393,6 +405,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#closed = true;
     clearInterval(this.#timer);
     clearInterval(this.#feedbackTimer);
+    clearInterval(this.#pacerTimer);
+    this.#pacerTimer = undefined;
     this.data.close();
     this.onClose();
   }
@@ -425,10 +439,10 @@ export abstract class RtcTransport implements ConsumerOutput {
   sendRtp(consumer: Consumer, packet: RtpPacketView, header: OutgoingHeader): void {
     if (!this.sendReady) return;
     const nowMs = performance.now();
-    // Only packets that carry the number take one: a gap would read as a loss.
+    // Only packets that carry the number take one (a gap would read as a loss), when they go
+    // on the wire: one the pacer holds is numbered when it leaves.
     const twcc = consumer.hop.transportWideCcId !== 0;
     const seq = this.#transportSeq;
-    if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
     const length = writeOutgoingPacket(
       this.#scratch,
       packet,
@@ -442,8 +456,24 @@ export abstract class RtcTransport implements ConsumerOutput {
       this.drops.tooBig++;
       return;
     }
-    if (this.#outView.wrap(this.#scratch, length) === 'ok') consumer.sent(this.#outView, nowMs);
-    if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
+    const wrapped = this.#outView.wrap(this.#scratch, length) === 'ok';
+    if (wrapped) consumer.sent(this.#outView, nowMs);
+    if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) {
+      if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
+      return;
+    }
+    const pacer = this.#bwe?.pacer;
+    if (pacer !== undefined) {
+      if (consumer.kind === 'audio') {
+        pacer.charge(length, nowMs);
+      } else if (!pacer.admit(length, nowMs)) {
+        const at =
+          twcc && wrapped ? this.#outView.findExtension(consumer.hop.transportWideCcId) : -1;
+        if (pacer.enqueue(this.#scratch, length, at, nowMs)) this.#startPacer();
+        return;
+      }
+    }
+    if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
     const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
     if (sent === 0) return;
     if (twcc) this.#bwe?.onSent(seq, nowMs, sent);
@@ -472,6 +502,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     const sent = this.sendRtpPacket(packet.buffer.subarray(0, packet.length));
     if (sent === 0) return;
     const nowMs = performance.now();
+    // Never delayed behind video, but it takes its share of the pacing budget.
+    this.#bwe?.pacer.charge(sent, nowMs);
     if (at >= 0) this.#bwe?.onSent(seq, nowMs, sent);
     this.countSent(sent, nowMs);
     this.bytes.rtxSent += sent;
@@ -690,6 +722,8 @@ export abstract class RtcTransport implements ConsumerOutput {
           initialAvailableBitrate: this.#initialAvailableBitrate,
           minOutgoingBitrate: this.#limits.minOutgoingBitrate,
           maxOutgoingBitrate: this.#limits.maxOutgoingBitrate,
+          output: this.#pacedOutput,
+          maxPacketSize: MAX_OUTGOING_RTP_SIZE,
           onBwe: (info) => {
             if (this.traceFlags.has('bwe')) {
               emitTrace(this.notifier, undefined, 'bwe', 'out', { ...info });
@@ -705,8 +739,12 @@ export abstract class RtcTransport implements ConsumerOutput {
     }
   }
 
-  /** A probe cluster, when the estimator wants one, on the probator SSRC. */
+  /**
+   * A probe cluster, when the estimator wants one, on the probator SSRC; the pacer sends it
+   * over the next ticks at the cluster's rate.
+   */
   #sendProbation(bwe: TransportBwe, nowMs: number): void {
+    if (bwe.pacer.busy) return;
     let carrier: Consumer | undefined;
     for (const consumer of this.#consumers.values()) {
       const id = consumer.hop.transportWideCcId;
@@ -718,24 +756,69 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (!carrier) return;
     const probe = bwe.probe(nowMs);
     if (!probe) return;
-    const payloadType = carrier.rtpParameters.codecs[0]?.payloadType ?? 0;
-    const id = carrier.hop.transportWideCcId;
-    for (let i = 0; i < probe.packets; i++) {
-      const seq = this.#transportSeq;
-      const length = bwe.probation.write(this.#scratch, payloadType, id, seq);
-      if (length < 0) return;
-      this.#transportSeq = (seq + 1) & 0xffff;
-      const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
-      if (sent === 0) continue;
-      bwe.onSent(seq, nowMs, sent, probe.clusterId);
-      bwe.probation.sent(sent, nowMs);
-      this.countSent(sent, nowMs);
-    }
+    this.#probePayloadType = carrier.rtpParameters.codecs[0]?.payloadType ?? 0;
+    this.#probeTwccId = carrier.hop.transportWideCcId;
     if (this.traceFlags.has('probation')) {
       emitTrace(this.notifier, undefined, 'probation', 'out', {
         packets: probe.packets,
         clusterId: probe.clusterId,
       });
+    }
+    bwe.pacer.startProbe(probe.clusterId, probe.packets, probe.bitrate, nowMs);
+    this.#startPacer();
+  }
+
+  /** One packet of probe cluster `clusterId`, numbered now. Returns the bytes sent (0: stop). */
+  #sendProbePacket(clusterId: number, nowMs: number): number {
+    const bwe = this.#bwe;
+    if (!bwe || !this.sendReady) return 0;
+    const seq = this.#transportSeq;
+    const length = bwe.probation.write(
+      this.#scratch,
+      this.#probePayloadType,
+      this.#probeTwccId,
+      seq,
+    );
+    if (length < 0) return 0;
+    this.#transportSeq = (seq + 1) & 0xffff;
+    const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
+    if (sent === 0) return 0;
+    bwe.onSent(seq, nowMs, sent, clusterId);
+    bwe.probation.sent(sent, nowMs);
+    this.countSent(sent, nowMs);
+    return sent;
+  }
+
+  /** A packet the pacer held: numbered now (the number goes at `twccAt`), then sent. */
+  #sendPaced(buffer: Buffer, length: number, twccAt: number, nowMs: number): number {
+    if (!this.sendReady) return 0;
+    const seq = this.#transportSeq;
+    if (twccAt >= 0) {
+      buffer[twccAt] = seq >> 8;
+      buffer[twccAt + 1] = seq & 0xff;
+      this.#transportSeq = (seq + 1) & 0xffff;
+    }
+    const sent = this.sendRtpPacket(buffer.subarray(0, length));
+    if (sent === 0) return 0;
+    if (twccAt >= 0) this.#bwe?.onSent(seq, nowMs, sent);
+    this.countSent(sent, nowMs);
+    this.bytes.rtpSent += sent;
+    this.#rates.rtpSend.update(sent, nowMs);
+    return sent;
+  }
+
+  #startPacer(): void {
+    if (this.#pacerTimer !== undefined || this.#closed) return;
+    this.#pacerTimer = setInterval(this.#pacerTick, PACER_INTERVAL_MS);
+    this.#pacerTimer.unref();
+  }
+
+  #drainPacer(): void {
+    const pacer = this.#bwe?.pacer;
+    if (pacer) pacer.drain(performance.now());
+    if (!pacer?.busy) {
+      clearInterval(this.#pacerTimer);
+      this.#pacerTimer = undefined;
     }
   }
 
