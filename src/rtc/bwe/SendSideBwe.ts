@@ -8,7 +8,7 @@
  * 1.35 × desired bitrate) (initial alone while nothing is desired) capped by
  * maxOutgoingBitrate; maxPaddingBitrate is 0.85 × max.
  */
-import type { TransportCcFeedback } from '../../protocols/rtcp/index.js';
+import type { TransportCcFeedback, TransportCcPackets } from '../../protocols/rtcp/index.js';
 import { AckedBitrateEstimator } from './AckedBitrateEstimator.js';
 import { DelayBasedBwe } from './DelayBasedBwe.js';
 import { FeedbackAdapter } from './FeedbackAdapter.js';
@@ -121,7 +121,7 @@ export class SendSideBwe {
   }
 
   /** One transport-cc feedback packet; returns the new available bitrate. */
-  onTransportCc(packet: TransportCcFeedback, nowMs: number): number {
+  onTransportCc(packet: TransportCcFeedback | TransportCcPackets, nowMs: number): number {
     const fb = this.feedback;
     fb.adapt(packet, nowMs);
     for (let i = 0; i < fb.count; i++) this.acked.add(fb.arrivalMs[i], fb.size[i]);

@@ -7,7 +7,7 @@
  * back to the estimator as its bounds. Audio takes no part and is never starved: what audio
  * consumers send is taken off the top before video is allocated.
  */
-import type { TransportCcFeedback } from '../../protocols/rtcp/index.js';
+import type { TransportCcFeedback, TransportCcPackets } from '../../protocols/rtcp/index.js';
 import { BitrateAllocator, type AllocatableConsumer } from './BitrateAllocator.js';
 import { SendSideBwe, type BweInfo, type BweType } from './SendSideBwe.js';
 import { Probation } from './Probation.js';
@@ -71,7 +71,7 @@ export class TransportBwe {
     this.bwe.history.record(seq, nowMs, size, probeCluster);
   }
 
-  onTransportCc(feedback: TransportCcFeedback, nowMs: number): void {
+  onTransportCc(feedback: TransportCcFeedback | TransportCcPackets, nowMs: number): void {
     this.pacer.setBitrate(this.bwe.onTransportCc(feedback, nowMs));
     this.#checkChange();
   }

@@ -18,7 +18,8 @@ import {
   RtpfbFmt,
   SdesItemType,
   nackItemsFromSequenceNumbers,
-  parseTransportCc,
+  createTransportCcPackets,
+  parseTransportCcInto,
   parseRtcpCompound,
   writeFir,
   writeNack,
@@ -40,6 +41,7 @@ import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerato
 import { TransportBwe } from '../bwe/TransportBwe.js';
 import { MIN_OUTGOING_BITRATE, type BweInfo, type BweType } from '../bwe/SendSideBwe.js';
 import { PACER_INTERVAL_MS, type PacedOutput } from '../bwe/Pacer.js';
+import { MAX_FEEDBACK_PACKETS } from '../bwe/FeedbackAdapter.js';
 import { hasFeedback } from '../rtp/codecFeedback.js';
 import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
 import type { Consumer, ConsumerOutput, OutgoingHeader } from '../rtp/Consumer.js';
@@ -107,6 +109,11 @@ const FEEDBACK_TICK_MS = 40;
 /** Generic NACK FCIs that fit one RTCP packet (12-byte header, 4 bytes each; RFC 4585 §6.2.1). */
 const MAX_NACK_ITEMS = Math.floor((MAX_RTCP_PACKET_SIZE - 12) / 4);
 const NO_PROBATION = { bytesSent: 0, bitrate: (): number => 0 };
+/**
+ * Transport-cc feedback is parsed here, bounded; one per thread serves every transport (each
+ * feedback is consumed before the next is parsed).
+ */
+const twccPackets = createTransportCcPackets(MAX_FEEDBACK_PACKETS);
 /** mediasoup's default initialAvailableOutgoingBitrate. */
 const DEFAULT_INITIAL_AVAILABLE_BITRATE = 600_000;
 
@@ -687,12 +694,11 @@ export abstract class RtcTransport implements ConsumerOutput {
     const it = this.#rtcpIterator.reset(data);
     while (it.next()) {
       if (it.packetType !== RtcpPacketType.RTPFB || it.count !== RtpfbFmt.TWCC) continue;
-      const feedback = parseTransportCc(data, it);
-      if (typeof feedback === 'string') {
+      if (parseTransportCcInto(data, it, twccPackets) !== undefined) {
         this.drops.malformed++;
         continue;
       }
-      this.#bwe?.onTransportCc(feedback, performance.now());
+      this.#bwe?.onTransportCc(twccPackets, performance.now());
     }
   }
 
@@ -840,10 +846,20 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
   }
 
+  /**
+   * Report blocks about what our consumers send. The RTT they give (RFC 3550 §6.4.1, computed
+   * by each consumer's stream) paces the estimator: AIMD decreases at most once per RTT, the
+   * additive increase by a packet per response time.
+   */
   #receiveReportBlocks(blocks: readonly ReportBlock[], nowMs: number): void {
+    let rttMs: number | undefined;
     for (const block of blocks) {
-      this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, nowMs);
+      const consumer = this.#consumerBySsrc.get(block.ssrc);
+      if (!consumer) continue;
+      consumer.receiveReceiverReport(block, nowMs);
+      if (block.lastSr !== 0) rttMs = consumer.stream.rttMs ?? rttMs;
     }
+    if (rttMs !== undefined) this.#bwe?.bwe.setRtt(rttMs);
   }
 
   /** Feedback is generated while some producer negotiated transport-wide-cc (the latest wins). */
