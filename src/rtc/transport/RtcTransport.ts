@@ -41,6 +41,7 @@ import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerato
 import { TransportBwe } from '../bwe/TransportBwe.js';
 import { MIN_OUTGOING_BITRATE, type BweInfo, type BweType } from '../bwe/SendSideBwe.js';
 import { PACER_INTERVAL_MS, type PacedOutput } from '../bwe/Pacer.js';
+import type { ProbationExtensionIds } from '../bwe/Probation.js';
 import { MAX_FEEDBACK_PACKETS } from '../bwe/FeedbackAdapter.js';
 import { hasFeedback } from '../rtp/codecFeedback.js';
 import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
@@ -198,9 +199,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     sendPaced: (buffer, length, twccAt, nowMs) => this.#sendPaced(buffer, length, twccAt, nowMs),
     sendProbe: (clusterId, nowMs) => this.#sendProbePacket(clusterId, nowMs),
   };
-  /** The carrier of the probe cluster being sent: payload type and transport-wide CC id. */
-  #probePayloadType = 0;
-  #probeTwccId = 0;
+  /** The probator stream's header extension ids (those of the video consumer it follows). */
+  readonly #probeIds: ProbationExtensionIds = { midId: 0, absSendTimeId: 0, transportWideCcId: 0 };
   #closed = false;
 
   protected constructor(options: RtcTransportOptions) {
@@ -762,8 +762,10 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (!carrier) return;
     const probe = bwe.probe(nowMs);
     if (!probe) return;
-    this.#probePayloadType = carrier.rtpParameters.codecs[0]?.payloadType ?? 0;
-    this.#probeTwccId = carrier.hop.transportWideCcId;
+    const ids = this.#probeIds;
+    ids.midId = carrier.hop.midId;
+    ids.absSendTimeId = carrier.hop.absSendTimeId;
+    ids.transportWideCcId = carrier.hop.transportWideCcId;
     if (this.traceFlags.has('probation')) {
       emitTrace(this.notifier, undefined, 'probation', 'out', {
         packets: probe.packets,
@@ -779,12 +781,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     const bwe = this.#bwe;
     if (!bwe || !this.sendReady) return 0;
     const seq = this.#transportSeq;
-    const length = bwe.probation.write(
-      this.#scratch,
-      this.#probePayloadType,
-      this.#probeTwccId,
-      seq,
-    );
+    const ids = this.#probeIds;
+    const length = bwe.probation.write(this.#scratch, ids, seq, absSendTime24(nowMs));
     if (length < 0) return 0;
     this.#transportSeq = (seq + 1) & 0xffff;
     const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
