@@ -42,6 +42,7 @@ export class TransportBwe {
   #allocatedAtMs = -Infinity;
   #allocatedFor = 0;
   #allocationDue = true;
+  #forceDesired = false;
   readonly probation = new Probation();
   readonly pacer: Pacer;
   /** Allocations run (stats, tests). */
@@ -81,9 +82,13 @@ export class TransportBwe {
     this.#checkChange();
   }
 
-  /** Re-allocate at the next tick (a priority changed, a consumer came or went). */
-  requestAllocation(): void {
+  /**
+   * Re-allocate at the next tick (a priority changed, a consumer came or went); `force`: the
+   * desired bitrate then is taken unsmoothed (a consumer left, as mediasoup forces it).
+   */
+  requestAllocation(force = false): void {
     this.#allocationDue = true;
+    if (force) this.#forceDesired = true;
   }
 
   /** Periodic (tens of ms): allocates when due. */
@@ -116,7 +121,8 @@ export class TransportBwe {
       nowMs,
     );
     this.allocations++;
-    bwe.setDesiredBitrate(desired + audio);
+    bwe.setDesiredBitrate(desired + audio, nowMs, this.#forceDesired);
+    this.#forceDesired = false;
     this.#onBwe?.(bwe.info);
   }
 

@@ -324,7 +324,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#consumers.delete(consumer.id);
     for (const ssrc of consumer.ssrcs) this.#consumerBySsrc.delete(ssrc);
     this.router.removeConsumer(consumer);
-    this.#bwe?.requestAllocation();
+    this.#bwe?.requestAllocation(true);
   }
 
   // ---- Bandwidth estimation and limits ----
@@ -766,12 +766,6 @@ export abstract class RtcTransport implements ConsumerOutput {
     ids.midId = carrier.hop.midId;
     ids.absSendTimeId = carrier.hop.absSendTimeId;
     ids.transportWideCcId = carrier.hop.transportWideCcId;
-    if (this.traceFlags.has('probation')) {
-      emitTrace(this.notifier, undefined, 'probation', 'out', {
-        packets: probe.packets,
-        clusterId: probe.clusterId,
-      });
-    }
     bwe.pacer.startProbe(probe.clusterId, probe.packets, probe.bitrate, nowMs);
     this.#startPacer();
   }
@@ -789,6 +783,9 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (sent === 0) return 0;
     bwe.onSent(seq, nowMs, sent, clusterId);
     bwe.probation.sent(sent, nowMs);
+    // mediasoup's probation trace: one per packet, no info.
+    if (this.traceFlags.has('probation'))
+      emitTrace(this.notifier, undefined, 'probation', 'out', {});
     this.countSent(sent, nowMs);
     return sent;
   }
