@@ -133,6 +133,9 @@ export class SendSideBwe {
     for (let i = 0; i < fb.count; i++) this.acked.add(fb.arrivalMs[i], fb.size[i]);
     const acked = this.acked.bitrate;
     const delayBased = this.delay.update(fb, acked, nowMs);
+    // A probe result is the send rate for the loss-based controller too (libwebrtc sets it
+    // on both), else its slow increase would cap what the probe proved.
+    if (this.delay.probed) this.loss.setEstimate(delayBased);
     const lossBased = this.loss.update(fb.lost, fb.reported, nowMs);
     // The loss-based rate may not run ahead of the delay-based one for long.
     if (lossBased > delayBased) this.loss.setEstimate(delayBased);
