@@ -10,6 +10,7 @@ import { runPlainForwardingBench } from './plainForwarding.js';
 import { runPipeBench } from './pipe.js';
 import { runSrtpBench } from './srtp.js';
 import { runDataRelayBench } from './dataRelay.js';
+import { runBweBench } from './bwe.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
@@ -20,3 +21,4 @@ await runDataRelayBench();
 await runForwardingBench();
 await runPlainForwardingBench();
 await runPipeBench();
+await runBweBench();
