@@ -14,6 +14,7 @@ import { runSrtpBench } from './srtp.js';
 import { runDataRelayBench } from './dataRelay.js';
 import { runChannelSideBySide } from './sideBySide/channel.js';
 import { describeComparison, runForwardingSideBySide } from './sideBySide/forwarding.js';
+import { runBweBench } from './bwe.js';
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
 await runChannelBench();
@@ -27,3 +28,4 @@ const sideBySide = await runForwardingSideBySide();
 await runForwardingBench({ comparison: describeComparison(sideBySide) });
 await runPlainForwardingBench();
 await runPipeBench();
+await runBweBench();

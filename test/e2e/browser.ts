@@ -219,6 +219,14 @@ export interface InboundStats {
   totalFreezesDuration: number;
 }
 
+/** The recv transport's inbound-rtp report of one SSRC (found: false if there is none). */
+export interface InboundRtpOfSsrc {
+  found: boolean;
+  packetsReceived: number;
+  bytesReceived: number;
+  headerBytesReceived: number;
+}
+
 /** Sums over the outbound-rtp reports of one kind (one per simulcast layer). */
 export interface OutboundStats {
   streams: number;
@@ -264,6 +272,7 @@ interface PageApi {
   dataReceivedCount(id: string): number;
   getInboundStats(kind: MediaKind, consumerId?: string): InboundStats;
   getOutboundStats(kind: MediaKind, producerId?: string): OutboundStats;
+  getInboundRtpBySsrc(ssrc: number): InboundRtpOfSsrc;
   getCandidatePairStats(direction: TransportDirection): CandidatePairStats;
   connectionState(): Record<TransportDirection, ConnectionState | null>;
   videoWidth(consumerId?: string): number;
@@ -579,6 +588,11 @@ export class PeerPage {
   /** outbound-rtp of the send transport (or of one producer), summed over streams of `kind`. */
   getOutboundStats(kind: MediaKind, producerId?: string): Promise<OutboundStats> {
     return this.#call('getOutboundStats', kind, producerId);
+  }
+
+  /** The recv transport's inbound-rtp report of `ssrc` (the probator's: 1234). */
+  getInboundRtpBySsrc(ssrc: number): Promise<InboundRtpOfSsrc> {
+    return this.#call('getInboundRtpBySsrc', ssrc);
   }
 
   /** The selected candidate pair of a transport: its bandwidth estimate and byte counts. */

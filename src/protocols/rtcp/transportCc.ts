@@ -83,13 +83,51 @@ function symbolOf(delta: number | null): number {
 }
 
 /**
- * Parses a TWCC packet whose common header is `h`. Returns an error on anything malformed
- * (never throws). Trailing bytes after the last delta (zero padding) are ignored.
+ * Caller-owned results of `parseTransportCcInto`, for a reader that must not allocate per
+ * feedback (the estimator): the fixed fields, and for at most `capacity` packets their status
+ * (0 not received, 1 small delta, 2 large delta) and receive delta (250 µs units).
  */
-export function parseTransportCc(
+export interface TransportCcPackets {
+  senderSsrc: number;
+  mediaSsrc: number;
+  baseSequenceNumber: number;
+  referenceTime: number;
+  feedbackPacketCount: number;
+  /** Packets the feedback describes (its packet status count). */
+  statusCount: number;
+  /** Packets stored: min(statusCount, capacity); the rest are neither stored nor read. */
+  count: number;
+  readonly status: Uint8Array;
+  readonly delta: Int16Array;
+}
+
+/** Preallocated results for feedback describing up to `capacity` packets. */
+export function createTransportCcPackets(capacity: number): TransportCcPackets {
+  return {
+    senderSsrc: 0,
+    mediaSsrc: 0,
+    baseSequenceNumber: 0,
+    referenceTime: 0,
+    feedbackPacketCount: 0,
+    statusCount: 0,
+    count: 0,
+    status: new Uint8Array(capacity),
+    delta: new Int16Array(capacity),
+  };
+}
+
+/**
+ * Parses a TWCC packet whose common header is `h` into `out`, allocating nothing: packets
+ * past `out`'s capacity are skipped (their chunks are walked to find the deltas, which follow
+ * all chunks; their own deltas are not read). Returns undefined, or an error on anything
+ * malformed (never throws). Trailing bytes after the last delta (zero padding) are ignored.
+ */
+export function parseTransportCcInto(
   buf: Uint8Array,
   h: RtcpHeader,
-): TransportCcFeedback | TransportCcParseError {
+  out: TransportCcPackets,
+): TransportCcParseError | undefined {
+  out.count = 0;
   if (h.packetType !== RtcpPacketType.RTPFB || h.count !== RtpfbFmt.TWCC) {
     return 'not-transport-cc';
   }
@@ -98,7 +136,8 @@ export function parseTransportCc(
   if (o + TRANSPORT_CC_FIXED_LENGTH > end) return 'too-short';
   const count = readU16(buf, o + 14);
   if (count === 0) return 'empty';
-  const symbols = new Uint8Array(count);
+  const status = out.status;
+  const stored = Math.min(count, status.length);
   let p = o + TRANSPORT_CC_FIXED_LENGTH;
   let filled = 0;
   while (filled < count) {
@@ -110,42 +149,72 @@ export function parseTransportCc(
       const symbol = (chunk >> 13) & 0x03;
       if (symbol === 3) return 'reserved-symbol';
       const run = Math.min(chunk & MAX_RUN_LENGTH, count - filled);
-      symbols.fill(symbol, filled, filled + run);
+      if (filled < stored) status.fill(symbol, filled, Math.min(filled + run, stored));
       filled += run;
     } else if ((chunk & 0x4000) === 0) {
       // Status vector chunk of 14 one-bit symbols (§3.1.4).
-      for (let i = 13; i >= 0 && filled < count; i--) symbols[filled++] = (chunk >> i) & 1;
+      for (let i = 13; i >= 0 && filled < count; i--, filled++) {
+        if (filled < stored) status[filled] = (chunk >> i) & 1;
+      }
     } else {
       // Status vector chunk of 7 two-bit symbols.
-      for (let i = 6; i >= 0 && filled < count; i--) {
+      for (let i = 6; i >= 0 && filled < count; i--, filled++) {
         const symbol = (chunk >> (i * 2)) & 0x03;
         if (symbol === 3) return 'reserved-symbol';
-        symbols[filled++] = symbol;
+        if (filled < stored) status[filled] = symbol;
       }
     }
   }
-  const deltas: (number | null)[] = new Array<number | null>(count);
-  for (let i = 0; i < count; i++) {
-    const symbol = symbols[i];
+  const delta = out.delta;
+  for (let i = 0; i < stored; i++) {
+    const symbol = status[i];
     if (symbol === NOT_RECEIVED) {
-      deltas[i] = null;
+      delta[i] = 0;
     } else if (symbol === SMALL_DELTA) {
       if (p + 1 > end) return 'truncated-deltas';
-      deltas[i] = buf[p];
+      delta[i] = buf[p];
       p += 1;
     } else {
       if (p + 2 > end) return 'truncated-deltas';
-      deltas[i] = (readU16(buf, p) << 16) >> 16;
+      delta[i] = (readU16(buf, p) << 16) >> 16;
       p += 2;
     }
   }
+  out.senderSsrc = readU32(buf, o + 4);
+  out.mediaSsrc = readU32(buf, o + 8);
+  out.baseSequenceNumber = readU16(buf, o + 12);
+  out.referenceTime = (readU32(buf, o + 16) >>> 8) & 0xffffff;
+  out.feedbackPacketCount = buf[o + 19];
+  out.statusCount = count;
+  out.count = stored;
+  return undefined;
+}
+
+/**
+ * Parses a TWCC packet whose common header is `h` into a new object (every packet it
+ * describes). Returns an error on anything malformed (never throws).
+ */
+export function parseTransportCc(
+  buf: Uint8Array,
+  h: RtcpHeader,
+): TransportCcFeedback | TransportCcParseError {
+  // The packet status count bounds what is needed; a short packet fails before allocating.
+  const count =
+    h.offset + TRANSPORT_CC_FIXED_LENGTH <= Math.min(h.end, buf.length)
+      ? readU16(buf, h.offset + 14)
+      : 0;
+  const out = createTransportCcPackets(count);
+  const error = parseTransportCcInto(buf, h, out);
+  if (error !== undefined) return error;
+  const deltas: (number | null)[] = new Array<number | null>(count);
+  for (let i = 0; i < count; i++) deltas[i] = out.status[i] === NOT_RECEIVED ? null : out.delta[i];
   return {
     kind: 'transport-cc',
-    senderSsrc: readU32(buf, o + 4),
-    mediaSsrc: readU32(buf, o + 8),
-    baseSequenceNumber: readU16(buf, o + 12),
-    referenceTime: (readU32(buf, o + 16) >>> 8) & 0xffffff,
-    feedbackPacketCount: buf[o + 19],
+    senderSsrc: out.senderSsrc,
+    mediaSsrc: out.mediaSsrc,
+    baseSequenceNumber: out.baseSequenceNumber,
+    referenceTime: out.referenceTime,
+    feedbackPacketCount: out.feedbackPacketCount,
     deltas,
   };
 }

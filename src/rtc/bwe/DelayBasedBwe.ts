@@ -19,6 +19,8 @@ export class DelayBasedBwe {
   readonly #detector = new OveruseDetector();
   /** The last probe result (bits/s), 0 none yet. */
   lastProbeBitrate = 0;
+  /** Whether the last update took a probe result as the estimate. */
+  probed = false;
 
   constructor(startBitrate: number, minBitrate: number, maxBitrate: number) {
     this.rate = new AimdRateControl(startBitrate, minBitrate, maxBitrate);
@@ -39,6 +41,7 @@ export class DelayBasedBwe {
   /** One feedback's results (arrival order); `acked` the acknowledged bitrate. Returns the rate. */
   update(results: FeedbackAdapter, acked: number, nowMs: number): number {
     const n = results.count;
+    this.probed = false;
     if (n === 0) return this.rate.bitrate;
     let probe = 0;
     let overused = false;
@@ -61,6 +64,7 @@ export class DelayBasedBwe {
       this.lastProbeBitrate = probe;
       if (probe > this.rate.bitrate) {
         this.rate.setEstimate(probe, nowMs);
+        this.probed = true;
         return this.rate.bitrate;
       }
     }

@@ -10,12 +10,19 @@
 import {
   TRANSPORT_CC_DELTA_US,
   TRANSPORT_CC_REFERENCE_US,
+  createTransportCcPackets,
   type TransportCcFeedback,
+  type TransportCcPackets,
 } from '../../protocols/rtcp/index.js';
 import { SlotState, type SendHistory } from './SendHistory.js';
 
 /** The reference time wraps after 2^24 × 64 ms (about 12.4 days). */
 const REFERENCE_WRAP = 1 << 24;
+/**
+ * Packets one feedback may report that are used: Chrome reports ~100 ms (a few hundred
+ * packets at most); a hostile packet describing 65535 costs no more than this.
+ */
+export const MAX_FEEDBACK_PACKETS = 1024;
 
 export class FeedbackAdapter {
   readonly #history: SendHistory;
@@ -30,6 +37,8 @@ export class FeedbackAdapter {
   readonly #tmpArrival: Float64Array;
   readonly #tmpSize: Uint16Array;
   readonly #tmpProbe: Int16Array;
+  /** Where feedback given as an object (tests, recorded sequences) is copied first. */
+  #fromObject: TransportCcPackets | undefined;
   count = 0;
   /** Of the packets the last feedback newly reported: lost ones, and all (lost + received). */
   lost = 0;
@@ -43,7 +52,8 @@ export class FeedbackAdapter {
   /** Totals for stats and tests. */
   readonly totals = { feedbacks: 0, unknown: 0, duplicates: 0, lost: 0, received: 0 };
 
-  constructor(history: SendHistory, capacity = 4096) {
+  /** `capacity`: the most packets one feedback contributes (the parser's bound too). */
+  constructor(history: SendHistory, capacity = MAX_FEEDBACK_PACKETS) {
     this.#history = history;
     this.#capacity = capacity;
     this.sendMs = new Float64Array(capacity);
@@ -58,14 +68,15 @@ export class FeedbackAdapter {
   }
 
   /** Processes one feedback packet received at `nowMs`; fills the result arrays. */
-  adapt(feedback: TransportCcFeedback, nowMs: number): void {
+  adapt(feedback: TransportCcFeedback | TransportCcPackets, nowMs: number): void {
+    const packets = 'deltas' in feedback ? this.#copy(feedback) : feedback;
     const history = this.#history;
     this.totals.feedbacks++;
     this.count = 0;
     this.lost = 0;
     this.reported = 0;
     this.ackedBytes = 0;
-    const reference = feedback.referenceTime & 0xffffff;
+    const reference = packets.referenceTime & 0xffffff;
     if (!this.#started) {
       this.#started = true;
       this.#referenceMs = (reference * TRANSPORT_CC_REFERENCE_US) / 1000;
@@ -77,20 +88,20 @@ export class FeedbackAdapter {
     }
     this.#lastReference = reference;
     let arrivalMs = this.#referenceMs;
-    const deltas = feedback.deltas;
-    const base = feedback.baseSequenceNumber;
+    const { status, delta: deltas, count } = packets;
+    const base = packets.baseSequenceNumber;
     let n = 0;
     let sorted = true;
-    for (let i = 0; i < deltas.length; i++) {
-      const delta = deltas[i];
-      if (delta !== null) arrivalMs += (delta * TRANSPORT_CC_DELTA_US) / 1000;
+    for (let i = 0; i < count; i++) {
+      const received = status[i] !== 0;
+      if (received) arrivalMs += (deltas[i] * TRANSPORT_CC_DELTA_US) / 1000;
       const slot = history.find(base + i, nowMs);
       if (slot < 0) {
         this.totals.unknown++;
         continue;
       }
       const state = history.state(slot);
-      if (delta === null) {
+      if (!received) {
         // Reported lost; a later feedback may still report it received (it arrived late).
         if (state === SlotState.Pending) {
           history.setState(slot, SlotState.Lost);
@@ -132,6 +143,23 @@ export class FeedbackAdapter {
       this.size[k] = this.#tmpSize[j];
       this.probe[k] = this.#tmpProbe[j];
     }
+  }
+
+  /** Feedback as an object, copied into preallocated arrays (up to the capacity). */
+  #copy(feedback: TransportCcFeedback): TransportCcPackets {
+    const out = (this.#fromObject ??= createTransportCcPackets(this.#capacity));
+    const { deltas } = feedback;
+    const count = Math.min(deltas.length, this.#capacity);
+    for (let i = 0; i < count; i++) {
+      const delta = deltas[i];
+      out.status[i] = delta === null ? 0 : delta >= 0 && delta <= 0xff ? 1 : 2;
+      out.delta[i] = delta ?? 0;
+    }
+    out.baseSequenceNumber = feedback.baseSequenceNumber;
+    out.referenceTime = feedback.referenceTime;
+    out.statusCount = deltas.length;
+    out.count = count;
+    return out;
   }
 
   /** Insertion sort of the indices by arrival (feedback is nearly sorted: close to O(n)). */

@@ -1,19 +1,31 @@
 /**
- * Probation packets (mediasoup's RtpProbationGenerator semantics): padding-only RTP packets on
- * SSRC 1234 (mediasoup-client's probator stream) with the payload type of a video consumer and
- * the transport-wide sequence number, sent in short clusters when the consumers want more than
- * the estimate, so the feedback shows whether the link carries more before layers go up. The
- * packets are written into a caller-owned buffer; nothing is allocated per packet.
+ * Probation packets (mediasoup's RtpProbationGenerator semantics): RTP packets on SSRC 1234
+ * with payload type 127 and MID "probator" — what mediasoup-client signals for its probator
+ * m-section (the first video consumer's codec renumbered to 127, its header extensions) — and
+ * abs-send-time and the transport-wide sequence number, sent in short clusters when the
+ * consumers want more than the estimate, so the feedback shows whether the link carries more
+ * before layers go up. Unlike mediasoup's zero payload they are padding-only (RFC 3550 §5.1),
+ * which a receiver counts but never hands to a depacketizer. The packets are written into a
+ * caller-owned buffer; nothing is allocated per packet.
  */
 import { RateCalculator } from '../rtpStream/index.js';
 
-/** mediasoup's (and mediasoup-client's) probator SSRC. */
+/** mediasoup's (and mediasoup-client's) probator SSRC, payload type and MID. */
 export const PROBATION_SSRC = 1234;
+export const PROBATION_PAYLOAD_TYPE = 127;
+const MID = 'probator';
 /** Padding bytes per packet: the most the RTP padding count (one byte) describes. */
 const PADDING = 255;
-/** Header (12) + one-byte extension block (4 + 3 for the 2-byte value, padded to 4). */
-const HEADER = 12 + 8;
-export const PROBATION_PACKET_SIZE = HEADER + PADDING;
+/** Header (12) + one-byte extension block: 4 + MID (1 + 8) + abs-send-time (4) + twcc (3). */
+const MAX_HEADER = 12 + 4 + 16;
+export const PROBATION_PACKET_SIZE = MAX_HEADER + PADDING;
+
+/** The header extension ids of the probator stream (0: not negotiated). */
+export interface ProbationExtensionIds {
+  midId: number;
+  absSendTimeId: number;
+  transportWideCcId: number;
+}
 const MIN_PACKETS = 5;
 const MAX_PACKETS = 40;
 /** A cluster carries this much time's worth of the target rate. */
@@ -43,31 +55,53 @@ export class Probation {
     return Math.min(Math.max(packets, MIN_PACKETS), MAX_PACKETS);
   }
 
-  /** Writes one probation packet into `out`; returns its length (−1 if it does not fit). */
-  write(out: Uint8Array, payloadType: number, twccId: number, transportSeq: number): number {
-    if (out.length < PROBATION_PACKET_SIZE || twccId < 1 || twccId > 14) return -1;
+  /**
+   * Writes one probation packet into `out`; returns its length (−1 if it does not fit or the
+   * transport-wide CC id is not a one-byte id). `absSendTime` is the 24-bit value to carry.
+   */
+  write(
+    out: Uint8Array,
+    ids: ProbationExtensionIds,
+    transportSeq: number,
+    absSendTime: number,
+  ): number {
+    const { midId, absSendTimeId, transportWideCcId: twccId } = ids;
+    if (out.length < PROBATION_PACKET_SIZE || !oneByteId(twccId)) return -1;
     const seq = this.#seq;
     this.#seq = (seq + 1) & 0xffff;
-    this.#timestamp = (this.#timestamp + 90) >>> 0;
-    // V=2, P=1, X=1 (RFC 3550 §5.1); marker clear.
-    out[0] = 0xb0;
-    out[1] = payloadType & 0x7f;
+    this.#timestamp = (this.#timestamp + 20) >>> 0;
+    out[1] = PROBATION_PAYLOAD_TYPE;
     out[2] = seq >> 8;
     out[3] = seq & 0xff;
     writeU32(out, 4, this.#timestamp);
     writeU32(out, 8, PROBATION_SSRC);
-    // One-byte header extension block with the transport-wide sequence number (RFC 8285 §4.2).
+    // One-byte header extension elements (RFC 8285 §4.2), zero-padded to 32 bits.
     out[12] = 0xbe;
     out[13] = 0xde;
+    let p = 16;
+    if (oneByteId(midId)) {
+      out[p++] = (midId << 4) | (MID.length - 1);
+      for (let i = 0; i < MID.length; i++) out[p++] = MID.charCodeAt(i);
+    }
+    if (oneByteId(absSendTimeId)) {
+      out[p++] = (absSendTimeId << 4) | 2;
+      out[p++] = (absSendTime >> 16) & 0xff;
+      out[p++] = (absSendTime >> 8) & 0xff;
+      out[p++] = absSendTime & 0xff;
+    }
+    out[p++] = (twccId << 4) | 1;
+    out[p++] = (transportSeq >> 8) & 0xff;
+    out[p++] = transportSeq & 0xff;
+    while ((p & 3) !== 0) out[p++] = 0;
+    const words = (p - 16) / 4;
     out[14] = 0;
-    out[15] = 1;
-    out[16] = (twccId << 4) | 1;
-    out[17] = (transportSeq >> 8) & 0xff;
-    out[18] = transportSeq & 0xff;
-    out[19] = 0;
-    out.fill(0, HEADER, PROBATION_PACKET_SIZE - 1);
-    out[PROBATION_PACKET_SIZE - 1] = PADDING;
-    return PROBATION_PACKET_SIZE;
+    out[15] = words;
+    // V=2, P=1, X=1 (RFC 3550 §5.1); marker clear.
+    out[0] = 0xb0;
+    const length = p + PADDING;
+    out.fill(0, p, length - 1);
+    out[length - 1] = PADDING;
+    return length;
   }
 
   /** A probation packet went out. */
@@ -76,6 +110,10 @@ export class Probation {
     this.packetsSent++;
     this.#rate.update(bytes, nowMs);
   }
+}
+
+function oneByteId(id: number): boolean {
+  return id >= 1 && id <= 14;
 }
 
 function writeU32(out: Uint8Array, at: number, v: number): void {

@@ -5,15 +5,17 @@
  * goog-remb sends its estimate (REMB), which is the estimate then and a cap otherwise. The
  * available bitrate is the lowest of them within [min, max], where, as in mediasoup, min is
  * max(minOutgoingBitrate, 30 kbit/s) and max is max(initialAvailableOutgoingBitrate,
- * 1.35 × desired bitrate) (initial alone while nothing is desired) capped by
- * maxOutgoingBitrate; maxPaddingBitrate is 0.85 × max.
+ * 1.35 × effective desired bitrate) (initial alone while nothing is desired) capped by
+ * maxOutgoingBitrate; maxPaddingBitrate is 0.85 × max. The effective desired bitrate is the
+ * desired one smoothed (DesiredBitrateTrend: rises at once, falls slowly).
  */
-import type { TransportCcFeedback } from '../../protocols/rtcp/index.js';
+import type { TransportCcFeedback, TransportCcPackets } from '../../protocols/rtcp/index.js';
 import { AckedBitrateEstimator } from './AckedBitrateEstimator.js';
 import { DelayBasedBwe } from './DelayBasedBwe.js';
 import { FeedbackAdapter } from './FeedbackAdapter.js';
 import { LossBasedController } from './LossBasedController.js';
 import { SendHistory } from './SendHistory.js';
+import { DesiredBitrateTrend } from './DesiredBitrateTrend.js';
 
 export type BweType = 'transport-cc' | 'remb';
 
@@ -56,6 +58,7 @@ export class SendSideBwe {
   #minOutgoing: number;
   #maxOutgoing: number;
   desiredBitrate = 0;
+  readonly #desiredTrend = new DesiredBitrateTrend();
   minBitrate = MIN_OUTGOING_BITRATE;
   maxBitrate: number;
   startBitrate: number;
@@ -79,7 +82,7 @@ export class SendSideBwe {
   }
 
   get effectiveDesiredBitrate(): number {
-    return this.desiredBitrate;
+    return this.#desiredTrend.value;
   }
 
   get info(): BweInfo {
@@ -102,8 +105,11 @@ export class SendSideBwe {
     this.loss.rttMs = rttMs;
   }
 
-  setDesiredBitrate(bitrate: number): void {
+  /** `force`: take it at once, not smoothed (a consumer closed or no longer wants any). */
+  setDesiredBitrate(bitrate: number, nowMs = performance.now(), force = false): void {
     this.desiredBitrate = Math.max(0, Math.round(bitrate));
+    if (force) this.#desiredTrend.forceUpdate(this.desiredBitrate, nowMs);
+    else this.#desiredTrend.update(this.desiredBitrate, nowMs);
     this.startBitrate = Math.max(MIN_OUTGOING_BITRATE, this.availableBitrate);
     this.#applyBounds();
   }
@@ -121,12 +127,15 @@ export class SendSideBwe {
   }
 
   /** One transport-cc feedback packet; returns the new available bitrate. */
-  onTransportCc(packet: TransportCcFeedback, nowMs: number): number {
+  onTransportCc(packet: TransportCcFeedback | TransportCcPackets, nowMs: number): number {
     const fb = this.feedback;
     fb.adapt(packet, nowMs);
     for (let i = 0; i < fb.count; i++) this.acked.add(fb.arrivalMs[i], fb.size[i]);
     const acked = this.acked.bitrate;
     const delayBased = this.delay.update(fb, acked, nowMs);
+    // A probe result is the send rate for the loss-based controller too (libwebrtc sets it
+    // on both), else its slow increase would cap what the probe proved.
+    if (this.delay.probed) this.loss.setEstimate(delayBased);
     const lossBased = this.loss.update(fb.lost, fb.reported, nowMs, acked);
     // The loss-based rate may not run ahead of the delay-based one for long.
     if (lossBased > delayBased) this.loss.setEstimate(delayBased);
@@ -149,8 +158,9 @@ export class SendSideBwe {
   #applyBounds(): void {
     const current = this.maxBitrate;
     let max: number;
-    if (this.desiredBitrate > 0) {
-      max = Math.max(this.#initial, this.desiredBitrate * MAX_BITRATE_INCREMENT_FACTOR);
+    const desired = this.#desiredTrend.value;
+    if (desired > 0) {
+      max = Math.max(this.#initial, desired * MAX_BITRATE_INCREMENT_FACTOR);
       // Small changes of the desired bitrate keep the bounds (no re-probing for noise).
       const margin = max * MAX_BITRATE_MARGIN_FACTOR;
       if (current > max - margin && current < max + margin) max = current;

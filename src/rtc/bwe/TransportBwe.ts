@@ -7,10 +7,11 @@
  * back to the estimator as its bounds. Audio takes no part and is never starved: what audio
  * consumers send is taken off the top before video is allocated.
  */
-import type { TransportCcFeedback } from '../../protocols/rtcp/index.js';
+import type { TransportCcFeedback, TransportCcPackets } from '../../protocols/rtcp/index.js';
 import { BitrateAllocator, type AllocatableConsumer } from './BitrateAllocator.js';
 import { SendSideBwe, type BweInfo, type BweType } from './SendSideBwe.js';
 import { Probation } from './Probation.js';
+import { Pacer, type PacedOutput } from './Pacer.js';
 
 export interface BweConsumer extends AllocatableConsumer {
   readonly kind: 'audio' | 'video';
@@ -26,6 +27,10 @@ export interface TransportBweOptions {
   maxOutgoingBitrate: number;
   /** Called after each allocation with mediasoup's bwe trace info. */
   onBwe?: (info: BweInfo) => void;
+  /** Where the pacer sends what waited and the probe packets. */
+  output: PacedOutput;
+  /** The largest packet the pacer may have to hold. */
+  maxPacketSize: number;
 }
 
 const ALLOCATION_INTERVAL_MS = 1000;
@@ -37,7 +42,9 @@ export class TransportBwe {
   #allocatedAtMs = -Infinity;
   #allocatedFor = 0;
   #allocationDue = true;
+  #forceDesired = false;
   readonly probation = new Probation();
+  readonly pacer: Pacer;
   /** Allocations run (stats, tests). */
   allocations = 0;
 
@@ -49,6 +56,7 @@ export class TransportBwe {
       maxOutgoingBitrate: options.maxOutgoingBitrate,
     });
     this.#onBwe = options.onBwe;
+    this.pacer = new Pacer(options.output, this.bwe.availableBitrate, options.maxPacketSize);
   }
 
   get type(): BweType {
@@ -64,23 +72,29 @@ export class TransportBwe {
     this.bwe.history.record(seq, nowMs, size, probeCluster);
   }
 
-  onTransportCc(feedback: TransportCcFeedback, nowMs: number): void {
-    this.bwe.onTransportCc(feedback, nowMs);
+  onTransportCc(feedback: TransportCcFeedback | TransportCcPackets, nowMs: number): void {
+    this.pacer.setBitrate(this.bwe.onTransportCc(feedback, nowMs));
     this.#checkChange();
   }
 
   onRemb(bitrate: number, nowMs: number): void {
-    this.bwe.onRemb(bitrate, nowMs);
+    this.pacer.setBitrate(this.bwe.onRemb(bitrate, nowMs));
     this.#checkChange();
   }
 
-  /** Re-allocate at the next tick (a priority changed, a consumer came or went). */
-  requestAllocation(): void {
+  /**
+   * Re-allocate at the next tick (a priority changed, a consumer came or went); `force`: the
+   * desired bitrate then is taken unsmoothed (a consumer left, as mediasoup forces it).
+   */
+  requestAllocation(force = false): void {
     this.#allocationDue = true;
+    if (force) this.#forceDesired = true;
   }
 
   /** Periodic (tens of ms): allocates when due. */
   tick(consumers: Iterable<BweConsumer>, nowMs: number): void {
+    // Limits may have moved the estimate.
+    this.pacer.setBitrate(this.bwe.availableBitrate);
     if (!this.#allocationDue && nowMs - this.#allocatedAtMs < ALLOCATION_INTERVAL_MS) return;
     this.allocate(consumers, nowMs);
   }
@@ -107,7 +121,8 @@ export class TransportBwe {
       nowMs,
     );
     this.allocations++;
-    bwe.setDesiredBitrate(desired + audio);
+    bwe.setDesiredBitrate(desired + audio, nowMs, this.#forceDesired);
+    this.#forceDesired = false;
     this.#onBwe?.(bwe.info);
   }
 
@@ -116,7 +131,7 @@ export class TransportBwe {
    * estimate and the link shows no over-use: up to twice the estimate, within the max. The
    * cluster is registered with the probe estimator under `clusterId`.
    */
-  probe(nowMs: number): { packets: number; clusterId: number } | undefined {
+  probe(nowMs: number): { packets: number; clusterId: number; bitrate: number } | undefined {
     const bwe = this.bwe;
     if (bwe.type !== 'transport-cc') return undefined;
     const available = bwe.availableBitrate;
@@ -127,7 +142,7 @@ export class TransportBwe {
     if (packets === 0) return undefined;
     const clusterId = this.probation.clusters++;
     bwe.delay.probes.startCluster(clusterId, packets, target);
-    return { packets, clusterId };
+    return { packets, clusterId, bitrate: target };
   }
 
   #checkChange(): void {

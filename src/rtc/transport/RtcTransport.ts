@@ -18,7 +18,8 @@ import {
   RtpfbFmt,
   SdesItemType,
   nackItemsFromSequenceNumbers,
-  parseTransportCc,
+  createTransportCcPackets,
+  parseTransportCcInto,
   parseRtcpCompound,
   writeFir,
   writeNack,
@@ -39,6 +40,9 @@ import { URI, extensionId } from '../rtp/ExtensionMap.js';
 import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerator.js';
 import { TransportBwe } from '../bwe/TransportBwe.js';
 import { MIN_OUTGOING_BITRATE, type BweInfo, type BweType } from '../bwe/SendSideBwe.js';
+import { PACER_INTERVAL_MS, type PacedOutput } from '../bwe/Pacer.js';
+import type { ProbationExtensionIds } from '../bwe/Probation.js';
+import { MAX_FEEDBACK_PACKETS } from '../bwe/FeedbackAdapter.js';
 import { hasFeedback } from '../rtp/codecFeedback.js';
 import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
 import type { Consumer, ConsumerOutput, OutgoingHeader } from '../rtp/Consumer.js';
@@ -106,6 +110,11 @@ const FEEDBACK_TICK_MS = 40;
 /** Generic NACK FCIs that fit one RTCP packet (12-byte header, 4 bytes each; RFC 4585 §6.2.1). */
 const MAX_NACK_ITEMS = Math.floor((MAX_RTCP_PACKET_SIZE - 12) / 4);
 const NO_PROBATION = { bytesSent: 0, bitrate: (): number => 0 };
+/**
+ * Transport-cc feedback is parsed here, bounded; one per thread serves every transport (each
+ * feedback is consumed before the next is parsed).
+ */
+const twccPackets = createTransportCcPackets(MAX_FEEDBACK_PACKETS);
 /** mediasoup's default initialAvailableOutgoingBitrate. */
 const DEFAULT_INITIAL_AVAILABLE_BITRATE = 600_000;
 
@@ -183,6 +192,15 @@ export abstract class RtcTransport implements ConsumerOutput {
   #outgoingCount = 0;
   readonly #timer: NodeJS.Timeout;
   readonly #feedbackTimer: NodeJS.Timeout;
+  /** Runs every PACER_INTERVAL_MS only while the pacer has packets waiting or a probe cluster. */
+  #pacerTimer: NodeJS.Timeout | undefined;
+  readonly #pacerTick: () => void;
+  readonly #pacedOutput: PacedOutput = {
+    sendPaced: (buffer, length, twccAt, nowMs) => this.#sendPaced(buffer, length, twccAt, nowMs),
+    sendProbe: (clusterId, nowMs) => this.#sendProbePacket(clusterId, nowMs),
+  };
+  /** The probator stream's header extension ids (those of the video consumer it follows). */
+  readonly #probeIds: ProbationExtensionIds = { midId: 0, absSendTimeId: 0, transportWideCcId: 0 };
   #closed = false;
 
   protected constructor(options: RtcTransportOptions) {
@@ -200,6 +218,7 @@ export abstract class RtcTransport implements ConsumerOutput {
       FEEDBACK_TICK_MS,
     );
     this.#feedbackTimer.unref();
+    this.#pacerTick = this.boundary.wrap('timer', this.#drainPacer, this);
   }
 
   // ---- The seam each kind fills in ----
@@ -307,7 +326,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#consumers.delete(consumer.id);
     for (const ssrc of consumer.ssrcs) this.#consumerBySsrc.delete(ssrc);
     this.router.removeConsumer(consumer);
-    this.#bwe?.requestAllocation();
+    this.#bwe?.requestAllocation(true);
   }
 
   // ---- Bandwidth estimation and limits ----
@@ -395,6 +414,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#closed = true;
     clearInterval(this.#timer);
     clearInterval(this.#feedbackTimer);
+    clearInterval(this.#pacerTimer);
+    this.#pacerTimer = undefined;
     this.data.close();
     this.onClose();
   }
@@ -427,10 +448,10 @@ export abstract class RtcTransport implements ConsumerOutput {
   sendRtp(consumer: Consumer, packet: RtpPacketView, header: OutgoingHeader): void {
     if (!this.sendReady) return;
     const nowMs = performance.now();
-    // Only packets that carry the number take one: a gap would read as a loss.
+    // Only packets that carry the number take one (a gap would read as a loss), when they go
+    // on the wire: one the pacer holds is numbered when it leaves.
     const twcc = consumer.hop.transportWideCcId !== 0;
     const seq = this.#transportSeq;
-    if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
     const length = writeOutgoingPacket(
       this.#scratch,
       packet,
@@ -444,8 +465,24 @@ export abstract class RtcTransport implements ConsumerOutput {
       this.drops.tooBig++;
       return;
     }
-    if (this.#outView.wrap(this.#scratch, length) === 'ok') consumer.sent(this.#outView, nowMs);
-    if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
+    const wrapped = this.#outView.wrap(this.#scratch, length) === 'ok';
+    if (wrapped) consumer.sent(this.#outView, nowMs);
+    if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) {
+      if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
+      return;
+    }
+    const pacer = this.#bwe?.pacer;
+    if (pacer !== undefined) {
+      if (consumer.kind === 'audio') {
+        pacer.charge(length, nowMs);
+      } else if (!pacer.admit(length, nowMs)) {
+        const at =
+          twcc && wrapped ? this.#outView.findExtension(consumer.hop.transportWideCcId) : -1;
+        if (pacer.enqueue(this.#scratch, length, at, nowMs)) this.#startPacer();
+        return;
+      }
+    }
+    if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
     const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
     if (sent === 0) return;
     if (twcc) this.#bwe?.onSent(seq, nowMs, sent);
@@ -476,6 +513,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     const sent = this.sendRtpPacket(packet.buffer.subarray(0, packet.length));
     if (sent === 0) return;
     const nowMs = performance.now();
+    // Never delayed behind video, but it takes its share of the pacing budget.
+    this.#bwe?.pacer.charge(sent, nowMs);
     if (at >= 0) this.#bwe?.onSent(seq, nowMs, sent);
     this.countSent(sent, nowMs);
     this.bytes.rtxSent += sent;
@@ -659,12 +698,11 @@ export abstract class RtcTransport implements ConsumerOutput {
     const it = this.#rtcpIterator.reset(data);
     while (it.next()) {
       if (it.packetType !== RtcpPacketType.RTPFB || it.count !== RtpfbFmt.TWCC) continue;
-      const feedback = parseTransportCc(data, it);
-      if (typeof feedback === 'string') {
+      if (parseTransportCcInto(data, it, twccPackets) !== undefined) {
         this.drops.malformed++;
         continue;
       }
-      this.#bwe?.onTransportCc(feedback, performance.now());
+      this.#bwe?.onTransportCc(twccPackets, performance.now());
     }
   }
 
@@ -694,6 +732,8 @@ export abstract class RtcTransport implements ConsumerOutput {
           initialAvailableBitrate: this.#initialAvailableBitrate,
           minOutgoingBitrate: this.#limits.minOutgoingBitrate,
           maxOutgoingBitrate: this.#limits.maxOutgoingBitrate,
+          output: this.#pacedOutput,
+          maxPacketSize: MAX_OUTGOING_RTP_SIZE,
           onBwe: (info) => {
             if (this.traceFlags.has('bwe')) {
               emitTrace(this.notifier, undefined, 'bwe', 'out', { ...info });
@@ -709,8 +749,12 @@ export abstract class RtcTransport implements ConsumerOutput {
     }
   }
 
-  /** A probe cluster, when the estimator wants one, on the probator SSRC. */
+  /**
+   * A probe cluster, when the estimator wants one, on the probator SSRC; the pacer sends it
+   * over the next ticks at the cluster's rate.
+   */
   #sendProbation(bwe: TransportBwe, nowMs: number): void {
+    if (bwe.pacer.busy) return;
     let carrier: Consumer | undefined;
     for (const consumer of this.#consumers.values()) {
       const id = consumer.hop.transportWideCcId;
@@ -722,24 +766,64 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (!carrier) return;
     const probe = bwe.probe(nowMs);
     if (!probe) return;
-    const payloadType = carrier.rtpParameters.codecs[0]?.payloadType ?? 0;
-    const id = carrier.hop.transportWideCcId;
-    for (let i = 0; i < probe.packets; i++) {
-      const seq = this.#transportSeq;
-      const length = bwe.probation.write(this.#scratch, payloadType, id, seq);
-      if (length < 0) return;
+    const ids = this.#probeIds;
+    ids.midId = carrier.hop.midId;
+    ids.absSendTimeId = carrier.hop.absSendTimeId;
+    ids.transportWideCcId = carrier.hop.transportWideCcId;
+    bwe.pacer.startProbe(probe.clusterId, probe.packets, probe.bitrate, nowMs);
+    this.#startPacer();
+  }
+
+  /** One packet of probe cluster `clusterId`, numbered now. Returns the bytes sent (0: stop). */
+  #sendProbePacket(clusterId: number, nowMs: number): number {
+    const bwe = this.#bwe;
+    if (!bwe || !this.sendReady) return 0;
+    const seq = this.#transportSeq;
+    const ids = this.#probeIds;
+    const length = bwe.probation.write(this.#scratch, ids, seq, absSendTime24(nowMs));
+    if (length < 0) return 0;
+    this.#transportSeq = (seq + 1) & 0xffff;
+    const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
+    if (sent === 0) return 0;
+    bwe.onSent(seq, nowMs, sent, clusterId);
+    bwe.probation.sent(sent, nowMs);
+    // mediasoup's probation trace: one per packet, no info.
+    if (this.traceFlags.has('probation'))
+      emitTrace(this.notifier, undefined, 'probation', 'out', {});
+    this.countSent(sent, nowMs);
+    return sent;
+  }
+
+  /** A packet the pacer held: numbered now (the number goes at `twccAt`), then sent. */
+  #sendPaced(buffer: Buffer, length: number, twccAt: number, nowMs: number): number {
+    if (!this.sendReady) return 0;
+    const seq = this.#transportSeq;
+    if (twccAt >= 0) {
+      buffer[twccAt] = seq >> 8;
+      buffer[twccAt + 1] = seq & 0xff;
       this.#transportSeq = (seq + 1) & 0xffff;
-      const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
-      if (sent === 0) continue;
-      bwe.onSent(seq, nowMs, sent, probe.clusterId);
-      bwe.probation.sent(sent, nowMs);
-      this.countSent(sent, nowMs);
     }
-    if (this.traceFlags.has('probation')) {
-      emitTrace(this.notifier, undefined, 'probation', 'out', {
-        packets: probe.packets,
-        clusterId: probe.clusterId,
-      });
+    const sent = this.sendRtpPacket(buffer.subarray(0, length));
+    if (sent === 0) return 0;
+    if (twccAt >= 0) this.#bwe?.onSent(seq, nowMs, sent);
+    this.countSent(sent, nowMs);
+    this.bytes.rtpSent += sent;
+    this.#rates.rtpSend.update(sent, nowMs);
+    return sent;
+  }
+
+  #startPacer(): void {
+    if (this.#pacerTimer !== undefined || this.#closed) return;
+    this.#pacerTimer = setInterval(this.#pacerTick, PACER_INTERVAL_MS);
+    this.#pacerTimer.unref();
+  }
+
+  #drainPacer(): void {
+    const pacer = this.#bwe?.pacer;
+    if (pacer) pacer.drain(performance.now());
+    if (!pacer?.busy) {
+      clearInterval(this.#pacerTimer);
+      this.#pacerTimer = undefined;
     }
   }
 
@@ -761,10 +845,20 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
   }
 
+  /**
+   * Report blocks about what our consumers send. The RTT they give (RFC 3550 §6.4.1, computed
+   * by each consumer's stream) paces the estimator: AIMD decreases at most once per RTT, the
+   * additive increase by a packet per response time.
+   */
   #receiveReportBlocks(blocks: readonly ReportBlock[], nowMs: number): void {
+    let rttMs: number | undefined;
     for (const block of blocks) {
-      this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, nowMs);
+      const consumer = this.#consumerBySsrc.get(block.ssrc);
+      if (!consumer) continue;
+      consumer.receiveReceiverReport(block, nowMs);
+      if (block.lastSr !== 0) rttMs = consumer.stream.rttMs ?? rttMs;
     }
+    if (rttMs !== undefined) this.#bwe?.bwe.setRtt(rttMs);
   }
 
   /** Feedback is generated while some producer negotiated transport-wide-cc (the latest wins). */

@@ -243,6 +243,21 @@
     };
   }
 
+  /** The recv transport's inbound-rtp report of one SSRC (e.g. the probator's, 1234). */
+  async function getInboundRtpBySsrc(ssrc) {
+    const report = await requireTransport('recv').getStats();
+    let found = null;
+    report.forEach((stats) => {
+      if (stats.type === 'inbound-rtp' && stats.ssrc === ssrc) found = stats;
+    });
+    return {
+      found: found !== null,
+      packetsReceived: found ? found.packetsReceived || 0 : 0,
+      bytesReceived: found ? found.bytesReceived || 0 : 0,
+      headerBytesReceived: found ? found.headerBytesReceived || 0 : 0,
+    };
+  }
+
   async function getOutboundStats(kind, producerId) {
     let report;
     if (producerId) {
@@ -331,6 +346,7 @@
       return dataReceived(id).length;
     },
     getInboundStats,
+    getInboundRtpBySsrc,
     getOutboundStats,
     getCandidatePairStats,
     connectionState() {

@@ -126,6 +126,26 @@ describe('send-side bandwidth estimation (simulated link)', () => {
     ]);
   });
 
+  it('effectiveDesiredBitrate rises at once and falls by 5 % of the peak per second (forced: at once)', () => {
+    const bwe = new SendSideBwe({ type: 'transport-cc', initialAvailableBitrate: 600_000 });
+    bwe.setDesiredBitrate(2_000_000, 0);
+    assert.equal(bwe.effectiveDesiredBitrate, 2_000_000);
+    bwe.setDesiredBitrate(500_000, 1000);
+    assert.equal(bwe.desiredBitrate, 500_000);
+    assert.equal(bwe.effectiveDesiredBitrate, 1_900_000);
+    // The bounds follow the smoothed value, not the dip.
+    assert.equal(bwe.maxBitrate, 2_700_000);
+    bwe.setDesiredBitrate(500_000, 10_000);
+    assert.equal(bwe.effectiveDesiredBitrate, 1_000_000);
+    bwe.setDesiredBitrate(500_000, 40_000);
+    assert.equal(bwe.effectiveDesiredBitrate, 500_000, 'never below the desired value');
+    bwe.setDesiredBitrate(3_000_000, 40_001);
+    assert.equal(bwe.effectiveDesiredBitrate, 3_000_000);
+    bwe.setDesiredBitrate(0, 40_002, true);
+    assert.equal(bwe.effectiveDesiredBitrate, 0);
+    assert.equal(bwe.maxBitrate, 600_000, 'nothing desired: the initial bitrate bounds it');
+  });
+
   it('REMB: the estimate of a goog-remb receiver, within bounds', () => {
     const bwe = new SendSideBwe({ type: 'remb', initialAvailableBitrate: 600_000 });
     bwe.setDesiredBitrate(3_000_000);
