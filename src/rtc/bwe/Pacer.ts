@@ -5,7 +5,8 @@
  * cover (key frames of many consumers at once) is copied into a bounded pool and drained
  * every INTERVAL_MS. Audio and retransmissions are never delayed behind video (libwebrtc's
  * priorities): they go out at once and are charged to the bucket. The queue is bounded in
- * packets and in time; what overflows is dropped and counted (the receiver NACKs it).
+ * packets (what overflows is dropped and counted; the receiver NACKs it) and in time (a
+ * packet that waited MAX_QUEUE_MS goes out whatever the budget).
  *
  * Probe clusters are spread too: each tick sends its share of the cluster's rate, so a
  * cluster of CLUSTER_MS leaves over about that long instead of in one burst.
@@ -17,7 +18,7 @@ export const PACING_FACTOR = 2.5;
 export const PACER_INTERVAL_MS = 5;
 /** What the bucket holds: a frame interval's worth at the pacing rate, so steady video never waits. */
 const BURST_MS = 40;
-/** A packet that waited longer than this is dropped when its turn comes. */
+/** A packet that waited this long goes out at its turn whatever the budget. */
 export const MAX_QUEUE_MS = 500;
 /** The queue holds at most this many packets (copies in a pool grown on demand up to it). */
 export const MAX_QUEUE_PACKETS = 256;
@@ -151,19 +152,18 @@ export class Pacer {
     const output = this.#output;
     while (this.#size > 0) {
       const slot = this.#head;
-      if (nowMs - this.#queuedAtMs[slot] > MAX_QUEUE_MS) {
-        this.counts.dropped++;
-      } else {
-        if (this.#budget <= 0) break;
-        const sent = output.sendPaced(
-          this.#pool[slot],
-          this.#length[slot],
-          this.#twccAt[slot],
-          nowMs,
-        );
-        this.#budget -= sent > 0 ? sent : this.#length[slot];
-        this.counts.sentFromQueue++;
-      }
+      // A packet that waited its limit goes regardless of the budget (libwebrtc paces faster
+      // to keep its queue under its limit): late beats lost, which the receiver would NACK.
+      if (this.#budget <= 0 && nowMs - this.#queuedAtMs[slot] < MAX_QUEUE_MS) break;
+      const sent = output.sendPaced(
+        this.#pool[slot],
+        this.#length[slot],
+        this.#twccAt[slot],
+        nowMs,
+      );
+      this.#budget -= sent > 0 ? sent : this.#length[slot];
+      if (this.#budget < -this.#capacity) this.#budget = -this.#capacity;
+      this.counts.sentFromQueue++;
       this.#head = (slot + 1) % MAX_QUEUE_PACKETS;
       this.#size--;
     }

@@ -47,6 +47,11 @@ export class DirectTransport extends RtcTransport {
     return !this.closed;
   }
 
+  /** No network: nothing to estimate or pace (mediasoup's has no congestion controller). */
+  protected override get estimatesBandwidth(): boolean {
+    return false;
+  }
+
   protected sendRtpPacket(packet: Uint8Array): number {
     // The consumer the packet is for, by its SSRC (media or RTX), from the core's table.
     const consumer =

@@ -242,6 +242,10 @@ export abstract class RtcTransport implements ConsumerOutput {
   protected get carriesWholeProducers(): boolean {
     return false;
   }
+  /** Whether receivers' feedback can drive send-side estimation (not a DirectTransport's). */
+  protected get estimatesBandwidth(): boolean {
+    return true;
+  }
 
   // ---- Registry ----
 
@@ -712,7 +716,7 @@ export abstract class RtcTransport implements ConsumerOutput {
    * from then on every consumer's bitrate is managed by the allocation.
    */
   #enableBwe(consumer: Consumer): void {
-    if (!this.#bwe && consumer.kind === 'video') {
+    if (!this.#bwe && consumer.kind === 'video' && this.estimatesBandwidth) {
       const codecs = consumer.rtpParameters.codecs;
       let type: BweType | undefined;
       if (
