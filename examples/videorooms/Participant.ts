@@ -395,13 +395,16 @@ export class Participant {
     const encodings = owner.producers.get(producerId)?.rtpParameters.encodings;
     this.#views.add(consumer, source, encodings);
     const consumerId = consumer.id;
-    consumer.on('score', (score) => {
+    const sendScore = (score: { score: number; producerScore: number }): void => {
       this.notify('consumerScore', {
         consumerId,
         score: score.score,
         producerScore: score.producerScore,
       });
-    });
+    };
+    // The score as of now (events come only when it changes, as in mediasoup), then changes.
+    sendScore(consumer.score);
+    consumer.on('score', sendScore);
     consumer.on('layerschange', (layers) => {
       this.notify('consumerLayersChanged', {
         consumerId,
