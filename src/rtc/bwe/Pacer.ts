@@ -1,6 +1,9 @@
 /**
  * The transport's pacer (libwebrtc's pacing controller, simplified for an SFU): video goes
- * out at up to PACING_FACTOR × the estimate. A token bucket holds BURST_MS of that rate, so
+ * out at up to PACING_FACTOR × the estimate, but never slower than OFFERED_FACTOR × what the
+ * consumers offered over the last second: an SFU cannot slow its sources (the allocator
+ * lowers layers instead), so pacing below their rate would only build a standing queue; the
+ * pacer smooths bursts above it. A token bucket holds BURST_MS of that rate, so
  * ordinary frames leave at once, untouched and uncopied; only a burst the bucket cannot
  * cover (key frames of many consumers at once) is copied into a bounded pool and drained
  * every INTERVAL_MS. Audio and retransmissions are never delayed behind video (libwebrtc's
@@ -11,9 +14,12 @@
  * Probe clusters are spread too: each tick sends its share of the cluster's rate, so a
  * cluster of CLUSTER_MS leaves over about that long instead of in one burst.
  */
+import { RateCalculator } from '../rtpStream/index.js';
 
 /** libwebrtc's default pacing factor. */
 export const PACING_FACTOR = 2.5;
+/** The pacing rate is at least this multiple of the rate offered over the last second. */
+export const OFFERED_FACTOR = 1.25;
 /** Drain period while packets wait (libwebrtc's 5 ms process interval). */
 export const PACER_INTERVAL_MS = 5;
 /** What the bucket holds: a frame interval's worth at the pacing rate, so steady video never waits. */
@@ -36,6 +42,10 @@ export interface PacedOutput {
 
 export class Pacer {
   readonly #output: PacedOutput;
+  /** Everything offered (sent at once, charged or queued), for the pacing rate's floor. */
+  readonly #offered = new RateCalculator();
+  /** Bytes per ms from the estimate alone. */
+  #estimateBytesPerMs = 0;
   readonly #bufferSize: number;
   /** Bytes per ms at the pacing rate. */
   #bytesPerMs: number;
@@ -83,7 +93,12 @@ export class Pacer {
 
   /** The estimate changed (bits/s): the pacing rate follows it. */
   setBitrate(bitrate: number): void {
-    this.#bytesPerMs = (Math.max(bitrate, 0) * PACING_FACTOR) / 8000;
+    this.#estimateBytesPerMs = (Math.max(bitrate, 0) * PACING_FACTOR) / 8000;
+    this.#setRate(this.#estimateBytesPerMs);
+  }
+
+  #setRate(bytesPerMs: number): void {
+    this.#bytesPerMs = bytesPerMs;
     this.#capacity = Math.max(this.#bytesPerMs * BURST_MS, this.#bufferSize);
     if (this.#budget > this.#capacity) this.#budget = this.#capacity;
   }
@@ -94,6 +109,7 @@ export class Pacer {
    */
   admit(size: number, nowMs: number): boolean {
     this.#refill(nowMs);
+    this.#offered.update(size, nowMs);
     if (this.#size > 0) {
       this.drain(nowMs);
       if (this.#size > 0) return false;
@@ -106,6 +122,7 @@ export class Pacer {
   /** A packet that went out regardless (audio, a retransmission): it uses the budget too. */
   charge(size: number, nowMs: number): void {
     this.#refill(nowMs);
+    this.#offered.update(size, nowMs);
     this.#budget -= size;
     if (this.#budget < -this.#capacity) this.#budget = -this.#capacity;
   }
@@ -148,6 +165,9 @@ export class Pacer {
 
   /** Sends what the budget allows now: the queue in order, then the probe cluster's share. */
   drain(nowMs: number): void {
+    // While packets wait (every tick, not per packet): the floor of what is offered.
+    const floor = (this.#offered.getRate(nowMs) * OFFERED_FACTOR) / 8000;
+    this.#setRate(floor > this.#estimateBytesPerMs ? floor : this.#estimateBytesPerMs);
     this.#refill(nowMs);
     const output = this.#output;
     while (this.#size > 0) {

@@ -341,9 +341,10 @@ export class SvcConsumer extends Consumer {
       this.#setCurrent(-1, -1);
       return;
     }
-    // Up needs a key frame; so does down in K-SVC.
+    // Starting needs a key frame (one that came before the first target was dropped), up
+    // needs one, and so does down in K-SVC.
     const current = this.#currentSpatial;
-    if (current >= 0 && (spatial > current || (this.ksvc && spatial < current))) {
+    if (current < 0 || spatial > current || (this.ksvc && spatial < current)) {
       this.requestKeyFrame();
     }
   }

@@ -38,6 +38,24 @@ function offer(pacer: Pacer, count: number, nowMs: number, tag = 0): number {
 }
 
 void describe('Pacer', () => {
+  void it('never paces below what is offered: 1 Mbit/s over a 150 kbit/s estimate keeps no standing queue', () => {
+    const out = new Recorder();
+    const pacer = new Pacer(out, 150_000, 1600);
+    let maxQueued = 0;
+    // 10 s of ~1 Mbit/s (4 packets every 33 ms), drained every 5 ms as the transport does.
+    for (let t = 0; t < 10_000; t += PACER_INTERVAL_MS) {
+      if (Math.floor(t / 33.3) !== Math.floor((t - PACER_INTERVAL_MS) / 33.3)) offer(pacer, 4, t);
+      pacer.drain(t);
+      // The first second's backlog (the offered rate not yet measured) is gone by 3 s.
+      if (t > 3000) maxQueued = Math.max(maxQueued, pacer.queued);
+    }
+    assert.ok(
+      maxQueued <= 8,
+      `after the first second the queue holds at most a frame or two: ${maxQueued}`,
+    );
+    assert.equal(pacer.counts.dropped, 0);
+  });
+
   void it('sends steady video at once: 1 Mbit/s in 30 fps frames never waits', () => {
     const out = new Recorder();
     const pacer = new Pacer(out, 1_000_000, 1600);
