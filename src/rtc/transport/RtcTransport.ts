@@ -13,18 +13,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { RtpPacketView, readU16 } from '../../protocols/rtp/index.js';
 import {
-  RtcpIterator,
-  RtcpPacketType,
-  RtpfbFmt,
   SdesItemType,
   nackItemsFromSequenceNumbers,
-  createTransportCcPackets,
-  parseTransportCcInto,
   parseRtcpCompound,
   writeFir,
   writeNack,
   writePli,
-  writeRemb,
   writeRtcpCompound,
   writeTransportCc,
   type ReportBlock,
@@ -38,12 +32,9 @@ import { Producer, type ProducerOptions } from '../rtp/Producer.js';
 import { RtpListener } from '../rtp/RtpListener.js';
 import { URI, extensionId } from '../rtp/ExtensionMap.js';
 import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerator.js';
-import { TransportBwe } from '../bwe/TransportBwe.js';
-import { MIN_OUTGOING_BITRATE, type BweInfo, type BweType } from '../bwe/SendSideBwe.js';
+import type { TransportBwe } from '../bwe/TransportBwe.js';
 import { PACER_INTERVAL_MS, type PacedOutput } from '../bwe/Pacer.js';
 import type { ProbationExtensionIds } from '../bwe/Probation.js';
-import { MAX_FEEDBACK_PACKETS } from '../bwe/FeedbackAdapter.js';
-import { hasFeedback } from '../rtp/codecFeedback.js';
 import { TRANSPORT_TRACE_TYPES, TraceFlags, emitTrace } from '../trace.js';
 import type { Consumer, ConsumerOutput, OutgoingHeader } from '../rtp/Consumer.js';
 import { createConsumer, type CreateConsumerOptions } from '../rtp/createConsumer.js';
@@ -52,6 +43,7 @@ import type { RtcRouter } from '../Router.js';
 import { SendBufferPool } from './SendBufferPool.js';
 import { FaultBoundary, type FaultCounters } from '../FaultBoundary.js';
 import { TransportData } from './TransportData.js';
+import { TransportBitrate } from './TransportBitrate.js';
 import {
   MAX_OUTGOING_RTP_SIZE,
   MAX_RTCP_PACKET_SIZE,
@@ -81,13 +73,6 @@ export interface RtcTransportOptions {
   initialAvailableOutgoingBitrate?: number;
 }
 
-/** The bitrate limits set on a transport (0 = unset), as getStats reports them. */
-export interface BitrateLimits {
-  maxIncomingBitrate: number;
-  maxOutgoingBitrate: number;
-  minOutgoingBitrate: number;
-}
-
 /** Dropped-input counters: what getStats reports about bad input, for every kind. */
 export interface DropCounters {
   /** From an address the transport has not validated (ICE) or is not connected to. */
@@ -109,14 +94,6 @@ const RTCP_INTERVAL_MS = 1000;
 const FEEDBACK_TICK_MS = 40;
 /** Generic NACK FCIs that fit one RTCP packet (12-byte header, 4 bytes each; RFC 4585 §6.2.1). */
 const MAX_NACK_ITEMS = Math.floor((MAX_RTCP_PACKET_SIZE - 12) / 4);
-const NO_PROBATION = { bytesSent: 0, bitrate: (): number => 0 };
-/**
- * Transport-cc feedback is parsed here, bounded; one per thread serves every transport (each
- * feedback is consumed before the next is parsed).
- */
-const twccPackets = createTransportCcPackets(MAX_FEEDBACK_PACKETS);
-/** mediasoup's default initialAvailableOutgoingBitrate. */
-const DEFAULT_INITIAL_AVAILABLE_BITRATE = 600_000;
 
 export abstract class RtcTransport implements ConsumerOutput {
   readonly id: string;
@@ -161,18 +138,8 @@ export abstract class RtcTransport implements ConsumerOutput {
     rtxSend: new RateCalculator(),
   };
   #transportSeq = 0;
-  /**
-   * Send-side estimation and bitrate allocation, once a video consumer negotiated
-   * transport-cc (or else goog-remb with abs-send-time), as mediasoup creates its tccClient.
-   */
-  #bwe: TransportBwe | undefined;
-  readonly #initialAvailableBitrate: number;
-  readonly #limits: BitrateLimits = {
-    maxIncomingBitrate: 0,
-    maxOutgoingBitrate: 0,
-    minOutgoingBitrate: 0,
-  };
-  readonly #rtcpIterator = new RtcpIterator();
+  /** Send-side estimation, pacing, probation, allocation and the application's limits. */
+  readonly bitrate: TransportBitrate;
   /** The consumers as an iterable that can be walked more than once (the allocator does). */
   readonly #consumerList: Iterable<Consumer> = {
     [Symbol.iterator]: () => this.#consumers.values(),
@@ -209,8 +176,14 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.notifier = options.notifier;
     this.boundary = new FaultBoundary(options.label);
     this.data = new TransportData(options.router, options.notifier, this.boundary);
-    this.#initialAvailableBitrate =
-      options.initialAvailableOutgoingBitrate ?? DEFAULT_INITIAL_AVAILABLE_BITRATE;
+    this.bitrate = new TransportBitrate({
+      initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
+      output: this.#pacedOutput,
+      onBwe: (info) => {
+        if (this.traceFlags.has('bwe'))
+          emitTrace(this.notifier, undefined, 'bwe', 'out', { ...info });
+      },
+    });
     this.#timer = setInterval(this.boundary.wrap('timer', this.#tick, this), RTCP_INTERVAL_MS);
     this.#timer.unref();
     this.#feedbackTimer = setInterval(
@@ -321,7 +294,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#consumers.set(consumer.id, consumer);
     for (const ssrc of consumer.ssrcs) this.#consumerBySsrc.set(ssrc, consumer);
     this.router.addConsumer(consumer);
-    this.#enableBwe(consumer);
+    if (this.estimatesBandwidth) this.bitrate.addConsumer(consumer, this.#consumers.values());
     consumer.start();
     return consumer;
   }
@@ -333,70 +306,15 @@ export abstract class RtcTransport implements ConsumerOutput {
     this.#bwe?.requestAllocation(true);
   }
 
-  // ---- Bandwidth estimation and limits ----
+  // ---- Bandwidth estimation and limits (the rest in `bitrate`) ----
 
-  /** The send-side estimate (bits/s) while estimation runs, else undefined. */
-  get availableOutgoingBitrate(): number | undefined {
-    return this.#bwe?.availableBitrate;
-  }
-
-  /** 'transport-cc' or 'remb' while estimation runs. */
-  get bweType(): BweType | undefined {
-    return this.#bwe?.type;
-  }
-
-  get bitrateLimits(): Readonly<BitrateLimits> {
-    return this.#limits;
-  }
-
-  /** mediasoup's bwe trace info (undefined without estimation). */
-  get bweInfo(): BweInfo | undefined {
-    return this.#bwe?.bwe.info;
-  }
-
-  /** Probation packets sent (getStats' probationBytesSent, probationSendBitrate). */
-  get probation(): { bytesSent: number; bitrate(nowMs: number): number } {
-    return this.#bwe?.probation ?? NO_PROBATION;
-  }
-
-  /** The estimator itself (tests, benches). */
+  /** The estimator itself while estimation runs (tests, benches, the core's send path). */
   get bwe(): TransportBwe | undefined {
-    return this.#bwe;
+    return this.bitrate.bwe;
   }
 
-  /**
-   * 0 = unlimited. mediasoup's checks: at least 30000, and not below the min outgoing bitrate.
-   * Throws TypeError.
-   */
-  setMaxOutgoingBitrate(bitrate: number): void {
-    if (bitrate > 0 && bitrate < MIN_OUTGOING_BITRATE) {
-      throw new TypeError(`bitrate must be >= ${MIN_OUTGOING_BITRATE} or 0 (unlimited)`);
-    }
-    const min = this.#limits.minOutgoingBitrate;
-    if (bitrate > 0 && bitrate < min) {
-      throw new TypeError(
-        `bitrate must be >= current min outgoing bitrate (${min}) or 0 (unlimited)`,
-      );
-    }
-    this.#limits.maxOutgoingBitrate = bitrate;
-    this.#bwe?.bwe.setMaxOutgoingBitrate(bitrate);
-    this.#bwe?.requestAllocation();
-  }
-
-  /** 0 = unset. At least 30000 and not above the max outgoing bitrate. Throws TypeError. */
-  setMinOutgoingBitrate(bitrate: number): void {
-    if (bitrate > 0 && bitrate < MIN_OUTGOING_BITRATE) {
-      throw new TypeError(`bitrate must be >= ${MIN_OUTGOING_BITRATE} or 0 (unlimited)`);
-    }
-    const max = this.#limits.maxOutgoingBitrate;
-    if (bitrate > 0 && max > 0 && bitrate > max) {
-      throw new TypeError(
-        `bitrate must be <= current max outgoing bitrate (${max}) or 0 (unlimited)`,
-      );
-    }
-    this.#limits.minOutgoingBitrate = bitrate;
-    this.#bwe?.bwe.setMinOutgoingBitrate(bitrate);
-    this.#bwe?.requestAllocation();
+  get #bwe(): TransportBwe | undefined {
+    return this.bitrate.bwe;
   }
 
   /**
@@ -404,7 +322,7 @@ export abstract class RtcTransport implements ConsumerOutput {
    * which browsers honour as a cap whether they estimate with transport-cc or REMB.
    */
   setMaxIncomingBitrate(bitrate: number): void {
-    this.#limits.maxIncomingBitrate = bitrate;
+    this.bitrate.limits.maxIncomingBitrate = bitrate;
     if (bitrate > 0) this.#sendLimitRemb(performance.now());
   }
 
@@ -661,7 +579,7 @@ export abstract class RtcTransport implements ConsumerOutput {
       return;
     }
     for (const packet of packets) this.#handleRtcp(packet);
-    if (this.#bwe?.type === 'transport-cc') this.#receiveTransportCc(data);
+    this.drops.malformed += this.bitrate.receiveTransportCc(data, performance.now());
   }
 
   // ---- Inside the core ----
@@ -694,62 +612,6 @@ export abstract class RtcTransport implements ConsumerOutput {
         return;
       default:
         return;
-    }
-  }
-
-  /** Transport-cc feedback (the compound parser leaves RTPFB FMT 15 undecoded). */
-  #receiveTransportCc(data: Uint8Array): void {
-    const it = this.#rtcpIterator.reset(data);
-    while (it.next()) {
-      if (it.packetType !== RtcpPacketType.RTPFB || it.count !== RtpfbFmt.TWCC) continue;
-      if (parseTransportCcInto(data, it, twccPackets) !== undefined) {
-        this.drops.malformed++;
-        continue;
-      }
-      this.#bwe?.onTransportCc(twccPackets, performance.now());
-    }
-  }
-
-  /**
-   * Starts estimation for the first video consumer that negotiated transport-cc (header
-   * extension and RTCP feedback), or else goog-remb with abs-send-time (mediasoup's choice);
-   * from then on every consumer's bitrate is managed by the allocation.
-   */
-  #enableBwe(consumer: Consumer): void {
-    if (!this.#bwe && consumer.kind === 'video' && this.estimatesBandwidth) {
-      const codecs = consumer.rtpParameters.codecs;
-      let type: BweType | undefined;
-      if (
-        consumer.hop.transportWideCcId !== 0 &&
-        codecs.some((c) => hasFeedback(c, 'transport-cc'))
-      ) {
-        type = 'transport-cc';
-      } else if (
-        consumer.hop.absSendTimeId !== 0 &&
-        codecs.some((c) => hasFeedback(c, 'goog-remb'))
-      ) {
-        type = 'remb';
-      }
-      if (type) {
-        this.#bwe = new TransportBwe({
-          type,
-          initialAvailableBitrate: this.#initialAvailableBitrate,
-          minOutgoingBitrate: this.#limits.minOutgoingBitrate,
-          maxOutgoingBitrate: this.#limits.maxOutgoingBitrate,
-          output: this.#pacedOutput,
-          maxPacketSize: MAX_OUTGOING_RTP_SIZE,
-          onBwe: (info) => {
-            if (this.traceFlags.has('bwe')) {
-              emitTrace(this.notifier, undefined, 'bwe', 'out', { ...info });
-            }
-          },
-        });
-        for (const other of this.#consumers.values()) other.setExternallyManagedBitrate();
-      }
-    }
-    if (this.#bwe) {
-      consumer.setExternallyManagedBitrate();
-      this.#bwe.requestAllocation();
     }
   }
 
@@ -833,17 +695,11 @@ export abstract class RtcTransport implements ConsumerOutput {
 
   /** A REMB with the max incoming bitrate for every producer's media SSRCs. */
   #sendLimitRemb(nowMs: number): void {
-    const bitrate = this.#limits.maxIncomingBitrate;
-    if (bitrate <= 0 || this.#producers.size === 0) return;
+    if (this.bitrate.limits.maxIncomingBitrate <= 0 || this.#producers.size === 0) return;
     this.#rembAtMs = nowMs;
-    const ssrcs: number[] = [];
-    for (const producer of this.#producers.values()) {
-      for (const encoding of producer.rtpParameters.encodings ?? []) {
-        if (encoding.ssrc !== undefined && ssrcs.length < 255) ssrcs.push(encoding.ssrc);
-      }
-    }
-    const length = writeRemb(
-      { kind: 'remb', senderSsrc: this.rtcpSsrc, mediaSsrc: 0, bitrate, ssrcs },
+    const length = this.bitrate.writeLimitRemb(
+      this.#producers.values(),
+      this.rtcpSsrc,
       this.#rtcpScratch,
     );
     if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));

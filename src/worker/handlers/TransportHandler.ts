@@ -92,8 +92,9 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
     if (bitrate > 0xffffffff) throw new TypeError('bitrate must fit 32 bits');
     const transport = this.transport;
     if (method === 'transport.setMaxIncomingBitrate') transport.setMaxIncomingBitrate(bitrate);
-    else if (method === 'transport.setMaxOutgoingBitrate') transport.setMaxOutgoingBitrate(bitrate);
-    else transport.setMinOutgoingBitrate(bitrate);
+    else if (method === 'transport.setMaxOutgoingBitrate') {
+      transport.bitrate.setMaxOutgoingBitrate(bitrate);
+    } else transport.bitrate.setMinOutgoingBitrate(bitrate);
     return undefined;
   }
 

@@ -49,8 +49,8 @@ export function transportStatsBase(transport: RtcTransport): Record<string, unkn
     rtxRecvBitrate: rates.rtxRecv,
     rtxBytesSent: transport.bytes.rtxSent,
     rtxSendBitrate: rates.rtxSend,
-    probationBytesSent: transport.probation.bytesSent,
-    probationSendBitrate: transport.probation.bitrate(performance.now()),
+    probationBytesSent: transport.bitrate.probation.bytesSent,
+    probationSendBitrate: transport.bitrate.probation.bitrate(performance.now()),
     ...bitrateStats(transport),
     // Skein extension: what was dropped and why (never forwarded); kinds may add their own.
     packetsDropped: { ...transport.drops },
@@ -65,9 +65,9 @@ export function transportStatsBase(transport: RtcTransport): Record<string, unkn
 /** mediasoup's optional bitrate fields: the estimate while one runs, limits once set. */
 function bitrateStats(transport: RtcTransport): Record<string, number> {
   const out: Record<string, number> = {};
-  const available = transport.availableOutgoingBitrate;
+  const available = transport.bitrate.availableOutgoingBitrate;
   if (available !== undefined) out.availableOutgoingBitrate = available;
-  const limits = transport.bitrateLimits;
+  const limits = transport.bitrate.limits;
   if (limits.maxIncomingBitrate) out.maxIncomingBitrate = limits.maxIncomingBitrate;
   if (limits.maxOutgoingBitrate) out.maxOutgoingBitrate = limits.maxOutgoingBitrate;
   if (limits.minOutgoingBitrate) out.minOutgoingBitrate = limits.minOutgoingBitrate;
