@@ -71,7 +71,7 @@ void describe('Pacer', () => {
 
   it('spreads a burst at the pacing factor × the estimate, in order, every tick', () => {
     const out = new Recorder();
-    const bitrate = 1_000_000;
+    const bitrate = 2_000_000; // at least a packet per tick at the pacing rate
     const pacer = new Pacer(out, bitrate, 1600);
     const burst = 100; // 120 kB: a key frame of many consumers
     const immediate = offer(pacer, burst, 0);
