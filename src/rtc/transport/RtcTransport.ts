@@ -444,9 +444,11 @@ export abstract class RtcTransport implements ConsumerOutput {
       this.drops.tooBig++;
       return;
     }
-    if (this.#outView.wrap(this.#scratch, length) === 'ok') consumer.sent(this.#outView, nowMs);
+    // One view of the written packet serves the retransmission store and the send.
+    const bytes = this.#scratch.subarray(0, length);
+    if (this.#outView.wrap(bytes) === 'ok') consumer.sent(this.#outView, nowMs);
     if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) return;
-    const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
+    const sent = this.sendRtpPacket(bytes);
     if (sent === 0) return;
     if (twcc) this.#bwe?.onSent(seq, nowMs, sent);
     this.countSent(sent, nowMs);
