@@ -5,7 +5,8 @@
  * Buffer ownership: the input packet is never modified. Unless an `out` buffer is given, the
  * result is a view of a work buffer owned by the session and is valid only until the next
  * call of any method on the same session; copy it (or pass `out`) if it must live longer,
- * e.g. across an asynchronous `dgram.send`.
+ * e.g. across an asynchronous `dgram.send`. `protectRtpInto` / `protectRtcpInto` take a caller
+ * buffer as the work area itself (no copy out of the session's): the result is a view of it.
  *
  * Errors: malformed, forged or replayed input is answered with an `SrtpError` value, never
  * an exception. Only programming errors throw (bad key lengths, an `out` that is too small).
@@ -57,6 +58,9 @@ function resolveProfile(profile: SrtpProfile | SrtpCryptoSuite): SrtpProfile {
   if (p === undefined) throw new TypeError(`unknown SRTP crypto suite ${profile}`);
   return p;
 }
+
+/** What a `protectRtpInto` work area needs beyond the packet: scratch in front, overhead after. */
+export const SRTP_INTO_EXTRA = WORK_OFFSET + MAX_SRTP_OVERHEAD;
 
 const INITIAL_WORK_SIZE = WORK_OFFSET + 1500 + MAX_SRTP_OVERHEAD;
 
@@ -124,6 +128,20 @@ export class SrtpSession {
 
   /** Encrypts and authenticates an RTP packet. Malformed if its header does not parse. */
   protectRtp(packet: Uint8Array, out?: Uint8Array): SrtpResult {
+    return this.#protectRtp(packet, out, false);
+  }
+
+  /**
+   * As protectRtp, but `space` is the work area when it has room for `packet.length +
+   * SRTP_INTO_EXTRA` bytes (the result is then a view of it at some offset, written once, no
+   * copy); otherwise the result is copied to its start, as with `out`. Every byte of `space`
+   * may be overwritten. The hot send path's form: its send buffers are the work areas.
+   */
+  protectRtpInto(packet: Uint8Array, space: Uint8Array): SrtpResult {
+    return this.#protectRtp(packet, space, true);
+  }
+
+  #protectRtp(packet: Uint8Array, out: Uint8Array | undefined, into: boolean): SrtpResult {
     const length = packet.length;
     const headerLength = rtpHeaderLength(packet, length);
     if (headerLength < 0) return SrtpError.Malformed;
@@ -140,9 +158,10 @@ export class SrtpSession {
       roc = Math.max(0, estimateRoc(state, seq));
       updateIndexState(state, roc, seq);
     }
-    const work = this.#workFor(length);
+    const direct = into && out !== undefined && out.length >= length + SRTP_INTO_EXTRA;
+    const work = direct ? out : this.#workFor(length);
     const n = this.#rtp.protectRtp(packet, length, headerLength, ssrc, roc >>> 0, seq, work);
-    return this.#result(n, out);
+    return direct ? out.subarray(WORK_OFFSET, WORK_OFFSET + n) : this.#result(n, out);
   }
 
   /** Verifies, replay-checks and decrypts an SRTP packet. */
@@ -183,14 +202,25 @@ export class SrtpSession {
 
   /** Encrypts (E = 1) and authenticates a (compound) RTCP packet. */
   protectRtcp(packet: Uint8Array, out?: Uint8Array): SrtpResult {
+    return this.#protectRtcp(packet, out, false);
+  }
+
+  /** As protectRtcp, with `space` as the work area (see protectRtpInto). */
+  protectRtcpInto(packet: Uint8Array, space: Uint8Array): SrtpResult {
+    return this.#protectRtcp(packet, space, true);
+  }
+
+  #protectRtcp(packet: Uint8Array, out: Uint8Array | undefined, into: boolean): SrtpResult {
     const length = packet.length;
     if (!isRtcpHeader(packet, length)) return SrtpError.Malformed;
     const ssrc = readUint32(packet, 4);
     const index = this.#txRtcp.get(ssrc) ?? 0;
     // 31-bit index (§3.4); the session must be re-keyed before it wraps.
     this.#txRtcp.set(ssrc, (index + 1) & 0x7fffffff);
-    const work = this.#workFor(length);
-    return this.#result(this.#rtcp.protectRtcp(packet, length, ssrc, index, work), out);
+    const direct = into && out !== undefined && out.length >= length + SRTP_INTO_EXTRA;
+    const work = direct ? out : this.#workFor(length);
+    const n = this.#rtcp.protectRtcp(packet, length, ssrc, index, work);
+    return direct ? out.subarray(WORK_OFFSET, WORK_OFFSET + n) : this.#result(n, out);
   }
 
   /** Verifies, replay-checks and decrypts an SRTCP packet. */

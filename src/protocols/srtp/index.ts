@@ -21,6 +21,7 @@ export {
 export {
   SrtpError,
   SrtpSession,
+  SRTP_INTO_EXTRA,
   isSrtpError,
   type SrtpResult,
   type SrtpSessionOptions,

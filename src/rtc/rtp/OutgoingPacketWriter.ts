@@ -95,6 +95,14 @@ export function writeOutgoingPacket(
   if (total > out.length) return -1;
 
   // Pass 2: every write below is inside out[0, total).
+  // The payload first: when the source is a view of exactly the packet and the header does
+  // not shrink, the whole view goes in one set() (no view object per packet); its header
+  // bytes land in out[0, payload) and are overwritten below.
+  const payloadAt = headerEnd + blockBytes;
+  const shift = payloadAt - payloadStart;
+  const whole = src.length === end && shift >= 0;
+  if (whole) out.set(src, shift);
+  else src.copy(out, payloadAt, payloadStart, end);
   out[0] = 0x80 | csrcCount | (source.hasPadding ? 0x20 : 0) | (blockBytes ? 0x10 : 0);
   out[1] = (header.marker ? 0x80 : 0) | (header.payloadType & 0x7f);
   out.writeUInt16BE(header.sequenceNumber & 0xffff, 2);
@@ -131,14 +139,15 @@ export function writeOutgoingPacket(
         const length = cursor.valueLength;
         if (id === 0 || length === 0) continue;
         pos = elementHeader(out, pos, twoByte, id, length);
-        src.copy(out, pos, cursor.valueOffset, cursor.valueOffset + length);
+        // Values are a few bytes: a loop, not Buffer#copy's view object per element.
+        const from = cursor.valueOffset;
+        for (let i = 0; i < length; i++) out[pos + i] = src[from + i];
         pos += length;
       }
     }
     out.fill(0, pos, blockEnd);
     pos = blockEnd;
   }
-  src.copy(out, pos, payloadStart, end);
   const rewriter = header.payloadRewriter;
   if (rewriter !== undefined) rewriter.rewrite(out, pos, end - payloadStart - source.paddingLength);
   return total;

@@ -118,7 +118,9 @@ export class RetransmissionBuffer {
     const at = this.#ring(seqDiff(seq, this.#startSeq));
     const chunk = this.#chunk(at);
     const offset = (at % CHUNK_SLOTS) * this.slotSize;
-    chunk.set(view.buffer.subarray(0, view.length), offset);
+    // A view of exactly the packet (the transport's send path) goes in without a sub-view.
+    const bytes = view.buffer;
+    chunk.set(bytes.length === view.length ? bytes : bytes.subarray(0, view.length), offset);
     this.#length[at] = view.length;
     this.#storedAt[at] = nowMs;
     this.#resentAt[at] = -Infinity;

@@ -387,7 +387,9 @@ export abstract class RtcTransport implements ConsumerOutput {
       this.drops.tooBig++;
       return;
     }
-    const wrapped = this.#outView.wrap(this.#scratch, length) === 'ok';
+    // One view of the written packet serves the retransmission store and the send.
+    const bytes = this.#scratch.subarray(0, length);
+    const wrapped = this.#outView.wrap(bytes) === 'ok';
     if (wrapped) consumer.sent(this.#outView, nowMs);
     if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) {
       if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
@@ -405,7 +407,7 @@ export abstract class RtcTransport implements ConsumerOutput {
       }
     }
     if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
-    const sent = this.sendRtpPacket(this.#scratch.subarray(0, length));
+    const sent = this.sendRtpPacket(bytes);
     if (sent === 0) return;
     if (twcc) this.#bwe?.onSent(seq, nowMs, sent);
     this.countSent(sent, nowMs);

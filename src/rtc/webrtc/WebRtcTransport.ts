@@ -161,7 +161,7 @@ export class WebRtcTransport extends RtcTransport {
     const srtp = this.#srtpSend;
     const tuple = this.iceServer.selectedTuple;
     if (!srtp || !tuple) return 0;
-    const result = srtp.protectRtp(packet, this.sendBuffers.next());
+    const result = srtp.protectRtpInto(packet, this.sendBuffers.next());
     if (isSrtpError(result)) return 0;
     tuple.send(result);
     return result.length;
@@ -172,7 +172,7 @@ export class WebRtcTransport extends RtcTransport {
     const tuple = this.iceServer.selectedTuple;
     if (!srtp || !tuple) return 0;
     if (packet.length > SEND_BUFFER_SIZE - MAX_SRTP_OVERHEAD) return 0; // our writers stay below
-    const result = srtp.protectRtcp(packet, this.sendBuffers.next());
+    const result = srtp.protectRtcpInto(packet, this.sendBuffers.next());
     if (isSrtpError(result)) return 0;
     tuple.send(result);
     return result.length;

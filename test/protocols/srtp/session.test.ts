@@ -275,5 +275,30 @@ for (const profile of SRTP_PROFILES) {
       assert.deepEqual(Buffer.from(secured), securedCopy);
       assert.throws(() => tx.protectRtp(plain, new Uint8Array(10)), RangeError);
     });
+
+    void it('protectRtpInto / protectRtcpInto: the result is a view of the space, the same bytes as protectRtp', () => {
+      const [tx, ref, rx] = pair(profile, 3) as [SrtpSession, SrtpSession, SrtpSession];
+      const plain = rtpPacket(43, 6, 1100, { extensionWords: 2 });
+      const copy = Buffer.from(plain);
+      // Room for the work area (written once, no copy), then exactly enough (copied to the start).
+      for (const room of [2048, plain.length + profile.rtpAuthTagLength]) {
+        const space = new Uint8Array(room);
+        const secured = tx.protectRtpInto(plain, space);
+        assert.ok(!isSrtpError(secured));
+        assert.equal(secured.buffer, space.buffer);
+        assert.deepEqual(Buffer.from(secured), ok(ref.protectRtp(plain)));
+        assert.deepEqual(ok(rx.unprotectRtp(Buffer.from(secured))), plain);
+        plain.writeUInt16BE(44, 2);
+        copy.writeUInt16BE(44, 2);
+      }
+      assert.deepEqual(plain, copy);
+      assert.throws(() => tx.protectRtpInto(plain, new Uint8Array(10)), RangeError);
+      const rtcp = rtcpPacket(0xfeedface);
+      const space = new Uint8Array(2048);
+      const securedRtcp = tx.protectRtcpInto(rtcp, space);
+      assert.ok(!isSrtpError(securedRtcp));
+      assert.equal(securedRtcp.buffer, space.buffer);
+      assert.deepEqual(ok(rx.unprotectRtcp(Buffer.from(securedRtcp))), rtcp);
+    });
   });
 }
