@@ -195,7 +195,9 @@ describe('temporal and spatial layers through Skein (Chromium, 1280×720 camera)
         const t0 = Date.now();
         const top = await b.waitForInboundStats('video', (s) => s.frameWidth >= 1280, 20_000);
         const topMs = Date.now() - t0;
-        assert.equal(consumer.currentLayers?.spatialLayer, 2);
+        // The allocator may hold a lower layer for a moment while the estimate climbs: wait for
+        // the top one (the decoder's last width says it was forwarded).
+        await layersReach(consumer, (l) => l?.spatialLayer === 2, 10_000);
         await consumer.setPreferredLayers({ spatialLayer: 0, temporalLayer: 2 });
         const t1 = Date.now();
         await layersReach(consumer, (l) => l?.spatialLayer === 0, 5000);
