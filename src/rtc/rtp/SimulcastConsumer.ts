@@ -22,65 +22,37 @@
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import { parseScalabilityMode } from '../../ortc/index.js';
 import type { RtpStreamRecv } from '../rtpStream/index.js';
-import {
-  Consumer,
-  type ConsumerLayers,
-  type ConsumerOptions,
-  type ConsumerOutput,
-  type OutgoingHeader,
-} from './Consumer.js';
+import type { ConsumerLayers, ConsumerOutput, OutgoingHeader } from './Consumer.js';
+import { LayeredConsumer, type LayeredConsumerOptions } from './LayeredConsumer.js';
 import { Vp8TemporalFilter } from './Vp8TemporalFilter.js';
-import { lossAdjusted } from './allocation.js';
 
 export type { ConsumerLayers };
 
-/** mediasoup's allocation timings (ms). */
+/** mediasoup's StreamMinActiveMs. */
 const STREAM_MIN_ACTIVE_MS = 2000;
-const BWE_DOWNGRADE_CONSERVATIVE_MS = 10_000;
-const BWE_DOWNGRADE_MIN_ACTIVE_MS = 8000;
 
-export interface SimulcastConsumerOptions extends ConsumerOptions {
+export interface SimulcastConsumerOptions extends LayeredConsumerOptions {
   /** The router SSRC of each producer encoding, in spatial layer order. */
   layerSsrcs: readonly number[];
-  preferredLayers?: { spatialLayer?: number; temporalLayer?: number };
   /** The producer's receive stream of a spatial layer, once it exists. */
   layerStream: (spatialLayer: number) => RtpStreamRecv | undefined;
 }
 
-export class SimulcastConsumer extends Consumer {
-  readonly spatialLayers: number;
-  readonly temporalLayers: number;
+export class SimulcastConsumer extends LayeredConsumer {
   readonly #layerSsrcs: readonly number[];
   readonly #layerStream: (spatialLayer: number) => RtpStreamRecv | undefined;
   /** VP8 only: temporal filtering and PictureID / TL0PICIDX continuity. */
   readonly #vp8: Vp8TemporalFilter | undefined;
-  #preferredSpatial: number;
-  #preferredTemporal: number;
-  #target = -1;
-  #targetTemporal = -1;
-  #current = -1;
-  #currentTemporal = -1;
-  /** The allocator's layers of the round in progress (-1: none yet). */
-  #provisionalSpatial = -1;
-  #provisionalTemporal = -1;
   /** The layer the outgoing timestamps last came from (kept across pauses). */
   #lastLayer = -1;
-  /** When the allocator last lowered the spatial layer (-Infinity: never). */
-  #lastBweDowngradeMs = -Infinity;
-  /** When forwarding last started (current layer from none), for the downgrade rule. */
-  #forwardingSinceMs = 0;
 
   constructor(options: SimulcastConsumerOptions, output: ConsumerOutput) {
-    super(options, output);
+    const mode = parseScalabilityMode(options.rtpParameters.encodings?.[0]?.scalabilityMode);
+    super(options, output, Math.max(1, options.layerSsrcs.length), mode.temporalLayers);
     this.#layerSsrcs = options.layerSsrcs;
     this.#layerStream = options.layerStream;
-    const mode = parseScalabilityMode(options.rtpParameters.encodings?.[0]?.scalabilityMode);
-    this.spatialLayers = Math.max(1, options.layerSsrcs.length);
-    this.temporalLayers = mode.temporalLayers;
     const mime = options.rtpParameters.codecs[0]?.mimeType.toLowerCase();
     this.#vp8 = mime === 'video/vp8' ? new Vp8TemporalFilter() : undefined;
-    this.#preferredSpatial = this.spatialLayers - 1;
-    this.#preferredTemporal = this.temporalLayers - 1;
     if (options.preferredLayers) this.setPreferredLayers(options.preferredLayers);
   }
 
@@ -88,71 +60,14 @@ export class SimulcastConsumer extends Consumer {
     return 'simulcast';
   }
 
-  override get preferredLayers(): ConsumerLayers {
-    return { spatialLayer: this.#preferredSpatial, temporalLayer: this.#preferredTemporal };
-  }
-
   protected override get producerScoreEncoding(): number {
-    return this.#current;
-  }
-
-  get currentLayers(): ConsumerLayers | undefined {
-    return this.#current < 0
-      ? undefined
-      : { spatialLayer: this.#current, temporalLayer: Math.max(0, this.#currentTemporal) };
-  }
-
-  override dumpFields(): Record<string, unknown> {
-    return {
-      preferredSpatialLayer: this.#preferredSpatial,
-      targetSpatialLayer: this.#target,
-      currentSpatialLayer: this.#current,
-      preferredTemporalLayer: this.#preferredTemporal,
-      targetTemporalLayer: this.#targetTemporal,
-      currentTemporalLayer: this.#currentTemporal,
-    };
-  }
-
-  get targetSpatialLayer(): number {
-    return this.#target;
-  }
-
-  get targetTemporalLayer(): number {
-    return this.#targetTemporal;
-  }
-
-  /** Clamps to what the producer has; returns the preferred layers now in force. */
-  override setPreferredLayers(layers: {
-    spatialLayer?: number;
-    temporalLayer?: number;
-  }): ConsumerLayers {
-    const clamp = (value: number | undefined, max: number): number =>
-      value === undefined || !Number.isFinite(value) ? max : Math.min(max, Math.max(0, value));
-    this.#preferredSpatial = clamp(layers.spatialLayer, this.spatialLayers - 1);
-    this.#preferredTemporal = clamp(layers.temporalLayer, this.temporalLayers - 1);
-    this.#updateTarget();
-    return this.preferredLayers;
-  }
-
-  override tick(nowMs: number): void {
-    void nowMs;
-    this.#updateTarget();
-  }
-
-  override pause(): void {
-    super.pause();
-    this.#setCurrent(-1);
-  }
-
-  override setProducerPaused(paused: boolean): void {
-    super.setProducerPaused(paused);
-    if (paused) this.#setCurrent(-1);
+    return this.currentSpatial;
   }
 
   /** A key frame of the layer being forwarded, or of the one being switched to. */
   override requestKeyFrame(): void {
     if (this.kind !== 'video' || !this.active) return;
-    const layer = this.#target >= 0 ? this.#target : this.#current;
+    const layer = this.targetSpatial >= 0 ? this.targetSpatial : this.currentSpatial;
     this.output.requestProducerKeyFrame(this, layer >= 0 ? this.#layerSsrcs[layer] : undefined);
   }
 
@@ -163,19 +78,14 @@ export class SimulcastConsumer extends Consumer {
     return true;
   }
 
-  protected override requireSync(): void {
-    this.#setCurrent(-1);
-    super.requireSync();
-  }
-
   protected override accept(packet: RtpPacketView, isKeyFrame: boolean): boolean {
     const layer = this.#layerOf(packet.ssrc);
     if (layer < 0) return false;
-    if (layer !== this.#current) {
-      if (this.#target < 0) this.#updateTarget();
-      if (layer !== this.#target || !isKeyFrame) return false;
+    if (layer !== this.currentSpatial) {
+      if (this.targetSpatial < 0) this.updateTarget();
+      if (layer !== this.targetSpatial || !isKeyFrame) return false;
       this.#switchTo(layer, packet);
-    } else if (this.#target < 0) {
+    } else if (this.targetSpatial < 0) {
       return false; // the allocator gave this consumer no layer
     }
     const vp8 = this.#vp8;
@@ -184,9 +94,9 @@ export class SimulcastConsumer extends Consumer {
       this.dropSequence(packet);
       return false;
     }
-    if (vp8.currentTemporalLayer !== this.#currentTemporal) {
-      this.#currentTemporal = vp8.currentTemporalLayer;
-      this.#notifyLayers();
+    if (vp8.currentTemporalLayer !== this.currentTemporal) {
+      this.currentTemporal = vp8.currentTemporalLayer;
+      this.notifyLayers();
     }
     return true;
   }
@@ -199,100 +109,30 @@ export class SimulcastConsumer extends Consumer {
     return 0;
   }
 
-  /**
-   * Next step up from the provisional layers: temporal layers of the provisional spatial
-   * layer first, then temporal layer 0 of the next active spatial layer (priced as its
-   * bitrate minus what the provisional layers already take), never above the preferred
-   * layers.
-   */
-  override increaseLayer(bitrate: number, considerLoss: boolean, nowMs: number): number {
-    if (
-      this.#provisionalSpatial === this.#preferredSpatial &&
-      this.#provisionalTemporal === this.#preferredTemporal
-    ) {
-      return 0;
-    }
-    const virtualBitrate = considerLoss
-      ? lossAdjusted(bitrate, this.stream.lossPercentage)
-      : bitrate;
-    let required = 0;
-    let spatial = 0;
-    let temporal = 0;
-    search: for (
-      spatial = Math.max(0, this.#provisionalSpatial);
-      spatial < this.spatialLayers;
-      spatial++
-    ) {
-      // Soon after a downgrade for lack of bitrate, do not go above the current layer again.
-      if (
-        nowMs - this.#lastBweDowngradeMs < BWE_DOWNGRADE_CONSERVATIVE_MS &&
-        this.#provisionalSpatial > -1 &&
-        spatial > this.#current
-      ) {
-        break;
-      }
-      const stream = this.#layerStream(spatial);
-      if (stream !== undefined && !this.#settled(stream, spatial, nowMs)) continue;
-      if (stream !== undefined && stream.score > 0 && stream.active) {
-        for (temporal = 0; temporal < this.temporalLayers; temporal++) {
-          if (spatial === this.#provisionalSpatial && temporal <= this.#provisionalTemporal)
-            continue;
-          // Never above the preferred layers.
-          if (spatial === this.#preferredSpatial && temporal > this.#preferredTemporal) break;
-          required = stream.layerBitrate(nowMs, 0, temporal);
-          if (
-            required &&
-            temporal === 0 &&
-            this.#provisionalSpatial >= 0 &&
-            spatial > this.#provisionalSpatial
-          ) {
-            const taken =
-              this.#layerStream(this.#provisionalSpatial)?.layersBitrate(
-                nowMs,
-                0,
-                this.#provisionalTemporal,
-              ) ?? 0;
-            required = required > taken ? required - taken : 1;
-          }
-          if (required) break search;
-          break;
-        }
-      }
-      if (spatial >= this.#preferredSpatial) break;
-    }
-    if (!required || required > virtualBitrate) return 0;
-    this.#provisionalSpatial = spatial;
-    this.#provisionalTemporal = temporal;
-    return required <= bitrate ? required : bitrate;
+  /** Each spatial layer is a stream of its own: only a scored, active one can be forwarded. */
+  protected override layerBitrate(spatial: number, temporal: number, nowMs: number): number {
+    const stream = this.#layerStream(spatial);
+    if (stream === undefined || !(stream.score > 0) || !stream.active) return 0;
+    return stream.layerBitrate(nowMs, 0, temporal);
   }
 
-  override applyLayers(): void {
-    const spatial = this.#provisionalSpatial;
-    const temporal = this.#provisionalTemporal;
-    this.#provisionalSpatial = -1;
-    this.#provisionalTemporal = -1;
-    if (!this.active) return;
-    if (spatial === this.#target && temporal === this.#targetTemporal) return;
-    this.#setTarget(spatial, temporal);
-    const nowMs = performance.now();
-    if (
-      this.#current >= 0 &&
-      nowMs - this.#forwardingSinceMs > BWE_DOWNGRADE_MIN_ACTIVE_MS &&
-      this.#target < this.#current &&
-      this.#current <= this.#preferredSpatial
-    ) {
-      this.#lastBweDowngradeMs = nowMs;
-    }
+  /** Switching streams frees the whole provisional one. */
+  protected override provisionalBitrate(spatial: number, temporal: number, nowMs: number): number {
+    return this.#layerStream(spatial)?.layersBitrate(nowMs, 0, temporal) ?? 0;
   }
 
   /**
    * A stream that has only just become active is not switched to while the provisional
    * layer's stream has been active for long enough (mediasoup's StreamMinActiveMs).
    */
-  #settled(stream: RtpStreamRecv, spatial: number, nowMs: number): boolean {
-    const provisional = this.#provisionalSpatial;
+  protected override spatialLayerSettled(
+    spatial: number,
+    provisional: number,
+    nowMs: number,
+  ): boolean {
     if (spatial === provisional || provisional < 0) return true;
-    if (stream.activeMs(nowMs) >= STREAM_MIN_ACTIVE_MS) return true;
+    const stream = this.#layerStream(spatial);
+    if (stream === undefined || stream.activeMs(nowMs) >= STREAM_MIN_ACTIVE_MS) return true;
     const current = this.#layerStream(provisional);
     return current === undefined || current.activeMs(nowMs) < STREAM_MIN_ACTIVE_MS;
   }
@@ -314,37 +154,39 @@ export class SimulcastConsumer extends Consumer {
   }
 
   /**
-   * Without the allocator: the highest active layer not above the preferred one, else the
-   * lowest active one; the temporal layer is the preferred one on the preferred spatial
-   * layer, the highest below it and the lowest above it (as mediasoup).
+   * The highest active layer not above the preferred one, else the lowest active one; the
+   * temporal layer is the preferred one on the preferred spatial layer, the highest below it
+   * and the lowest above it (as mediasoup).
    */
-  #updateTarget(): void {
+  protected override updateTarget(): void {
     if (this.externallyManagedBitrate) return;
+    const preferred = this.preferredSpatial;
     let target = -1;
-    for (let i = this.#preferredSpatial; i >= 0 && target < 0; i--) {
+    for (let i = preferred; i >= 0 && target < 0; i--) {
       if (this.#layerStream(i)?.active) target = i;
     }
-    for (let i = this.#preferredSpatial + 1; i < this.spatialLayers && target < 0; i++) {
+    for (let i = preferred + 1; i < this.spatialLayers && target < 0; i++) {
       if (this.#layerStream(i)?.active) target = i;
     }
     let temporal = -1;
-    if (target === this.#preferredSpatial) temporal = this.#preferredTemporal;
-    else if (target >= 0) temporal = target < this.#preferredSpatial ? this.temporalLayers - 1 : 0;
-    this.#setTarget(target, temporal);
+    if (target === preferred) temporal = this.preferredTemporal;
+    else if (target >= 0) temporal = target < preferred ? this.temporalLayers - 1 : 0;
+    this.setTarget(target, temporal);
   }
 
-  #setTarget(spatial: number, temporal: number): void {
+  /** A new spatial target needs a key frame of its stream (unless it is being forwarded). */
+  protected override setTarget(spatial: number, temporal: number): void {
     if (this.#vp8 !== undefined) this.#vp8.targetTemporalLayer = Math.max(0, temporal);
-    this.#targetTemporal = temporal;
-    if (spatial === this.#target) return;
-    this.#target = spatial;
+    this.targetTemporal = temporal;
+    if (spatial === this.targetSpatial) return;
+    this.targetSpatial = spatial;
     if (spatial < 0) {
       // Nothing to forward: the next layer starts on a key frame.
       this.syncRequired = true;
-      this.#setCurrent(-1);
+      this.forwardNone();
       return;
     }
-    if (spatial !== this.#current) this.requestKeyFrame();
+    if (spatial !== this.currentSpatial) this.requestKeyFrame();
   }
 
   #switchTo(layer: number, packet: RtpPacketView): void {
@@ -354,9 +196,9 @@ export class SimulcastConsumer extends Consumer {
     if (this.#vp8 !== undefined) {
       this.#vp8.syncRequired = true;
       this.#vp8.currentTemporalLayer = -1;
-      this.#currentTemporal = -1;
+      this.currentTemporal = -1;
     } else {
-      this.#currentTemporal = this.temporalLayers - 1;
+      this.currentTemporal = this.temporalLayers - 1;
     }
     this.#setCurrent(layer);
   }
@@ -389,17 +231,15 @@ export class SimulcastConsumer extends Consumer {
     return (wanted - packet.timestamp) >>> 0;
   }
 
-  #setCurrent(layer: number): void {
-    if (layer === this.#current) return;
-    if (this.#current < 0) this.#forwardingSinceMs = performance.now();
-    this.#current = layer;
-    if (layer < 0) this.#currentTemporal = -1;
-    // VP8 reports once its first packet is through (with its temporal layer).
-    if (layer < 0 || this.#vp8 === undefined) this.#notifyLayers();
+  protected override forwardNone(): void {
+    this.#setCurrent(-1);
   }
 
-  /** No data when no layer is forwarded. */
-  #notifyLayers(): void {
-    this.output.notifyConsumer(this, 'layerschange', this.currentLayers);
+  #setCurrent(layer: number): void {
+    if (layer === this.currentSpatial) return;
+    this.setCurrentSpatial(layer);
+    if (layer < 0) this.currentTemporal = -1;
+    // VP8 reports once its first packet is through (with its temporal layer).
+    if (layer < 0 || this.#vp8 === undefined) this.notifyLayers();
   }
 }

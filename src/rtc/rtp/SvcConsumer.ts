@@ -18,120 +18,35 @@ import type { RtpPacketView } from '../../protocols/rtp/index.js';
 import { Vp9Descriptor, parseVp9Descriptor } from '../../protocols/rtp/vp9.js';
 import { parseScalabilityMode } from '../../ortc/index.js';
 import type { RtpStreamRecv } from '../rtpStream/index.js';
-import {
-  Consumer,
-  type ConsumerLayers,
-  type ConsumerOptions,
-  type ConsumerOutput,
-  type OutgoingHeader,
-} from './Consumer.js';
-import { lossAdjusted } from './allocation.js';
+import type { ConsumerOutput, OutgoingHeader } from './Consumer.js';
+import { LayeredConsumer, type LayeredConsumerOptions } from './LayeredConsumer.js';
 
-/** mediasoup's allocation timings (ms). */
-const BWE_DOWNGRADE_CONSERVATIVE_MS = 10_000;
-const BWE_DOWNGRADE_MIN_ACTIVE_MS = 8000;
-
-export interface SvcConsumerOptions extends ConsumerOptions {
-  preferredLayers?: { spatialLayer?: number; temporalLayer?: number };
+export interface SvcConsumerOptions extends LayeredConsumerOptions {
   /** The producer's receive stream, once it exists. */
   producerStream: () => RtpStreamRecv | undefined;
 }
 
-export class SvcConsumer extends Consumer {
-  readonly spatialLayers: number;
-  readonly temporalLayers: number;
+export class SvcConsumer extends LayeredConsumer {
   readonly ksvc: boolean;
   readonly #producerStream: () => RtpStreamRecv | undefined;
   readonly #descriptor = new Vp9Descriptor();
-  #preferredSpatial: number;
-  #preferredTemporal: number;
-  #targetSpatial = -1;
-  #targetTemporal = -1;
-  #currentSpatial = -1;
-  #currentTemporal = -1;
-  #provisionalSpatial = -1;
-  #provisionalTemporal = -1;
   /** Highest PictureID seen since the sync: older packets pass the layer switches. */
   #maxPictureId = -1;
   /** The packet being prepared ends the highest forwarded spatial layer's frame. */
   #endOfPicture = false;
-  /** When the allocator last lowered the spatial layer (-Infinity: never). */
-  #lastBweDowngradeMs = -Infinity;
-  /** When forwarding last started (current layer from none), for the downgrade rule. */
-  #forwardingSinceMs = 0;
+  /** What `currentLayers` last reported (spatial * 16 + temporal; -1: none). */
+  #reported = -1;
 
   constructor(options: SvcConsumerOptions, output: ConsumerOutput) {
-    super(options, output);
-    this.#producerStream = options.producerStream;
     const mode = parseScalabilityMode(options.rtpParameters.encodings?.[0]?.scalabilityMode);
-    this.spatialLayers = mode.spatialLayers;
-    this.temporalLayers = mode.temporalLayers;
+    super(options, output, mode.spatialLayers, mode.temporalLayers);
+    this.#producerStream = options.producerStream;
     this.ksvc = mode.ksvc;
-    this.#preferredSpatial = this.spatialLayers - 1;
-    this.#preferredTemporal = this.temporalLayers - 1;
     if (options.preferredLayers) this.setPreferredLayers(options.preferredLayers);
   }
 
   override get type(): 'svc' {
     return 'svc';
-  }
-
-  override get preferredLayers(): ConsumerLayers {
-    return { spatialLayer: this.#preferredSpatial, temporalLayer: this.#preferredTemporal };
-  }
-
-  get currentLayers(): ConsumerLayers | undefined {
-    if (this.#currentSpatial < 0) return undefined;
-    return {
-      spatialLayer: this.#currentSpatial,
-      temporalLayer: Math.max(0, this.#currentTemporal),
-    };
-  }
-
-  get targetLayers(): ConsumerLayers {
-    return { spatialLayer: this.#targetSpatial, temporalLayer: this.#targetTemporal };
-  }
-
-  override dumpFields(): Record<string, unknown> {
-    return {
-      preferredSpatialLayer: this.#preferredSpatial,
-      targetSpatialLayer: this.#targetSpatial,
-      currentSpatialLayer: this.#currentSpatial,
-      preferredTemporalLayer: this.#preferredTemporal,
-      targetTemporalLayer: this.#targetTemporal,
-      currentTemporalLayer: this.#currentTemporal,
-    };
-  }
-
-  override setPreferredLayers(layers: {
-    spatialLayer?: number;
-    temporalLayer?: number;
-  }): ConsumerLayers {
-    const clamp = (value: number | undefined, max: number): number =>
-      value === undefined || !Number.isFinite(value) ? max : Math.min(max, Math.max(0, value));
-    this.#preferredSpatial = clamp(layers.spatialLayer, this.spatialLayers - 1);
-    this.#preferredTemporal = clamp(layers.temporalLayer, this.temporalLayers - 1);
-    this.#updateTarget(performance.now());
-    return this.preferredLayers;
-  }
-
-  override tick(nowMs: number): void {
-    this.#updateTarget(nowMs);
-  }
-
-  override pause(): void {
-    super.pause();
-    this.#setCurrent(-1, -1);
-  }
-
-  override setProducerPaused(paused: boolean): void {
-    super.setProducerPaused(paused);
-    if (paused) this.#setCurrent(-1, -1);
-  }
-
-  protected override requireSync(): void {
-    this.#setCurrent(-1, -1);
-    super.requireSync();
   }
 
   override prepare(packet: RtpPacketView, isKeyFrame: boolean, out: OutgoingHeader): boolean {
@@ -142,8 +57,8 @@ export class SvcConsumer extends Consumer {
   }
 
   protected override accept(packet: RtpPacketView, isKeyFrame: boolean): boolean {
-    if (this.#targetSpatial < 0) this.#updateTarget(performance.now());
-    if (this.#targetSpatial < 0) return false;
+    if (this.targetSpatial < 0) this.updateTarget(performance.now());
+    if (this.targetSpatial < 0) return false;
     const d = this.#descriptor;
     if (!parseVp9Descriptor(packet.buffer, packet.payloadOffset, packet.payloadLength, d)) {
       this.packetsDiscarded++;
@@ -172,9 +87,9 @@ export class SvcConsumer extends Consumer {
       d.hasPictureId &&
       this.#maxPictureId >= 0 &&
       ((d.pictureId - this.#maxPictureId) & 0x7fff) >= 0x4000;
-    let spatial = this.#currentSpatial;
-    let temporal = this.#currentTemporal;
-    const target = this.#targetSpatial;
+    let spatial = this.currentSpatial;
+    let temporal = this.currentTemporal;
+    const target = this.targetSpatial;
     if (target > spatial) {
       if (d.keyFrame) {
         spatial = target;
@@ -188,7 +103,7 @@ export class SvcConsumer extends Consumer {
     }
     if (!old && (sid > spatial || (this.ksvc && d.predicted && sid !== spatial))) return false;
     if (!old) {
-      const targetTemporal = this.#targetTemporal;
+      const targetTemporal = this.targetTemporal;
       if (targetTemporal > temporal) {
         if (
           tid > temporal &&
@@ -215,82 +130,21 @@ export class SvcConsumer extends Consumer {
     return this.kind === 'video' && this.active && this.#producerStream() ? this.priority : 0;
   }
 
-  /**
-   * Next step from the provisional layers: temporal layers up within a spatial layer, then
-   * the next spatial layer's temporal layer 0, each priced as that layer's own bitrate (K-SVC:
-   * a new spatial layer replaces the lower ones, so it costs the difference), never above the
-   * preferred layers.
-   */
   override increaseLayer(bitrate: number, considerLoss: boolean, nowMs: number): number {
     const stream = this.#producerStream();
     if (stream === undefined || stream.score === 0) return 0;
-    if (
-      this.#provisionalSpatial === this.#preferredSpatial &&
-      this.#provisionalTemporal === this.#preferredTemporal
-    ) {
-      return 0;
-    }
-    const virtualBitrate = considerLoss
-      ? lossAdjusted(bitrate, this.stream.lossPercentage)
-      : bitrate;
-    let required = 0;
-    let spatial = Math.max(0, this.#provisionalSpatial);
-    let temporal = 0;
-    search: for (; spatial < this.spatialLayers; spatial++) {
-      // Soon after a downgrade for lack of bitrate, do not go above the current layer again.
-      if (
-        nowMs - this.#lastBweDowngradeMs < BWE_DOWNGRADE_CONSERVATIVE_MS &&
-        this.#provisionalSpatial > -1 &&
-        spatial > this.#currentSpatial
-      ) {
-        break;
-      }
-      for (temporal = 0; temporal < this.temporalLayers; temporal++) {
-        if (spatial === this.#provisionalSpatial && temporal <= this.#provisionalTemporal) continue;
-        if (spatial === this.#preferredSpatial && temporal > this.#preferredTemporal) break;
-        required = stream.layerBitrate(nowMs, spatial, temporal);
-        if (
-          this.ksvc &&
-          required &&
-          temporal === 0 &&
-          this.#provisionalSpatial >= 0 &&
-          spatial > this.#provisionalSpatial
-        ) {
-          const taken = stream.layersBitrate(
-            nowMs,
-            this.#provisionalSpatial,
-            this.#provisionalTemporal,
-          );
-          required = required > taken ? required - taken : 1;
-        }
-        if (required) break search;
-        break;
-      }
-      if (spatial >= this.#preferredSpatial) break;
-    }
-    if (!required || required > virtualBitrate) return 0;
-    this.#provisionalSpatial = spatial;
-    this.#provisionalTemporal = temporal;
-    return required <= bitrate ? required : bitrate;
+    return super.increaseLayer(bitrate, considerLoss, nowMs);
   }
 
-  override applyLayers(): void {
-    const spatial = this.#provisionalSpatial;
-    const temporal = this.#provisionalTemporal;
-    this.#provisionalSpatial = -1;
-    this.#provisionalTemporal = -1;
-    if (!this.active) return;
-    if (spatial === this.#targetSpatial && temporal === this.#targetTemporal) return;
-    this.#setTarget(spatial, temporal);
-    const nowMs = performance.now();
-    if (
-      this.#currentSpatial >= 0 &&
-      nowMs - this.#forwardingSinceMs > BWE_DOWNGRADE_MIN_ACTIVE_MS &&
-      spatial < this.#currentSpatial &&
-      this.#currentSpatial <= this.#preferredSpatial
-    ) {
-      this.#lastBweDowngradeMs = nowMs;
-    }
+  /** Each layer priced as its own bitrate in the one stream. */
+  protected override layerBitrate(spatial: number, temporal: number, nowMs: number): number {
+    return this.#producerStream()?.layerBitrate(nowMs, spatial, temporal) ?? 0;
+  }
+
+  /** K-SVC: a new spatial layer replaces the lower ones; full SVC adds to them. */
+  protected override provisionalBitrate(spatial: number, temporal: number, nowMs: number): number {
+    if (!this.ksvc) return 0;
+    return this.#producerStream()?.layersBitrate(nowMs, spatial, temporal) ?? 0;
   }
 
   /** The whole stream (full SVC); K-SVC: the highest spatial layer alone. */
@@ -314,50 +168,52 @@ export class SvcConsumer extends Consumer {
    * Without the allocator: the highest spatial layer being received up to the preferred one
    * (else the lowest received above it); temporal as SimulcastConsumer chooses it.
    */
-  #updateTarget(nowMs: number): void {
+  protected override updateTarget(nowMs: number): void {
     if (this.externallyManagedBitrate) return;
     const stream = this.#producerStream();
+    const preferred = this.preferredSpatial;
     let spatial = -1;
     if (stream?.active) {
       for (let s = 0; s < this.spatialLayers; s++) {
         if (stream.spatialLayerBitrate(nowMs, s) === 0) continue;
         spatial = s;
-        if (s >= this.#preferredSpatial) break;
+        if (s >= preferred) break;
       }
     }
     let temporal = -1;
-    if (spatial === this.#preferredSpatial) temporal = this.#preferredTemporal;
-    else if (spatial >= 0)
-      temporal = spatial < this.#preferredSpatial ? this.temporalLayers - 1 : 0;
-    this.#setTarget(spatial, temporal);
+    if (spatial === preferred) temporal = this.preferredTemporal;
+    else if (spatial >= 0) temporal = spatial < preferred ? this.temporalLayers - 1 : 0;
+    this.setTarget(spatial, temporal);
   }
 
-  #setTarget(spatial: number, temporal: number): void {
-    if (spatial === this.#targetSpatial && temporal === this.#targetTemporal) return;
-    this.#targetSpatial = spatial;
-    this.#targetTemporal = temporal;
+  protected override setTarget(spatial: number, temporal: number): void {
+    if (spatial === this.targetSpatial && temporal === this.targetTemporal) return;
+    this.targetSpatial = spatial;
+    this.targetTemporal = temporal;
     if (spatial < 0) {
       this.syncRequired = true;
-      this.#setCurrent(-1, -1);
+      this.forwardNone();
       return;
     }
     // Starting needs a key frame (one that came before the first target was dropped), up
     // needs one, and so does down in K-SVC.
-    const current = this.#currentSpatial;
+    const current = this.currentSpatial;
     if (current < 0 || spatial > current || (this.ksvc && spatial < current)) {
       this.requestKeyFrame();
     }
   }
 
+  protected override forwardNone(): void {
+    this.#setCurrent(-1, -1);
+  }
+
   #setCurrent(spatial: number, temporal: number): void {
-    if (this.#currentSpatial < 0 && spatial >= 0) this.#forwardingSinceMs = performance.now();
-    this.#currentSpatial = spatial;
-    this.#currentTemporal = spatial < 0 ? -1 : temporal;
+    this.setCurrentSpatial(spatial);
+    this.currentTemporal = spatial < 0 ? -1 : temporal;
     // What `currentLayers` reports (temporal -1 reads as 0): notify when that changes.
     const reported = spatial < 0 ? -1 : spatial * 16 + Math.max(0, temporal);
     if (reported === this.#reported) return;
     this.#reported = reported;
-    this.output.notifyConsumer(this, 'layerschange', this.currentLayers);
+    this.notifyLayers();
   }
-  #reported = -1;
 }
