@@ -226,14 +226,17 @@ export class Router<
     if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
     const { webRtcServer, listenIps, port, appData } = options;
     let { listenInfos, enableUdp, enableTcp } = options;
-    const given = [webRtcServer, listenInfos, listenIps].filter((x) => x !== undefined).length;
-    if (given === 0) {
+    // mediasoup's rules: one is needed, all three is an error, otherwise webRtcServer wins over
+    // listenIps, which wins over listenInfos (what is not used is not validated).
+    if (!webRtcServer && !Array.isArray(listenInfos) && !Array.isArray(listenIps)) {
       throw new TypeError(
         'missing webRtcServer, listenInfos and listenIps (one of them is mandatory)',
       );
     }
-    if (given > 1)
+    if (webRtcServer && listenInfos && listenIps) {
       throw new TypeError('only one of webRtcServer, listenInfos and listenIps must be given');
+    }
+    if (webRtcServer || listenIps) listenInfos = undefined;
     if (listenInfos !== undefined) checkRequestList(listenInfos, 'listenInfos');
     if (listenInfos?.length === 0) {
       throw new TypeError('listenInfos must be a non-empty array');
@@ -251,7 +254,7 @@ export class Router<
       enableUdp ??= true;
       enableTcp ??= false;
     }
-    if (listenIps) {
+    if (listenIps && !webRtcServer) {
       checkRequestList(listenIps, 'listenIps');
       listenInfos = [];
       for (const entry of listenIps) {

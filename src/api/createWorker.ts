@@ -38,8 +38,8 @@ export async function createWorker<WorkerAppData extends AppData = AppData>(
   const runtimeSettings = validateRuntimeSettings({
     logLevel: settings.logLevel,
     logTags: settings.logTags,
-    rtcMinPort: settings.rtcMinPort ?? DEFAULT_MIN_PORT,
-    rtcMaxPort: settings.rtcMaxPort ?? DEFAULT_MAX_PORT,
+    rtcMinPort: portSetting(settings.rtcMinPort) ?? DEFAULT_MIN_PORT,
+    rtcMaxPort: portSetting(settings.rtcMaxPort) ?? DEFAULT_MAX_PORT,
     dtlsCertificateFile: settings.dtlsCertificateFile,
     dtlsPrivateKeyFile: settings.dtlsPrivateKeyFile,
   });
@@ -52,6 +52,15 @@ export async function createWorker<WorkerAppData extends AppData = AppData>(
   const worker = new Worker<WorkerAppData>({ host, appData });
   observer.safeEmit('newworker', worker);
   return worker;
+}
+
+/**
+ * mediasoup passes a port setting to its worker only when it is a number and not NaN (an
+ * application's `Number(process.env.X)` of an unset variable): otherwise the default holds.
+ * Anything else that is given is validated.
+ */
+function portSetting(value: unknown): unknown {
+  return typeof value === 'number' && Number.isNaN(value) ? undefined : value;
 }
 
 function waitUntilRunning(host: WorkerHost): Promise<void> {

@@ -233,6 +233,29 @@ for (const mode of MODES) {
         [both.id],
       );
       assert.deepEqual(after.udpSockets, [{ ip: '127.0.0.1', port: udpPort }]);
+
+      // mediasoup's rule: webRtcServer wins over listenInfos given beside it (mediasoup-demo does
+      // that); all three at once is an error.
+      const beside = await router.createWebRtcTransport({
+        webRtcServer: server,
+        listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+      });
+      assert.deepEqual(
+        beside.iceCandidates.map((c) => [c.protocol, c.port]),
+        [
+          ['udp', udpPort],
+          ['tcp', tcpPort],
+        ],
+      );
+      beside.close();
+      await assert.rejects(
+        router.createWebRtcTransport({
+          webRtcServer: server,
+          listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+          listenIps: ['127.0.0.1'],
+        }),
+        TypeError,
+      );
       server.close();
     });
 

@@ -212,10 +212,12 @@ for (const mode of MODES) {
       const server = await worker.createWebRtcServer({
         listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
       });
+      // All three at once (mediasoup's only conflict; the server wins over either alone).
       await assert.rejects(
         router.createWebRtcTransport({
           webRtcServer: server,
           listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+          listenIps: ['127.0.0.1'],
         }),
         TypeError,
       );

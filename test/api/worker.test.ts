@@ -57,6 +57,20 @@ for (const mode of MODES) {
       worker.close();
     });
 
+    test('createWorker() ignores NaN ports as mediasoup does (Number() of an unset variable)', async () => {
+      const worker = await createWorker({
+        mode,
+        rtcMinPort: Number(undefined),
+        rtcMaxPort: Number(undefined),
+      });
+      try {
+        const dump = (await worker.dump()) as { pid?: number };
+        assert.ok(dump, 'the worker runs with the default port range');
+      } finally {
+        worker.close();
+      }
+    });
+
     test('createWorker() rejects with TypeError on wrong settings', async () => {
       const bad: Parameters<typeof createWorker>[0][] = [
         { logLevel: 'chicken' as never },
