@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   createWorker,
-  type Consumer,
   type ConsumerLayers,
   type Producer,
   type Router,
@@ -26,7 +25,7 @@ import {
   type Worker,
 } from '../../src/index.js';
 import { SKIP_WITHOUT_CHROMIUM, launchBrowser, type E2EBrowser, type PeerPage } from './browser.js';
-import { serverTransport, subscribe, transportParams } from './sfu.js';
+import { layersReach, serverTransport, subscribe, transportParams } from './sfu.js';
 
 const mediaCodecs: RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
@@ -44,30 +43,6 @@ function hasFfmpeg(): boolean {
   } catch {
     return false;
   }
-}
-
-/** Resolves when the consumer's current layers satisfy `check` (now or by 'layerschange'). */
-function layersReach(
-  consumer: Consumer,
-  check: (layers: ConsumerLayers | undefined) => boolean,
-  timeoutMs: number,
-): Promise<void> {
-  if (check(consumer.currentLayers)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      consumer.off('layerschange', onChange);
-      reject(
-        new Error(`currentLayers ${JSON.stringify(consumer.currentLayers)} after ${timeoutMs} ms`),
-      );
-    }, timeoutMs);
-    const onChange = (layers: ConsumerLayers | undefined): void => {
-      if (!check(layers)) return;
-      clearTimeout(timer);
-      consumer.off('layerschange', onChange);
-      resolve();
-    };
-    consumer.on('layerschange', onChange);
-  });
 }
 
 /** Frames decoded per second over `ms`, from two framesDecoded samples. */

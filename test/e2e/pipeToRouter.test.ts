@@ -10,42 +10,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   createWorker,
-  type Consumer,
-  type ConsumerLayers,
   type Producer,
   type Router,
   type RouterRtpCodecCapability,
   type Worker,
 } from '../../src/index.js';
 import { SKIP_WITHOUT_CHROMIUM, launchBrowser, type E2EBrowser } from './browser.js';
-import { serverTransport, subscribe, transportParams } from './sfu.js';
+import { layersReach, serverTransport, subscribe, transportParams } from './sfu.js';
 
 const mediaCodecs: RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
 ];
-
-/** Resolves when the consumer's current layers satisfy `check` (now or by 'layerschange'). */
-function layersReach(
-  consumer: Consumer,
-  check: (layers: ConsumerLayers | undefined) => boolean,
-  timeoutMs: number,
-): Promise<void> {
-  if (check(consumer.currentLayers)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      consumer.off('layerschange', onChange);
-      reject(new Error(`currentLayers ${JSON.stringify(consumer.currentLayers)}`));
-    }, timeoutMs);
-    const onChange = (layers: ConsumerLayers | undefined): void => {
-      if (!check(layers)) return;
-      clearTimeout(timer);
-      consumer.off('layerschange', onChange);
-      resolve();
-    };
-    consumer.on('layerschange', onChange);
-  });
-}
 
 describe(
   'pipeToRouter() between a thread worker and a process worker',

@@ -5,6 +5,7 @@
  */
 import type {
   Consumer,
+  ConsumerLayers,
   Producer,
   Router,
   RtpCapabilities,
@@ -113,4 +114,28 @@ export async function subscribe(
     consumers.push(consumer);
   }
   return { transport, consumers };
+}
+
+/** Resolves once the consumer's current layers pass `check` (now or at a `layerschange`). */
+export function layersReach(
+  consumer: Consumer,
+  check: (layers: ConsumerLayers | undefined) => boolean,
+  timeoutMs: number,
+): Promise<void> {
+  if (check(consumer.currentLayers)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      consumer.off('layerschange', onChange);
+      reject(
+        new Error(`currentLayers ${JSON.stringify(consumer.currentLayers)} after ${timeoutMs} ms`),
+      );
+    }, timeoutMs);
+    const onChange = (layers: ConsumerLayers | undefined): void => {
+      if (!check(layers)) return;
+      clearTimeout(timer);
+      consumer.off('layerschange', onChange);
+      resolve();
+    };
+    consumer.on('layerschange', onChange);
+  });
 }

@@ -10,8 +10,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   createWorker,
-  type Consumer,
-  type ConsumerLayers,
   type Producer,
   type Router,
   type RouterRtpCodecCapability,
@@ -19,7 +17,7 @@ import {
   type WorkerMode,
 } from '../../src/index.js';
 import { SKIP_WITHOUT_CHROMIUM, launchBrowser, type E2EBrowser } from './browser.js';
-import { serverTransport, subscribe, transportParams } from './sfu.js';
+import { layersReach, serverTransport, subscribe, transportParams } from './sfu.js';
 
 const mediaCodecs: RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
@@ -29,30 +27,6 @@ const mediaCodecs: RouterRtpCodecCapability[] = [
 const skip = SKIP_WITHOUT_CHROMIUM;
 
 const MODES: WorkerMode[] = ['thread', 'process'];
-
-/** Resolves when the consumer's current spatial layer satisfies `check` (now or by 'layerschange'). */
-function layersReach(
-  consumer: Consumer,
-  check: (layers: ConsumerLayers | undefined) => boolean,
-  timeoutMs: number,
-): Promise<void> {
-  if (check(consumer.currentLayers)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      consumer.off('layerschange', onChange);
-      reject(
-        new Error(`currentLayers ${JSON.stringify(consumer.currentLayers)} after ${timeoutMs} ms`),
-      );
-    }, timeoutMs);
-    const onChange = (layers: ConsumerLayers | undefined): void => {
-      if (!check(layers)) return;
-      clearTimeout(timer);
-      consumer.off('layerschange', onChange);
-      resolve();
-    };
-    consumer.on('layerschange', onChange);
-  });
-}
 
 for (const mode of MODES) {
   describe(`simulcast through Skein (${mode} mode)`, { skip }, () => {
