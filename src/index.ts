@@ -9,117 +9,18 @@ import {
 import type { RtpCapabilities } from './ortc/index.js';
 
 export { createWorker, observer } from './api/createWorker.js';
-export type { ObserverEvents } from './api/createWorker.js';
 export { Worker } from './api/Worker.js';
-export type {
-  WorkerSettings,
-  WorkerUpdateableSettings,
-  WorkerLogLevel,
-  WorkerLogTag,
-  WorkerResourceUsage,
-  WorkerMode,
-  WorkerEvents,
-  WorkerObserverEvents,
-  WorkerDump,
-  RouterOptions,
-} from './api/Worker.js';
 export { Router } from './api/Router.js';
-export type {
-  RouterEvents,
-  RouterObserverEvents,
-  RouterDump,
-  WebRtcTransportOptions,
-} from './api/Router.js';
 export { Transport } from './api/Transport.js';
-export type { TransportEvents, TransportObserverEvents } from './api/Transport.js';
 export { WebRtcTransport } from './api/WebRtcTransport.js';
-export type {
-  IceState,
-  DtlsState,
-  DtlsRole,
-  FingerprintAlgorithm,
-  IceParameters,
-  IceCandidate,
-  DtlsFingerprint,
-  DtlsParameters,
-  TransportTuple,
-  TransportListenInfo,
-  TransportListenIp,
-  WebRtcTransportEvents,
-  WebRtcTransportObserverEvents,
-} from './api/WebRtcTransport.js';
 export { DirectTransport } from './api/DirectTransport.js';
-export type {
-  DirectTransportOptions,
-  DirectTransportEvents,
-  DirectTransportObserverEvents,
-} from './api/DirectTransport.js';
 export { PlainTransport } from './api/PlainTransport.js';
-export type {
-  PlainTransportOptions,
-  PlainTransportConnectOptions,
-  PlainTransportEvents,
-  PlainTransportObserverEvents,
-  SrtpParameters,
-  SrtpCryptoSuite,
-  NumSctpStreams,
-  SctpState,
-} from './api/PlainTransport.js';
 export { PipeTransport } from './api/PipeTransport.js';
-export type {
-  PipeTransportOptions,
-  PipeTransportConnectOptions,
-  PipeConsumerOptions,
-  PipeTransportEvents,
-  PipeTransportObserverEvents,
-} from './api/PipeTransport.js';
-export type { PipeToRouterOptions, PipeToRouterResult } from './api/Router.js';
-export type {
-  TransportTraceEventType,
-  TransportTraceEventData,
-  ProducerTraceEventType,
-  ProducerTraceEventData,
-  ConsumerTraceEventType,
-  ConsumerTraceEventData,
-} from './api/traceEvents.js';
 export { WebRtcServer } from './api/WebRtcServer.js';
-export type {
-  WebRtcServerOptions,
-  WebRtcServerEvents,
-  WebRtcServerObserverEvents,
-} from './api/WebRtcServer.js';
 export { Producer } from './api/Producer.js';
-export type {
-  ProducerOptions,
-  ProducerType,
-  ProducerScore,
-  ProducerEvents,
-  ProducerObserverEvents,
-} from './api/Producer.js';
 export { Consumer } from './api/Consumer.js';
-export type {
-  ConsumerOptions,
-  ConsumerType,
-  ConsumerLayers,
-  ConsumerScore,
-  ConsumerEvents,
-  ConsumerObserverEvents,
-} from './api/Consumer.js';
 export { DataProducer } from './api/DataProducer.js';
-export type {
-  DataProducerOptions,
-  DataProducerType,
-  DataProducerEvents,
-  DataProducerObserverEvents,
-} from './api/DataProducer.js';
 export { DataConsumer } from './api/DataConsumer.js';
-export type {
-  DataConsumerOptions,
-  DataConsumerType,
-  DataConsumerEvents,
-  DataConsumerObserverEvents,
-} from './api/DataConsumer.js';
-export type { AppData } from './api/appData.js';
 export {
   UnsupportedError,
   InvalidStateError,
@@ -127,10 +28,11 @@ export {
   ChannelTimeoutError,
 } from './common/errors.js';
 export { setLogEventListeners } from './common/Logger.js';
-export type { LogEventListeners } from './common/Logger.js';
-export type * from './ortc/rtpTypes.js';
-export type * from './ortc/sctpTypes.js';
 export { parseScalabilityMode };
+
+/** Every public type, flat and as mediasoup's `types` namespace. */
+export type * from './types.js';
+export type * as types from './types.js';
 
 /** Skein's version, from its package.json. */
 export const version: string = (

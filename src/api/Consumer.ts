@@ -2,6 +2,8 @@
  * Consumer: media a transport sends to an endpoint, fed by one Producer;
  * mediasoup v3 semantics.
  */
+import type { ConsumerDump } from './dumpTypes.js';
+import type { ConsumerStat, ProducerStat } from './statsTypes.js';
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
@@ -190,12 +192,12 @@ export class Consumer<
     this.#observer.safeEmit('close');
   }
 
-  async dump(): Promise<unknown> {
-    return this.#request('consumer.dump');
+  async dump(): Promise<ConsumerDump> {
+    return (await this.#request('consumer.dump')) as ConsumerDump;
   }
 
-  async getStats(): Promise<unknown[]> {
-    return (await this.#request('consumer.getStats')) as unknown[];
+  async getStats(): Promise<(ConsumerStat | ProducerStat)[]> {
+    return (await this.#request('consumer.getStats')) as (ConsumerStat | ProducerStat)[];
   }
 
   async pause(): Promise<void> {

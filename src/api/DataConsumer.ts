@@ -3,6 +3,8 @@
  * stream (type 'sctp') or to Node as `message` events (type 'direct'). mediasoup v3
  * semantics.
  */
+import type { DataConsumerDump } from './dumpTypes.js';
+import type { DataConsumerStat } from './statsTypes.js';
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
@@ -161,12 +163,12 @@ export class DataConsumer<
     this.#observer.safeEmit('close');
   }
 
-  async dump(): Promise<unknown> {
-    return this.#request('dataConsumer.dump');
+  async dump(): Promise<DataConsumerDump> {
+    return (await this.#request('dataConsumer.dump')) as DataConsumerDump;
   }
 
-  async getStats(): Promise<unknown[]> {
-    return (await this.#request('dataConsumer.getStats')) as unknown[];
+  async getStats(): Promise<DataConsumerStat[]> {
+    return (await this.#request('dataConsumer.getStats')) as DataConsumerStat[];
   }
 
   async pause(): Promise<void> {

@@ -3,6 +3,8 @@
  * 'sctp'), or that Node sends into the router (type 'direct', on a DirectTransport).
  * mediasoup v3 semantics.
  */
+import type { DataProducerDump } from './dumpTypes.js';
+import type { DataProducerStat } from './statsTypes.js';
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError, UnsupportedError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
@@ -139,12 +141,12 @@ export class DataProducer<
     this.#observer.safeEmit('close');
   }
 
-  async dump(): Promise<unknown> {
-    return this.#request('dataProducer.dump');
+  async dump(): Promise<DataProducerDump> {
+    return (await this.#request('dataProducer.dump')) as DataProducerDump;
   }
 
-  async getStats(): Promise<unknown[]> {
-    return (await this.#request('dataProducer.getStats')) as unknown[];
+  async getStats(): Promise<DataProducerStat[]> {
+    return (await this.#request('dataProducer.getStats')) as DataProducerStat[];
   }
 
   async pause(): Promise<void> {

@@ -4,6 +4,8 @@
  * RTCP goes both ways with `sendRtcp()` and the `rtcp` event; every packet
  * crosses the channel as a binary payload. mediasoup v3 semantics.
  */
+import type { DirectTransportDump } from './dumpTypes.js';
+import type { DirectTransportStat } from './statsTypes.js';
 import { InvalidStateError, UnsupportedError } from '../common/errors.js';
 import type { Channel } from '../channel/Channel.js';
 import type { AppData } from './appData.js';
@@ -26,9 +28,15 @@ export type DirectTransportObserverEvents = {
 export class DirectTransport<TransportAppData extends AppData = AppData> extends Transport<
   TransportAppData,
   DirectTransportEvents,
-  DirectTransportObserverEvents
+  DirectTransportObserverEvents,
+  DirectTransportDump,
+  DirectTransportStat
 > {
   /** @internal Use router.createDirectTransport(). */
+  get type(): 'direct' {
+    return 'direct';
+  }
+
   constructor(args: {
     id: string;
     channel: Channel;

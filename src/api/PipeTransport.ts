@@ -4,6 +4,8 @@
  * (router.createPipeTransport(), router.pipeToRouter()). Its consumers carry every encoding of
  * a producer; its producers are the far router's producers, under the same ids.
  */
+import type { PipeTransportDump } from './dumpTypes.js';
+import type { PipeTransportStat } from './statsTypes.js';
 import type { Channel } from '../channel/Channel.js';
 import { getPipeConsumerRtpParameters } from '../ortc/index.js';
 import type { RtpParameters, SctpParameters } from '../ortc/index.js';
@@ -63,11 +65,17 @@ export interface PipeTransportData {
 export class PipeTransport<TransportAppData extends AppData = AppData> extends Transport<
   TransportAppData,
   PipeTransportEvents,
-  PipeTransportObserverEvents
+  PipeTransportObserverEvents,
+  PipeTransportDump,
+  PipeTransportStat
 > {
   readonly #data: PipeTransportData;
 
   /** @internal Use router.createPipeTransport(). */
+  get type(): 'pipe' {
+    return 'pipe';
+  }
+
   constructor(args: {
     id: string;
     data: PipeTransportData;

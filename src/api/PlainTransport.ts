@@ -3,6 +3,8 @@
  * recorder or an encoder), with optional SRTP keyed out of band; mediasoup v3 semantics and
  * shapes (router.createPlainTransport()).
  */
+import type { PlainTransportDump } from './dumpTypes.js';
+import type { PlainTransportStat } from './statsTypes.js';
 import type { Channel } from '../channel/Channel.js';
 import type { AppData } from './appData.js';
 import type { SctpParameters } from '../ortc/index.js';
@@ -80,11 +82,17 @@ export interface PlainTransportConnectOptions {
 export class PlainTransport<TransportAppData extends AppData = AppData> extends Transport<
   TransportAppData,
   PlainTransportEvents,
-  PlainTransportObserverEvents
+  PlainTransportObserverEvents,
+  PlainTransportDump,
+  PlainTransportStat
 > {
   readonly #data: PlainTransportData;
 
   /** @internal Use router.createPlainTransport(). */
+  get type(): 'plain' {
+    return 'plain';
+  }
+
   constructor(args: {
     id: string;
     data: PlainTransportData;

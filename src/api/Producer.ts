@@ -1,6 +1,8 @@
 /**
  * Producer: media a transport receives from an endpoint, mediasoup v3 semantics.
  */
+import type { ProducerDump } from './dumpTypes.js';
+import type { ProducerStat } from './statsTypes.js';
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError, UnsupportedError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
@@ -164,8 +166,8 @@ export class Producer<
     this.#observer.safeEmit('close');
   }
 
-  async dump(): Promise<unknown> {
-    return this.#request('producer.dump');
+  async dump(): Promise<ProducerDump> {
+    return (await this.#request('producer.dump')) as ProducerDump;
   }
 
   /**
@@ -183,8 +185,8 @@ export class Producer<
     this.#channel.notify('producer.send', this.#handlerId, undefined, rtpPacket);
   }
 
-  async getStats(): Promise<unknown[]> {
-    return (await this.#request('producer.getStats')) as unknown[];
+  async getStats(): Promise<ProducerStat[]> {
+    return (await this.#request('producer.getStats')) as ProducerStat[];
   }
 
   async pause(): Promise<void> {

@@ -43,7 +43,7 @@ import {
   pipeDataProducer,
   pipeProducer,
   reversed,
-  type PipeTransportPair,
+  type PipeLink,
 } from './pipeToRouter.js';
 import { randomUUID } from 'node:crypto';
 
@@ -499,7 +499,7 @@ export class Router<
   }
 
   /** @internal The pair another router made with this one (seen from this router). */
-  addPipeTransportPair(routerId: string, pair: Promise<PipeTransportPair>): void {
+  addPipeTransportPair(routerId: string, pair: Promise<PipeLink>): void {
     this.#pipeTransportPairs.add(routerId, pair);
   }
 

@@ -9,6 +9,8 @@ import { InvalidStateError } from '../common/errors.js';
 import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
+import type { BaseTransportDump } from './dumpTypes.js';
+import type { BaseTransportStats } from './statsTypes.js';
 import {
   getConsumableRtpParameters,
   getConsumerRtpParameters,
@@ -59,6 +61,9 @@ export type TransportObserverEvents = {
   trace: [TransportTraceEventData];
 };
 
+/** The kinds of transport. */
+export type TransportType = 'webrtc' | 'plain' | 'pipe' | 'direct';
+
 /** What a transport needs from its router. */
 export interface TransportRouterLink {
   routerId: string;
@@ -71,6 +76,8 @@ export abstract class Transport<
   TransportAppData extends AppData = AppData,
   E extends Events = TransportEvents,
   O extends Events = TransportObserverEvents,
+  D = BaseTransportDump,
+  S = BaseTransportStats,
 > extends EnhancedEventEmitter<E & TransportEvents> {
   readonly #id: string;
   protected readonly channel: Channel;
@@ -115,6 +122,7 @@ export abstract class Transport<
   get id(): string {
     return this.#id;
   }
+  abstract get type(): TransportType;
   get closed(): boolean {
     return this.#closed;
   }
@@ -161,12 +169,12 @@ export abstract class Transport<
     (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('close');
   }
 
-  async dump(): Promise<unknown> {
-    return this.request('transport.dump');
+  async dump(): Promise<D> {
+    return (await this.request('transport.dump')) as D;
   }
 
-  async getStats(): Promise<unknown[]> {
-    return (await this.request('transport.getStats')) as unknown[];
+  async getStats(): Promise<S[]> {
+    return (await this.request('transport.getStats')) as S[];
   }
 
   async setMaxIncomingBitrate(bitrate: number): Promise<void> {

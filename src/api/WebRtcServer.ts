@@ -2,6 +2,7 @@
  * WebRtcServer: one UDP and/or TCP port per listen info, shared by many
  * WebRtcTransports of the same worker; mediasoup v3 semantics.
  */
+import type { WebRtcServerDump } from './dumpTypes.js';
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
 import { InvalidStateError } from '../common/errors.js';
 import { Logger } from '../common/Logger.js';
@@ -84,9 +85,9 @@ export class WebRtcServer<
     this.#observer.safeEmit('close');
   }
 
-  async dump(): Promise<unknown> {
+  async dump(): Promise<WebRtcServerDump> {
     if (this.#closed) throw new InvalidStateError('closed');
-    return this.#channel.request('webRtcServer.dump', this.#id);
+    return (await this.#channel.request('webRtcServer.dump', this.#id)) as WebRtcServerDump;
   }
 
   /** @internal A transport created through this server. */

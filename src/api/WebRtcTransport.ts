@@ -2,6 +2,8 @@
  * WebRtcTransport: ICE-lite + DTLS + SRTP toward a WebRTC endpoint such as a
  * browser running mediasoup-client; mediasoup v3 semantics and shapes.
  */
+import type { WebRtcTransportDump } from './dumpTypes.js';
+import type { WebRtcTransportStat } from './statsTypes.js';
 import type { Channel } from '../channel/Channel.js';
 import { checkRequestList } from '../channel/limits.js';
 import type { AppData } from './appData.js';
@@ -12,6 +14,19 @@ export type IceState = 'new' | 'connected' | 'completed' | 'disconnected' | 'clo
 export type DtlsState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
 export type DtlsRole = 'auto' | 'client' | 'server';
 export type FingerprintAlgorithm = 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';
+export type IceRole = 'controlled' | 'controlling';
+/** Skein, like mediasoup, is ICE-lite: it offers host candidates only, passive over TCP. */
+export type IceCandidateType = 'host';
+export type IceCandidateTcpType = 'passive';
+export type TransportProtocol = 'udp' | 'tcp';
+export interface TransportPortRange {
+  min: number;
+  max: number;
+}
+export interface TransportSocketFlags {
+  ipv6Only?: boolean;
+  udpReusePort?: boolean;
+}
 
 export interface IceParameters {
   usernameFragment: string;
@@ -25,10 +40,10 @@ export interface IceCandidate {
   /** @deprecated Use address. */
   ip: string;
   address: string;
-  protocol: 'udp' | 'tcp';
+  protocol: TransportProtocol;
   port: number;
-  type: 'host';
-  tcpType?: 'passive';
+  type: IceCandidateType;
+  tcpType?: IceCandidateTcpType;
 }
 
 export interface DtlsFingerprint {
@@ -46,18 +61,18 @@ export interface TransportTuple {
   localPort: number;
   remoteIp?: string;
   remotePort?: number;
-  protocol: 'udp' | 'tcp';
+  protocol: TransportProtocol;
 }
 
 export interface TransportListenInfo {
-  protocol: 'udp' | 'tcp';
+  protocol: TransportProtocol;
   ip: string;
   announcedAddress?: string;
   /** @deprecated Use announcedAddress. */
   announcedIp?: string;
   port?: number;
-  portRange?: { min: number; max: number };
-  flags?: { ipv6Only?: boolean; udpReusePort?: boolean };
+  portRange?: TransportPortRange;
+  flags?: TransportSocketFlags;
   sendBufferSize?: number;
   recvBufferSize?: number;
 }
@@ -112,11 +127,17 @@ export interface WebRtcTransportData {
 export class WebRtcTransport<TransportAppData extends AppData = AppData> extends Transport<
   TransportAppData,
   WebRtcTransportEvents,
-  WebRtcTransportObserverEvents
+  WebRtcTransportObserverEvents,
+  WebRtcTransportDump,
+  WebRtcTransportStat
 > {
   readonly #data: WebRtcTransportData;
 
   /** @internal Use router.createWebRtcTransport(). */
+  get type(): 'webrtc' {
+    return 'webrtc';
+  }
+
   constructor(args: {
     id: string;
     data: WebRtcTransportData;

@@ -18,7 +18,7 @@ import type { Producer } from './Producer.js';
 const logger = new Logger('pipeToRouter');
 
 /** The two ends of a pipe, seen from one router: its transport and the other router's. */
-export interface PipeTransportPair {
+export interface PipeLink {
   local: PipeTransport;
   remote: PipeTransport;
 }
@@ -31,14 +31,14 @@ export interface PipeEnd {
 
 /** A router's pipe transport pairs, by the id of the router at the other end. */
 export class PipeTransportPairs {
-  readonly #pairs = new Map<string, Promise<PipeTransportPair>>();
+  readonly #pairs = new Map<string, Promise<PipeLink>>();
 
-  get(routerId: string): Promise<PipeTransportPair> | undefined {
+  get(routerId: string): Promise<PipeLink> | undefined {
     return this.#pairs.get(routerId);
   }
 
   /** Remembers a pair being made; it is forgotten when it fails or its transport closes. */
-  add(routerId: string, pair: Promise<PipeTransportPair>): void {
+  add(routerId: string, pair: Promise<PipeLink>): void {
     if (this.#pairs.has(routerId)) throw new InvalidStateError('pipe transport pair exists');
     this.#pairs.set(routerId, pair);
     const forget = (): void => {
@@ -56,7 +56,7 @@ export async function createPipeTransportPair(
   local: PipeEnd,
   remote: PipeEnd,
   options: PipeTransportOptions,
-): Promise<PipeTransportPair> {
+): Promise<PipeLink> {
   const created = await Promise.allSettled([
     local.createPipeTransport(options),
     remote.createPipeTransport(options),
@@ -92,13 +92,13 @@ export async function createPipeTransportPair(
 }
 
 /** The same pair seen from the other router. */
-export function reversed(pair: Promise<PipeTransportPair>): Promise<PipeTransportPair> {
+export function reversed(pair: Promise<PipeLink>): Promise<PipeLink> {
   return pair.then(({ local, remote }) => ({ local: remote, remote: local }));
 }
 
 /** The pipe consumer of `producer` on the local end and its pipe producer on the remote end. */
 export async function pipeProducer(
-  pair: PipeTransportPair,
+  pair: PipeLink,
   producer: Producer,
 ): Promise<{ pipeConsumer: Consumer; pipeProducer: Producer }> {
   let pipeConsumer: Consumer | undefined;
@@ -143,7 +143,7 @@ function logFailure(what: string): (error: unknown) => void {
  * remote end (same id, the consumer's stream parameters); closing either closes the other.
  */
 export async function pipeDataProducer(
-  pair: PipeTransportPair,
+  pair: PipeLink,
   dataProducer: DataProducer,
 ): Promise<{ pipeDataConsumer: DataConsumer; pipeDataProducer: DataProducer }> {
   let pipeDataConsumer: DataConsumer | undefined;

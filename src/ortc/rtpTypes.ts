@@ -72,6 +72,9 @@ export interface RtpCapabilities {
   headerExtensions?: RtpHeaderExtension[];
 }
 
+/** A router's capabilities (mediasoup's name; Skein's router codecs are RtpCodecCapability). */
+export type RouterRtpCapabilities = RtpCapabilities;
+
 /** An `a=rtcp-fb` entry (RFC 4585 §4.2), e.g. `{ type: 'nack', parameter: 'pli' }`. */
 export interface RtcpFeedback {
   type: string;

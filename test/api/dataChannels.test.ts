@@ -172,9 +172,9 @@ for (const mode of MODES) {
         else assert.deepEqual([m.ppid, m.data.toString()], [51, `m${i}`]);
       }
       assert.ok(b.received[1000].data.equals(big), '200 KB message whole');
-      const [pstats] = (await dp.getStats()) as Record<string, number>[];
+      const [pstats] = await dp.getStats();
       assert.equal(pstats.messagesReceived, 1001);
-      const [cstats] = (await dc.getStats()) as Record<string, number>[];
+      const [cstats] = await dc.getStats();
       assert.equal(cstats.messagesSent, 1001);
       assert.equal(typeof cstats.bufferedAmount, 'number');
       // Closing the producer closes its consumer (dataproducerclose).

@@ -58,8 +58,8 @@ interface Dropped {
 }
 
 async function dropped(transport: WebRtcTransport): Promise<Dropped> {
-  const [stats] = (await transport.getStats()) as { packetsDropped: Dropped }[];
-  return stats.packetsDropped;
+  const [stats] = await transport.getStats();
+  return stats.packetsDropped as unknown as Dropped;
 }
 
 interface BindingOptions {

@@ -26,6 +26,7 @@ import {
 } from '../../src/index.js';
 import { SKIP_WITHOUT_CHROMIUM, launchBrowser, type E2EBrowser, type PeerPage } from './browser.js';
 import { layersReach, serverTransport, subscribe, transportParams } from './sfu.js';
+import type { types } from '../../src/index.js';
 
 const mediaCodecs: RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
@@ -130,7 +131,7 @@ describe('temporal and spatial layers through Skein (Chromium, 1280×720 camera)
       const switchMs = Date.now() - startedAt;
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const base = await decodeRate(b, 3000);
-      const dump = (await consumer.dump()) as Record<string, number>;
+      const dump = (await consumer.dump()) as types.SimulcastConsumerDump;
       assert.equal(dump.targetTemporalLayer, 0);
       assert.equal(dump.currentTemporalLayer, 0);
       console.log(
