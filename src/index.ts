@@ -119,6 +119,29 @@ export type {
   DataConsumerEvents,
   DataConsumerObserverEvents,
 } from './api/DataConsumer.js';
+export { RtpObserver } from './api/RtpObserver.js';
+export type {
+  RtpObserverType,
+  RtpObserverEvents,
+  RtpObserverObserverEvents,
+  RtpObserverAddRemoveProducerOptions,
+} from './api/RtpObserver.js';
+export { AudioLevelObserver } from './api/AudioLevelObserver.js';
+export type {
+  AudioLevelObserverOptions,
+  AudioLevelObserverVolume,
+  AudioLevelObserverEvents,
+  AudioLevelObserverObserver,
+  AudioLevelObserverObserverEvents,
+} from './api/AudioLevelObserver.js';
+export { ActiveSpeakerObserver } from './api/ActiveSpeakerObserver.js';
+export type {
+  ActiveSpeakerObserverOptions,
+  ActiveSpeakerObserverDominantSpeaker,
+  ActiveSpeakerObserverEvents,
+  ActiveSpeakerObserverObserver,
+  ActiveSpeakerObserverObserverEvents,
+} from './api/ActiveSpeakerObserver.js';
 export type { AppData } from './api/appData.js';
 export {
   UnsupportedError,

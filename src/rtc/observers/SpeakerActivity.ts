@@ -108,7 +108,8 @@ export class SpeakerActivity {
     let long = 0;
     for (let m = 0; m < N3; m++) {
       let active = 0;
-      for (let i = m * N2; i < (m + 1) * N2; i++) if (this.#immediates[i] > MEDIUM_THRESHOLD) active++;
+      for (let i = m * N2; i < (m + 1) * N2; i++)
+        if (this.#immediates[i] > MEDIUM_THRESHOLD) active++;
       this.#mediums[m] = active;
       if (active > LONG_THRESHOLD) long++;
     }
