@@ -92,8 +92,9 @@ void describe('ActiveSpeakerObserver: dominant speaker identification', () => {
     const s = sim(['a', 'b']);
     s.run(0, 5000, { a: speaking(rnd), b: quiet(rnd) });
     assert.deepEqual(s.changes, [{ at: 0, id: 'a' }]);
-    // b coughs: 200 ms at −10 dBov, far louder than a.
-    const cough: Voice = (t) => (t >= 5000 && t < 5200 ? 10 : quiet(rnd)(t));
+    // b coughs: 200 ms at −10 dBov, far louder than a, ending in one of a's pauses (at the
+    // update of 5700 ms a is between syllables): the immediate scale alone would switch.
+    const cough: Voice = (t) => (t >= 5520 && t < 5720 ? 10 : quiet(rnd)(t));
     s.run(5000, 9000, { a: speaking(rnd), b: cough });
     assert.deepEqual(s.changes, [{ at: 0, id: 'a' }], 'the cough took over');
     s.o.close();
