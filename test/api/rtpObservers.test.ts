@@ -24,6 +24,7 @@ import {
   audioRtpParameters,
   eventually,
   mediaCodecs,
+  sleep,
   videoRtpParameters,
 } from './mediaFixtures.js';
 
