@@ -6,6 +6,7 @@
  */
 import { NO_AUDIO_LEVEL, readAudioLevel, type RtpPacketView } from '../protocols/rtp/index.js';
 import type { MediaKind } from '../ortc/index.js';
+import { InvalidStateError } from '../common/errors.js';
 import type { Producer } from './rtp/Producer.js';
 import type { Consumer } from './rtp/Consumer.js';
 import type { DataProducer } from './data/DataProducer.js';
@@ -120,7 +121,7 @@ export class RtcRouter {
 
   addRtpObserver(observer: RtpObserver): void {
     if (this.#observers.has(observer.id)) {
-      throw new Error('an RtpObserver with same id already exists');
+      throw new TypeError('an RtpObserver with same id already exists');
     }
     this.#observers.set(observer.id, observer);
   }
@@ -139,7 +140,7 @@ export class RtcRouter {
   /** Feeds `producerId`'s packets to the observer (mediasoup: 'Producer not found' otherwise). */
   observeProducer(observer: RtpObserver, producerId: string): void {
     const producer = this.#producers.get(producerId);
-    if (!producer) throw new Error('Producer not found');
+    if (!producer) throw new InvalidStateError(`Producer not found [producerId:${producerId}]`);
     observer.addProducer(producer, performance.now());
     const list = this.#observersOf.get(producerId) ?? [];
     if (!list.includes(observer)) list.push(observer);
@@ -148,7 +149,7 @@ export class RtcRouter {
 
   unobserveProducer(observer: RtpObserver, producerId: string): void {
     const producer = this.#producers.get(producerId);
-    if (!producer) throw new Error('Producer not found');
+    if (!producer) throw new InvalidStateError(`Producer not found [producerId:${producerId}]`);
     observer.removeProducer(producer);
     const list = this.#observersOf.get(producerId);
     const i = list ? list.indexOf(observer) : -1;

@@ -161,6 +161,12 @@ for (const mode of MODES) {
       });
       await assert.rejects(observer.addProducer({ producerId: video.id }), TypeError);
       await observer.addProducer({ producerId: producer.id });
+      // mediasoup: twice is an error for the active speaker observer, not for audio level.
+      await assert.rejects(observer.addProducer({ producerId: producer.id }), InvalidStateError);
+      const audioLevel = await router.createAudioLevelObserver();
+      await audioLevel.addProducer({ producerId: producer.id });
+      await audioLevel.addProducer({ producerId: producer.id });
+      audioLevel.close();
       assert.deepEqual((await router.dump()).mapProducerIdObserverIds, {
         [producer.id]: [observer.id],
       });

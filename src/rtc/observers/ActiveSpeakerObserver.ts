@@ -6,6 +6,7 @@
  * with the largest medium ratio winning. `dominantspeaker` is emitted on each change; a lone
  * producer is dominant; with none dominant yet, the first producer added is the incumbent.
  */
+import { InvalidStateError } from '../../common/errors.js';
 import type { Producer } from '../rtp/Producer.js';
 import { RtpObserver, type RtpObserverOptions } from './RtpObserver.js';
 import { SpeakerActivity } from './SpeakerActivity.js';
@@ -57,7 +58,7 @@ export class ActiveSpeakerObserver extends RtpObserver {
   }
 
   protected onAddProducer(producer: Producer, nowMs: number): void {
-    if (this.#speakers.has(producer.id)) throw new Error('Producer already in map');
+    if (this.#speakers.has(producer.id)) throw new InvalidStateError('Producer already in map');
     const speaker = new SpeakerActivity(nowMs);
     speaker.paused = producer.paused;
     this.#speakers.set(producer.id, speaker);

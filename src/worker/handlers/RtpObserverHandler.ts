@@ -5,6 +5,7 @@
  * Options are checked as mediasoup's worker does: a positive threshold is refused, intervals
  * are clamped into the kind's range.
  */
+import { InvalidStateError } from '../../common/errors.js';
 import type { RtcRouter } from '../../rtc/Router.js';
 import type { RtpObserver } from '../../rtc/observers/RtpObserver.js';
 import {
@@ -113,7 +114,7 @@ export class RouterObservers {
   closeRtpObserver(data: unknown): undefined {
     const id = requireId(asObject(data, 'data').rtpObserverId, 'rtpObserverId');
     const observer = this.#router.getRtpObserver(id);
-    if (!observer) throw new Error('RtpObserver not found');
+    if (!observer) throw new InvalidStateError(`RtpObserver not found [rtpObserverId:${id}]`);
     this.#remove(observer);
     return undefined;
   }
@@ -129,7 +130,7 @@ export class RouterObservers {
   #newId(value: unknown): string {
     const id = requireId(value, 'rtpObserverId');
     if (this.#router.getRtpObserver(id)) {
-      throw new Error('an RtpObserver with same id already exists');
+      throw new TypeError('an RtpObserver with same id already exists');
     }
     return id;
   }
