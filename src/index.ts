@@ -21,6 +21,9 @@ export { Producer } from './api/Producer.js';
 export { Consumer } from './api/Consumer.js';
 export { DataProducer } from './api/DataProducer.js';
 export { DataConsumer } from './api/DataConsumer.js';
+export { RtpObserver } from './api/RtpObserver.js';
+export { AudioLevelObserver } from './api/AudioLevelObserver.js';
+export { ActiveSpeakerObserver } from './api/ActiveSpeakerObserver.js';
 export {
   UnsupportedError,
   InvalidStateError,

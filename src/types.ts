@@ -123,6 +123,29 @@ export type {
   DataConsumerEvents,
   DataConsumerObserverEvents,
 } from './api/DataConsumer.js';
+export type {
+  RtpObserver,
+  RtpObserverType,
+  RtpObserverEvents,
+  RtpObserverObserverEvents,
+  RtpObserverAddRemoveProducerOptions,
+} from './api/RtpObserver.js';
+export type {
+  AudioLevelObserver,
+  AudioLevelObserverOptions,
+  AudioLevelObserverVolume,
+  AudioLevelObserverEvents,
+  AudioLevelObserverObserver,
+  AudioLevelObserverObserverEvents,
+} from './api/AudioLevelObserver.js';
+export type {
+  ActiveSpeakerObserver,
+  ActiveSpeakerObserverOptions,
+  ActiveSpeakerObserverDominantSpeaker,
+  ActiveSpeakerObserverEvents,
+  ActiveSpeakerObserverObserver,
+  ActiveSpeakerObserverObserverEvents,
+} from './api/ActiveSpeakerObserver.js';
 export type * from './api/dumpTypes.js';
 export type * from './api/statsTypes.js';
 export type * from './api/moduleTypes.js';

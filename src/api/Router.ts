@@ -46,6 +46,12 @@ import {
   type PipeLink,
 } from './pipeToRouter.js';
 import { randomUUID } from 'node:crypto';
+import type { RtpObserver } from './RtpObserver.js';
+import { AudioLevelObserver, type AudioLevelObserverOptions } from './AudioLevelObserver.js';
+import {
+  ActiveSpeakerObserver,
+  type ActiveSpeakerObserverOptions,
+} from './ActiveSpeakerObserver.js';
 
 const logger = new Logger('Router');
 
@@ -60,6 +66,7 @@ export type RouterEvents = {
 export type RouterObserverEvents = {
   close: [];
   newtransport: [Transport];
+  newrtpobserver: [RtpObserver];
 };
 
 export interface WebRtcTransportOptions<TransportAppData extends AppData = AppData> {
@@ -121,6 +128,7 @@ export class Router<
   readonly #producers = new Map<string, Producer>();
   readonly #dataProducers = new Map<string, DataProducer>();
   readonly #transports = new Set<Transport>();
+  readonly #rtpObservers = new Map<string, RtpObserver>();
   readonly #pipeTransportPairs = new PipeTransportPairs();
   #appData: RouterAppData;
   #closed = false;
@@ -503,10 +511,100 @@ export class Router<
     this.#pipeTransportPairs.add(routerId, pair);
   }
 
+  /**
+   * mediasoup's createAudioLevelObserver: `volumes` of the loudest producers every
+   * `interval` ms. NaN settings are taken as not given.
+   */
+  async createAudioLevelObserver<AudioLevelObserverAppData extends AppData = AppData>(
+    options: AudioLevelObserverOptions<AudioLevelObserverAppData> = {},
+  ): Promise<AudioLevelObserver<AudioLevelObserverAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { appData } = options;
+    const maxEntries = notNaN(options.maxEntries) ?? 1;
+    const threshold = notNaN(options.threshold) ?? -80;
+    const interval = notNaN(options.interval) ?? 1000;
+    if (typeof maxEntries !== 'number' || maxEntries <= 0) {
+      throw new TypeError('if given, maxEntries must be a positive number');
+    }
+    if (typeof threshold !== 'number' || threshold < -127 || threshold > 0) {
+      throw new TypeError('if given, threshold must be a negative number greater than -127');
+    }
+    if (typeof interval !== 'number') throw new TypeError('if given, interval must be an number');
+    assertAppData(appData);
+    const rtpObserverId = randomUUID();
+    // The wire takes integers, as mediasoup's (uint16 / int8 / uint16) do.
+    await this.#channel.request('router.createAudioLevelObserver', this.#id, {
+      rtpObserverId,
+      maxEntries: Math.min(0xffff, Math.max(1, Math.trunc(maxEntries))),
+      threshold: Math.trunc(threshold),
+      interval: Math.trunc(interval),
+    });
+    return this.#adoptRtpObserver(
+      new AudioLevelObserver<AudioLevelObserverAppData>(
+        this.#rtpObserverArgs(rtpObserverId, appData),
+      ),
+    );
+  }
+
+  /** mediasoup's createActiveSpeakerObserver: `dominantspeaker` on each change. */
+  async createActiveSpeakerObserver<ActiveSpeakerObserverAppData extends AppData = AppData>(
+    options: ActiveSpeakerObserverOptions<ActiveSpeakerObserverAppData> = {},
+  ): Promise<ActiveSpeakerObserver<ActiveSpeakerObserverAppData>> {
+    if (this.#closed) throw new InvalidStateError('closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { appData } = options;
+    const interval = notNaN(options.interval) ?? 300;
+    if (typeof interval !== 'number') throw new TypeError('if given, interval must be an number');
+    assertAppData(appData);
+    const rtpObserverId = randomUUID();
+    await this.#channel.request('router.createActiveSpeakerObserver', this.#id, {
+      rtpObserverId,
+      interval: Math.trunc(interval),
+    });
+    return this.#adoptRtpObserver(
+      new ActiveSpeakerObserver<ActiveSpeakerObserverAppData>(
+        this.#rtpObserverArgs(rtpObserverId, appData),
+      ),
+    );
+  }
+
+  #rtpObserverArgs<A extends AppData>(
+    id: string,
+    appData: A | undefined,
+  ): ConstructorParameters<typeof AudioLevelObserver<A>>[0] {
+    return {
+      id,
+      routerId: this.#id,
+      channel: this.#channel,
+      appData,
+      getProducerById: (producerId) => this.#producers.get(producerId),
+    };
+  }
+
+  #adoptRtpObserver<O extends RtpObserver>(rtpObserver: O): O {
+    // The router may have closed while the worker created it.
+    if (this.#closed) {
+      rtpObserver.routerClosed();
+      return rtpObserver;
+    }
+    this.#rtpObservers.set(rtpObserver.id, rtpObserver);
+    rtpObserver.on('@close', () => this.#rtpObservers.delete(rtpObserver.id));
+    this.#observer.safeEmit('newrtpobserver', rtpObserver);
+    return rtpObserver;
+  }
+
   #closeTransports(): void {
     for (const transport of this.#transports) transport.routerClosed();
     this.#transports.clear();
+    for (const rtpObserver of this.#rtpObservers.values()) rtpObserver.routerClosed();
+    this.#rtpObservers.clear();
     this.#producers.clear();
     this.#dataProducers.clear();
   }
+}
+
+/** NaN is taken as not given (mediasoup's wire would turn it into a default-like 0). */
+function notNaN<T>(value: T): T | undefined {
+  return typeof value === 'number' && Number.isNaN(value) ? undefined : value;
 }

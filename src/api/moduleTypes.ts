@@ -17,6 +17,7 @@ import type { PipeTransport, PipeTransportObserverEvents } from './PipeTransport
 import type { PlainTransportObserverEvents } from './PlainTransport.js';
 import type { ProducerObserverEvents } from './Producer.js';
 import type { RouterObserverEvents } from './Router.js';
+import type { RtpObserverObserverEvents } from './RtpObserver.js';
 import type { TransportObserverEvents } from './Transport.js';
 import type { WebRtcServerObserverEvents } from './WebRtcServer.js';
 import type { TransportListenInfo, WebRtcTransportObserverEvents } from './WebRtcTransport.js';
@@ -35,6 +36,7 @@ export type ProducerObserver = EnhancedEventEmitter<ProducerObserverEvents>;
 export type ConsumerObserver = EnhancedEventEmitter<ConsumerObserverEvents>;
 export type DataProducerObserver = EnhancedEventEmitter<DataProducerObserverEvents>;
 export type DataConsumerObserver = EnhancedEventEmitter<DataConsumerObserverEvents>;
+export type RtpObserverObserver = EnhancedEventEmitter<RtpObserverObserverEvents>;
 
 export type WebRtcServerListenInfo = TransportListenInfo;
 

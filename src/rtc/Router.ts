@@ -1,15 +1,18 @@
 /**
  * The media routing table of one router in the worker: which sinks each
- * producer feeds (its consumers now, RTP observers next), and the router's
+ * producer feeds (its consumers and RTP observers), and the router's
  * header extension ids. Producers push packets here; the router hands each
  * to every sink of that producer, all inside the media plane.
  */
-import type { RtpPacketView } from '../protocols/rtp/index.js';
+import { NO_AUDIO_LEVEL, readAudioLevel, type RtpPacketView } from '../protocols/rtp/index.js';
 import type { MediaKind } from '../ortc/index.js';
+import { InvalidStateError } from '../common/errors.js';
 import type { Producer } from './rtp/Producer.js';
 import type { Consumer } from './rtp/Consumer.js';
 import type { DataProducer } from './data/DataProducer.js';
 import type { DataConsumer } from './data/DataConsumer.js';
+import type { RtpObserver } from './observers/RtpObserver.js';
+import { URI } from './rtp/ExtensionMap.js';
 
 export interface RouterHeaderExtension {
   kind: MediaKind;
@@ -26,12 +29,18 @@ export class RtcRouter {
   /** The data plane: data producer id → its data consumers (sinks). */
   readonly #dataProducers = new Map<string, DataProducer>();
   readonly #dataConsumers = new Map<string, Set<DataConsumer>>();
+  /** RTP observers: observer id → observer, and audio producer id → the observers it feeds. */
+  readonly #observers = new Map<string, RtpObserver>();
+  readonly #observersOf = new Map<string, RtpObserver[]>();
+  /** The router's id of the audio level extension (RFC 6464) in forwarded packets (0: none). */
+  readonly #audioLevelId: number;
 
   constructor(id: string, headerExtensions: readonly RouterHeaderExtension[]) {
     this.id = id;
     for (const ext of headerExtensions) {
       this.#extensionIds.set(`${ext.kind} ${ext.uri}`, ext.preferredId);
     }
+    this.#audioLevelId = this.#extensionIds.get(`audio ${URI.audioLevel}`) ?? 0;
   }
 
   routerIdForUri(kind: MediaKind): (uri: string) => number | undefined {
@@ -54,8 +63,13 @@ export class RtcRouter {
     this.#consumers.set(producer.id, new Set());
   }
 
-  /** Removes the producer; returns the consumers it fed (they close with it). */
+  /** Removes the producer (from its observers too); returns the consumers it fed (they close with it). */
   removeProducer(producerId: string): Consumer[] {
+    const producer = this.#producers.get(producerId);
+    for (const observer of this.#observersOf.get(producerId) ?? []) {
+      if (producer) observer.removeProducer(producer);
+    }
+    this.#observersOf.delete(producerId);
     this.#producers.delete(producerId);
     const consumers = this.#consumers.get(producerId);
     this.#consumers.delete(producerId);
@@ -82,9 +96,80 @@ export class RtcRouter {
 
   /** The hot path: one producer packet to every sink of it. */
   onProducerRtp(producer: Producer, packet: RtpPacketView, isKeyFrame: boolean): void {
+    // Read before the sinks: a consumer may rewrite the packet on its way out.
+    const observers = this.#observersOf.get(producer.id);
+    const level =
+      observers === undefined ? NO_AUDIO_LEVEL : readAudioLevel(packet, this.#audioLevelId);
     const sinks = this.#consumers.get(producer.id);
-    if (!sinks) return;
-    for (const sink of sinks) sink.receiveRtp(packet, isKeyFrame);
+    if (sinks) for (const sink of sinks) sink.receiveRtp(packet, isKeyFrame);
+    if (observers === undefined || level === NO_AUDIO_LEVEL) return;
+    const nowMs = performance.now();
+    for (let i = 0; i < observers.length; i++) {
+      observers[i].receiveAudioLevel(producer, level, nowMs);
+    }
+  }
+
+  // ---- RTP observers ----
+
+  getRtpObserver(id: string): RtpObserver | undefined {
+    return this.#observers.get(id);
+  }
+
+  get rtpObserverIds(): string[] {
+    return [...this.#observers.keys()];
+  }
+
+  addRtpObserver(observer: RtpObserver): void {
+    if (this.#observers.has(observer.id)) {
+      throw new TypeError('an RtpObserver with same id already exists');
+    }
+    this.#observers.set(observer.id, observer);
+  }
+
+  /** Closes the observer and stops feeding it. */
+  removeRtpObserver(observer: RtpObserver): void {
+    observer.close();
+    this.#observers.delete(observer.id);
+    for (const [producerId, list] of this.#observersOf) {
+      const i = list.indexOf(observer);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.#observersOf.delete(producerId);
+    }
+  }
+
+  /** Feeds `producerId`'s packets to the observer (mediasoup: 'Producer not found' otherwise). */
+  observeProducer(observer: RtpObserver, producerId: string): void {
+    const producer = this.#producers.get(producerId);
+    if (!producer) throw new InvalidStateError(`Producer not found [producerId:${producerId}]`);
+    observer.addProducer(producer, performance.now());
+    const list = this.#observersOf.get(producerId) ?? [];
+    if (!list.includes(observer)) list.push(observer);
+    this.#observersOf.set(producerId, list);
+  }
+
+  unobserveProducer(observer: RtpObserver, producerId: string): void {
+    const producer = this.#producers.get(producerId);
+    if (!producer) throw new InvalidStateError(`Producer not found [producerId:${producerId}]`);
+    observer.removeProducer(producer);
+    const list = this.#observersOf.get(producerId);
+    const i = list ? list.indexOf(observer) : -1;
+    if (list && i >= 0) list.splice(i, 1);
+    if (list?.length === 0) this.#observersOf.delete(producerId);
+  }
+
+  /** router.dump()'s mapProducerIdObserverIds. */
+  observerIdsByProducer(): Record<string, string[]> {
+    const map: Record<string, string[]> = {};
+    for (const [id, list] of this.#observersOf) map[id] = list.map((o) => o.id);
+    return map;
+  }
+
+  /** A producer paused or resumed: its observers hear of it (it forwards nothing while paused). */
+  onProducerPauseChange(producer: Producer): void {
+    for (const observer of this.#observersOf.get(producer.id) ?? []) {
+      if (producer.paused) observer.producerPaused(producer);
+      else observer.producerResumed(producer);
+    }
   }
 
   /** A key frame of one producer stream (its router SSRC), or of all of them. */

@@ -10,10 +10,22 @@ import * as mediasoup from '../../src/index.js';
 import type { types } from '../../src/index.js';
 import { MODES } from './modes.js';
 
-/** The names of mediasoup 3.19.3's `types` namespace (its lib/types.d.ts), in its order; the RTP
- * observers' and ProducerVideoOrientation join with their features. */
+/** The names of mediasoup 3.19.3's `types` namespace (its lib/types.d.ts), sorted;
+ * ProducerVideoOrientation joins with its event. */
 export type MediasoupTypeNames = [
+  types.ActiveSpeakerObserver,
+  types.ActiveSpeakerObserverDominantSpeaker,
+  types.ActiveSpeakerObserverEvents,
+  types.ActiveSpeakerObserverObserver,
+  types.ActiveSpeakerObserverObserverEvents,
+  types.ActiveSpeakerObserverOptions,
   types.AppData,
+  types.AudioLevelObserver,
+  types.AudioLevelObserverEvents,
+  types.AudioLevelObserverObserver,
+  types.AudioLevelObserverObserverEvents,
+  types.AudioLevelObserverOptions,
+  types.AudioLevelObserverVolume,
   types.BaseConsumerDump,
   types.BaseRtpStreamStats,
   types.BaseTransportDump,
@@ -125,6 +137,11 @@ export type MediasoupTypeNames = [
   types.RtpHeaderExtensionParameters,
   types.RtpHeaderExtensionUri,
   types.RtpListenerDump,
+  types.RtpObserver,
+  types.RtpObserverEvents,
+  types.RtpObserverObserver,
+  types.RtpObserverObserverEvents,
+  types.RtpObserverType,
   types.RtpParameters,
   types.RtpStreamDump,
   types.RtpStreamParametersDump,

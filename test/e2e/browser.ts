@@ -262,6 +262,7 @@ interface PageApi {
   consume(options: ConsumeOptions): string;
   pauseProducer(id: string): void;
   resumeProducer(id: string): void;
+  setTrackEnabled(id: string, enabled: boolean): void;
   pauseConsumer(id: string): void;
   resumeConsumer(id: string): void;
   produceData(options: ProduceDataOptions): string;
@@ -569,6 +570,11 @@ export class PeerPage {
 
   resumeProducer(id: string): Promise<void> {
     return this.#call('resumeProducer', id);
+  }
+
+  /** `producer.track.enabled` (a disabled audio track sends silence). */
+  setTrackEnabled(id: string, enabled: boolean): Promise<void> {
+    return this.#call('setTrackEnabled', id, enabled);
   }
 
   /** Local `consumer.pause()` (the server side is the test's business). */

@@ -1,7 +1,7 @@
 /**
  * Fuzz: RTP (src/protocols/rtp). The packet view, its header-extension cursor (both forms),
  * CSRCs, padding and RTX on mutated Chromium and ffmpeg captures read only their view and never
- * throw; in-place rewrites stay inside the extension block; the header writer and the RTX
+ * throw; the RFC 6464 audio level read agrees with the element it finds; in-place rewrites stay inside the extension block; the header writer and the RTX
  * writer stay in their buffers and what they write parses back.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,9 @@ import fc from 'fast-check';
 import {
   ExtensionCursor,
   ExtensionForm,
+  NO_AUDIO_LEVEL,
   RtpPacketView,
+  readAudioLevel,
   decapsulateRtx,
   encapsulateRtx,
   rtpHeaderSize,
@@ -55,6 +57,7 @@ function readAll(buf: Uint8Array, length?: number): unknown {
     elements: elements(view),
     found: [1, 2, 3, 14, 15, 255].map((id) => [view.findExtension(id), view.foundExtensionLength]),
     osn: rtxOriginalSequenceNumber(view),
+    audioLevels: [0, 1, 10, 14, 255].map((id) => readAudioLevel(view, id)),
   };
 }
 
@@ -126,6 +129,21 @@ void describe('fuzz: RTP', () => {
         return viaLength === JSON.stringify(readAll(Buffer.from(bytes.subarray(0, length))));
       },
       { base: 1500 },
+    );
+  });
+
+  void it('reads the audio level (RFC 6464) only from a one-byte element of that id', () => {
+    fuzz(
+      'rtp-audio-level',
+      [bytesFrom(corpus), fc.integer({ min: -1, max: 256 })],
+      (bytes, id) => {
+        if (view.wrap(bytes) !== 'ok') return true;
+        const level = readAudioLevel(view, id);
+        const at = id > 0 ? view.findExtension(id) : -1;
+        if (at < 0 || view.foundExtensionLength !== 1) return level === NO_AUDIO_LEVEL;
+        return level === bytes[at] && at < view.headerLength;
+      },
+      { base: 2000 },
     );
   });
 

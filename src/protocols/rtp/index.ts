@@ -6,3 +6,4 @@ export * from './header-writer.js';
 export * from './rtx.js';
 export * from './vp8.js';
 export * from './vp9.js';
+export * from './audio-level.js';

@@ -15,6 +15,7 @@ import { createPipeTransport } from './pipeTransportFactory.js';
 import { PipeTransportHandler } from './PipeTransportHandler.js';
 import type { TransportHandler } from './TransportHandler.js';
 import { DirectTransportHandler, createDirectTransport } from './DirectTransportHandler.js';
+import { RouterObservers } from './RtpObserverHandler.js';
 
 export interface RouterDump {
   id: string;
@@ -32,12 +33,14 @@ export class RouterHandler implements Handler {
   readonly #router: RtcRouter;
   readonly #context: WorkerContext;
   readonly #transports = new Map<string, TransportHandler>();
+  readonly #observers: RouterObservers;
   #closed = false;
 
   constructor(id: string, headerExtensions: RouterHeaderExtension[], context: WorkerContext) {
     this.id = id;
     this.#router = new RtcRouter(id, headerExtensions);
     this.#context = context;
+    this.#observers = new RouterObservers(this.#router, context);
   }
 
   get closed(): boolean {
@@ -64,6 +67,14 @@ export class RouterHandler implements Handler {
         this.#closeTransport(handler);
         return undefined;
       }
+      case 'router.createAudioLevelObserver':
+        if (this.#closed) throw new InvalidStateError('Router closed');
+        return this.#observers.createAudioLevelObserver(data);
+      case 'router.createActiveSpeakerObserver':
+        if (this.#closed) throw new InvalidStateError('Router closed');
+        return this.#observers.createActiveSpeakerObserver(data);
+      case 'router.closeRtpObserver':
+        return this.#observers.closeRtpObserver(data);
       default:
         throw new TypeError(`unknown method '${method}' for a Router`);
     }
@@ -80,10 +91,10 @@ export class RouterHandler implements Handler {
     return {
       id: this.id,
       transportIds: [...this.#transports.keys()],
-      rtpObserverIds: [],
+      rtpObserverIds: this.#router.rtpObserverIds,
       mapProducerIdConsumerIds,
       mapConsumerIdProducerId,
-      mapProducerIdObserverIds: {},
+      mapProducerIdObserverIds: this.#router.observerIdsByProducer(),
       mapDataProducerIdDataConsumerIds: this.#router.dataConsumerIdsByDataProducer(),
       mapDataConsumerIdDataProducerId: Object.fromEntries(
         Object.entries(this.#router.dataConsumerIdsByDataProducer()).flatMap(([p, ids]) =>
@@ -97,6 +108,7 @@ export class RouterHandler implements Handler {
     if (this.#closed) return;
     this.#closed = true;
     for (const handler of [...this.#transports.values()]) this.#closeTransport(handler);
+    this.#observers.closeAll();
   }
 
   /** A WebRtcServer closed: its transports close too. */

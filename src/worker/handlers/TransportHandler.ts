@@ -239,6 +239,7 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
             this.context.notify(consumer.id, isPaused ? 'producerpause' : 'producerresume');
             consumer.setProducerPaused(isPaused);
           });
+          router.onProducerPauseChange(producer);
         },
         this.producerInput,
       ),

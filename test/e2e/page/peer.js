@@ -331,6 +331,12 @@
       if (!producer) throw new Error(`no producer ${id}`);
       producer.resume();
     },
+    // track.enabled = false: the browser keeps sending, silence (RFC 6464 level 127).
+    setTrackEnabled(id, enabled) {
+      const producer = state.producers.get(id);
+      if (!producer) throw new Error(`no producer ${id}`);
+      producer.track.enabled = enabled;
+    },
     pauseConsumer(id) {
       requireConsumer(id).pause();
     },
