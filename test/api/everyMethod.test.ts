@@ -10,6 +10,8 @@ import { RAW, createRawEntities, startRawWorker } from './rawWorker.js';
 
 /** A DirectTransport with a direct data producer and a data consumer of it. */
 const DATA = { transport: 'dt1', dataProducer: 'dp1', dataConsumer: 'dc1' } as const;
+/** An audio level observer on the router. */
+const OBSERVER = 'ao1';
 
 delete process.env.SKEIN_ENABLE_CRASH_REQUESTS;
 
@@ -37,7 +39,11 @@ const METHODS: [string | undefined, string[]][] = [
       'router.createWebRtcTransport',
       'router.createPlainTransport',
       'router.createPipeTransport',
+      'router.createDirectTransport',
       'router.closeTransport',
+      'router.createAudioLevelObserver',
+      'router.createActiveSpeakerObserver',
+      'router.closeRtpObserver',
       'router.nope',
     ],
   ],
@@ -115,6 +121,16 @@ const METHODS: [string | undefined, string[]][] = [
       'dataConsumer.nope',
     ],
   ],
+  [
+    OBSERVER,
+    [
+      'rtpObserver.pause',
+      'rtpObserver.resume',
+      'rtpObserver.addProducer',
+      'rtpObserver.removeProducer',
+      'rtpObserver.nope',
+    ],
+  ],
   [DATA.transport, ['transport.produceData', 'transport.consumeData', 'transport.dump']],
   ['no-such-entity', ['router.dump']],
 ];
@@ -163,6 +179,9 @@ const FIELDS = [
   'numSctpStreams',
   'maxSctpMessageSize',
   'sctpSendBufferSize',
+  'rtpObserverId',
+  'maxEntries',
+  'interval',
 ];
 
 const HUGE = 'h'.repeat(1 << 20);
@@ -216,6 +235,12 @@ for (const mode of MODES) {
           dataProducerId: DATA.dataProducer,
           type: 'direct',
         });
+        await host.channel.request('router.createAudioLevelObserver', RAW.router, {
+          rtpObserverId: OBSERVER,
+          maxEntries: 1,
+          threshold: -80,
+          interval: 1000,
+        });
         const names = new Map<string, number>();
         let answered = 0;
         for (const [handlerId, methods] of METHODS) {
@@ -251,6 +276,7 @@ for (const mode of MODES) {
         assert.deepEqual(dump.transportIds, [RAW.transport, DATA.transport]);
         await host.channel.request('consumer.dump', RAW.consumer);
         await host.channel.request('dataConsumer.dump', DATA.dataConsumer);
+        await host.channel.request('rtpObserver.pause', OBSERVER);
         console.log(
           `${answered} garbage requests answered: ${JSON.stringify(Object.fromEntries(names))}`,
         );
