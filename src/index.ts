@@ -93,6 +93,7 @@ export type {
   ProducerOptions,
   ProducerType,
   ProducerScore,
+  ProducerVideoOrientation,
   ProducerEvents,
   ProducerObserverEvents,
 } from './api/Producer.js';
