@@ -31,7 +31,7 @@ export type {
   WebRtcTransportOptions,
 } from './api/Router.js';
 export { Transport } from './api/Transport.js';
-export type { TransportEvents, TransportObserverEvents } from './api/Transport.js';
+export type { TransportEvents, TransportObserverEvents, TransportType } from './api/Transport.js';
 export { WebRtcTransport } from './api/WebRtcTransport.js';
 export type {
   IceState,

@@ -29,6 +29,10 @@ export class DirectTransport<TransportAppData extends AppData = AppData> extends
   DirectTransportObserverEvents
 > {
   /** @internal Use router.createDirectTransport(). */
+  get type(): 'direct' {
+    return 'direct';
+  }
+
   constructor(args: {
     id: string;
     channel: Channel;

@@ -68,6 +68,10 @@ export class PipeTransport<TransportAppData extends AppData = AppData> extends T
   readonly #data: PipeTransportData;
 
   /** @internal Use router.createPipeTransport(). */
+  get type(): 'pipe' {
+    return 'pipe';
+  }
+
   constructor(args: {
     id: string;
     data: PipeTransportData;

@@ -85,6 +85,10 @@ export class PlainTransport<TransportAppData extends AppData = AppData> extends 
   readonly #data: PlainTransportData;
 
   /** @internal Use router.createPlainTransport(). */
+  get type(): 'plain' {
+    return 'plain';
+  }
+
   constructor(args: {
     id: string;
     data: PlainTransportData;

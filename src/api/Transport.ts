@@ -38,6 +38,8 @@ import {
 
 const logger = new Logger('Transport');
 
+export type TransportType = 'webrtc' | 'plain' | 'pipe' | 'direct';
+
 export type TransportEvents = {
   routerclose: [];
   listenserverclose: [];
@@ -115,6 +117,8 @@ export abstract class Transport<
   get id(): string {
     return this.#id;
   }
+  /** mediasoup's transport type ('webrtc', 'plain', 'pipe' or 'direct'). */
+  abstract get type(): TransportType;
   get closed(): boolean {
     return this.#closed;
   }

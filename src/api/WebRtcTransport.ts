@@ -119,6 +119,10 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
   readonly #data: WebRtcTransportData;
 
   /** @internal Use router.createWebRtcTransport(). */
+  get type(): 'webrtc' {
+    return 'webrtc';
+  }
+
   constructor(args: {
     id: string;
     data: WebRtcTransportData;
