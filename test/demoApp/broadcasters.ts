@@ -156,11 +156,12 @@ export class Broadcasters {
 
   async connectTransport({ broadcasterId, transportId, dtlsParameters }: Body): Promise<void> {
     const transport = this.#transport(this.#get(broadcasterId), transportId);
-    // As the demo: only a WebRtcTransport is connected through this route.
-    if (transport.constructor.name !== 'WebRtcTransport') {
+    // Only a WebRtcTransport is connected through this route (the demo tests the class name,
+    // which mediasoup 3.19 spells WebRtcTransportImpl; type is what both SFUs agree on).
+    if (transport.type !== 'webrtc') {
       throw new Error(`transport with id "${String(transportId)}" is not a WebRtcTransport`);
     }
-    await (transport as types.WebRtcTransport).connect({
+    await transport.connect({
       dtlsParameters: dtlsParameters as types.DtlsParameters,
     });
   }
