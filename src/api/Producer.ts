@@ -36,9 +36,17 @@ export interface ProducerScore {
   score: number;
 }
 
+/** The sender's video orientation (urn:3gpp:video-orientation), rotation in degrees. */
+export interface ProducerVideoOrientation {
+  camera: boolean;
+  flip: boolean;
+  rotation: number;
+}
+
 export type ProducerEvents = {
   transportclose: [];
   score: [ProducerScore[]];
+  videoorientationchange: [ProducerVideoOrientation];
   trace: [ProducerTraceEventData];
   listenererror: [string, Error];
   '@close': [];
@@ -49,6 +57,7 @@ export type ProducerObserverEvents = {
   pause: [];
   resume: [];
   score: [ProducerScore[]];
+  videoorientationchange: [ProducerVideoOrientation];
   trace: [ProducerTraceEventData];
 };
 
@@ -103,6 +112,10 @@ export class Producer<
         this.#score = data as ProducerScore[];
         this.safeEmit('score', this.#score);
         this.#observer.safeEmit('score', this.#score);
+      } else if (event === 'videoorientationchange') {
+        const orientation = data as ProducerVideoOrientation;
+        this.safeEmit('videoorientationchange', orientation);
+        this.#observer.safeEmit('videoorientationchange', orientation);
       } else if (event === 'trace') {
         const trace = data as ProducerTraceEventData;
         this.safeEmit('trace', trace);

@@ -40,6 +40,8 @@ import {
 
 const logger = new Logger('Transport');
 
+export type TransportType = 'webrtc' | 'plain' | 'pipe' | 'direct';
+
 export type TransportEvents = {
   routerclose: [];
   listenserverclose: [];
@@ -60,9 +62,6 @@ export type TransportObserverEvents = {
   newdataconsumer: [DataConsumer];
   trace: [TransportTraceEventData];
 };
-
-/** The kinds of transport. */
-export type TransportType = 'webrtc' | 'plain' | 'pipe' | 'direct';
 
 /** What a transport needs from its router. */
 export interface TransportRouterLink {
@@ -122,6 +121,7 @@ export abstract class Transport<
   get id(): string {
     return this.#id;
   }
+  /** mediasoup's transport type ('webrtc', 'plain', 'pipe' or 'direct'). */
   abstract get type(): TransportType;
   get closed(): boolean {
     return this.#closed;

@@ -58,6 +58,8 @@ export interface DtlsParameters {
 
 export interface TransportTuple {
   localAddress: string;
+  /** @deprecated Use localAddress (mediasoup still sets it, with the same value). */
+  localIp: string;
   localPort: number;
   remoteIp?: string;
   remotePort?: number;

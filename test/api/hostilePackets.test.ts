@@ -364,6 +364,7 @@ for (const mode of MODES) {
         ['127.0.0.1', peer.port, 'udp'],
       );
       assert.equal(transport.iceSelectedTuple?.remotePort, peer.port);
+      assert.equal(tuple.localIp, tuple.localAddress, "mediasoup's deprecated alias");
       const [stats] = (await transport.getStats()) as { iceState: string }[];
       assert.equal(stats.iceState, 'connected');
 

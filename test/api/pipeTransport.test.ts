@@ -85,6 +85,7 @@ for (const mode of MODES) {
       });
       assert.deepEqual(transport.appData, { foo: 1 });
       assert.equal(transport.tuple.localAddress, '127.0.0.1');
+      assert.equal(transport.tuple.localIp, '127.0.0.1', "mediasoup's deprecated alias");
       assert.ok(transport.tuple.localPort > 0);
       assert.equal(transport.tuple.protocol, 'udp');
       assert.equal(transport.tuple.remoteIp, undefined);

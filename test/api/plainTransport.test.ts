@@ -83,6 +83,8 @@ for (const mode of MODES) {
       assert.equal(observed, transport);
       assert.deepEqual(transport.appData, { foo: 'bar' });
       assert.equal(transport.tuple.localAddress, '9.9.9.1');
+      // mediasoup's deprecated alias, still read (mediasoup-demo's broadcaster API replies with it).
+      assert.equal(transport.tuple.localIp, '9.9.9.1');
       assert.equal(typeof transport.tuple.localPort, 'number');
       assert.equal(transport.tuple.protocol, 'udp');
       assert.equal(transport.tuple.remoteIp, undefined);
@@ -121,6 +123,7 @@ for (const mode of MODES) {
     test('rtcpMux: false and rtcpListenInfo give an RTCP tuple of its own', async () => {
       const noMux = await router.createPlainTransport({ listenInfo: LOCAL, rtcpMux: false });
       assert.equal(noMux.rtcpTuple?.localAddress, '127.0.0.1');
+      assert.equal(noMux.rtcpTuple?.localIp, '127.0.0.1');
       assert.notEqual(noMux.rtcpTuple?.localPort, noMux.tuple.localPort);
       const rtpPort = await freePort('udp');
       const rtcpPort = await freePort('udp');

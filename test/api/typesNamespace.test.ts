@@ -10,8 +10,7 @@ import * as mediasoup from '../../src/index.js';
 import type { types } from '../../src/index.js';
 import { MODES } from './modes.js';
 
-/** The names of mediasoup 3.19.3's `types` namespace (its lib/types.d.ts), sorted;
- * ProducerVideoOrientation joins with its event. */
+/** The names of mediasoup 3.19.3's `types` namespace (its lib/types.d.ts), sorted. */
 export type MediasoupTypeNames = [
   types.ActiveSpeakerObserver,
   types.ActiveSpeakerObserverDominantSpeaker,
@@ -117,6 +116,7 @@ export type MediasoupTypeNames = [
   types.ProducerTraceEventData,
   types.ProducerTraceEventType,
   types.ProducerType,
+  types.ProducerVideoOrientation,
   types.RecvRtpHeaderExtensions,
   types.Router,
   types.RouterDump,

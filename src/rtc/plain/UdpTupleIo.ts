@@ -355,8 +355,9 @@ export class UdpTupleIo {
     announcedAddress: string | undefined,
   ): UdpTupleInfo {
     const localAddress = announcedAddress ?? listener.localAddress;
-    if (!tuple) return { localAddress, localPort: listener.localPort, protocol: 'udp' };
-    return { ...tupleData(tuple), localAddress };
+    const localIp = localAddress;
+    if (!tuple) return { localAddress, localIp, localPort: listener.localPort, protocol: 'udp' };
+    return { ...tupleData(tuple), localAddress, localIp };
   }
 }
 

@@ -12,6 +12,7 @@ export const URI = {
   absSendTime: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
   transportWideCc: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
   audioLevel: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level',
+  videoOrientation: 'urn:3gpp:video-orientation',
 } as const;
 
 /** Extensions that identify a stream on one hop only: never forwarded as they are. */

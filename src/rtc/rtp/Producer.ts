@@ -50,8 +50,17 @@ export interface ProducerListener {
   /** Send a PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1) for `ssrc`. */
   onKeyFrameRequest(ssrc: number, kind: KeyFrameRequestKind, firSequenceNumber: number): void;
   onScore(producer: Producer): void;
+  /** The video orientation the sender signals changed (or was first seen). */
+  onVideoOrientationChange?(producer: Producer, orientation: VideoOrientation): void;
   /** A trace event of an enabled type (producer.enableTraceEvent()). */
   onTrace(type: string, direction: 'in' | 'out', info?: Record<string, unknown>): void;
+}
+
+/** 3GPP TS 26.114 §7.4.5 coordination of video orientation, as mediasoup reports it. */
+export interface VideoOrientation {
+  camera: boolean;
+  flip: boolean;
+  rotation: number;
 }
 
 export interface ProducerStream {
@@ -107,6 +116,9 @@ export class Producer {
   /** producer.enableTraceEvent(): what `trace` notifications to emit. */
   readonly traceFlags = new TraceFlags(PRODUCER_TRACE_TYPES);
   readonly #traceIds: TraceExtensionIds;
+  /** The video orientation extension's id (0: not negotiated) and its last value (-1: none). */
+  readonly #videoOrientationId: number;
+  #videoOrientation = -1;
 
   constructor(options: ProducerOptions, listener: ProducerListener) {
     this.id = options.id;
@@ -159,6 +171,8 @@ export class Producer {
       rridId: this.#rridId,
       transportWideCcId: extensionId(extensions, URI.transportWideCc),
     };
+    this.#videoOrientationId =
+      this.kind === 'video' ? extensionId(extensions, URI.videoOrientation) : 0;
     this.#extensionMap = buildProducerExtensionMap(
       options.rtpParameters.headerExtensions ?? [],
       options.routerIdForUri,
@@ -216,6 +230,7 @@ export class Producer {
       return rtx ? 'rtx' : 'media';
     }
     if (keyFrame) this.#keyFrames.keyFrameReceived(stream.ssrc);
+    if (this.#videoOrientationId !== 0) this.#readVideoOrientation(packet);
     // mediasoup traces what it forwards, as received (before the router's ids).
     if (this.traceFlags.any && !this.paused) this.#traceRtp(packet, keyFrame, rtx);
     packet.payloadType = mappedPayloadType;
@@ -223,6 +238,23 @@ export class Producer {
     packet.rewriteExtensionIds(this.#extensionMap);
     if (!this.paused) this.#listener.onRtp(this, packet, keyFrame);
     return rtx ? 'rtx' : 'media';
+  }
+
+  /**
+   * The orientation byte (3GPP TS 26.114 §7.4.5: 0000 C F R1 R0) of a packet that carries it;
+   * told when it differs from the last one, as mediasoup does.
+   */
+  #readVideoOrientation(packet: RtpPacketView): void {
+    const at = packet.findExtension(this.#videoOrientationId);
+    if (at < 0 || packet.foundExtensionLength < 1) return;
+    const value = packet.buffer[at] & 0x0f;
+    if (value === this.#videoOrientation) return;
+    this.#videoOrientation = value;
+    this.#listener.onVideoOrientationChange?.(this, {
+      camera: (value & 0x08) !== 0,
+      flip: (value & 0x04) !== 0,
+      rotation: (value & 0x03) * 90,
+    });
   }
 
   receiveSenderReport(sr: SenderReport, nowMs: number): void {

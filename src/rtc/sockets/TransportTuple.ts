@@ -7,13 +7,15 @@ export type TransportProtocol = 'udp' | 'tcp';
 
 export interface TransportTupleData {
   localAddress: string;
+  /** mediasoup's deprecated name of localAddress, still read by applications (same value). */
+  localIp: string;
   localPort: number;
   remoteIp: string;
   remotePort: number;
   protocol: TransportProtocol;
 }
 
-export interface Tuple extends TransportTupleData {
+export interface Tuple extends Omit<TransportTupleData, 'localIp'> {
   /** Unique per remote endpoint and socket, e.g. "udp:10.0.0.1:5000>127.0.0.1:40000". */
   readonly key: string;
   /** Sends one datagram (UDP) or one RFC 4571 frame (TCP); never throws. */
@@ -25,6 +27,7 @@ export interface Tuple extends TransportTupleData {
 export function tupleData(tuple: Tuple): TransportTupleData {
   return {
     localAddress: tuple.localAddress,
+    localIp: tuple.localAddress,
     localPort: tuple.localPort,
     remoteIp: tuple.remoteIp,
     remotePort: tuple.remotePort,

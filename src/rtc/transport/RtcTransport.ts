@@ -253,6 +253,8 @@ export abstract class RtcTransport implements ConsumerOutput {
         onNack: (ssrc, seqs) => this.sendNack(ssrc, seqs),
         onKeyFrameRequest: (ssrc, kind, firSeq) => this.sendKeyFrameRequest(ssrc, kind, firSeq),
         onScore: (p) => this.notifier.notifyEntity(notifyId, 'score', p.scores),
+        onVideoOrientationChange: (_p, orientation) =>
+          this.notifier.notifyEntity(notifyId, 'videoorientationchange', orientation),
         onTrace: (type, direction, info) =>
           emitTrace(this.notifier, notifyId, type, direction, info),
       },
