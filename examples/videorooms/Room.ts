@@ -12,6 +12,11 @@ export class Room {
   readonly participants = new Map<string, Participant>();
   /** Joins in progress: they hold the room open until they land or fail. */
   joining = 0;
+  /**
+   * Who shares a screen: one at a time per room (PROTOCOL.md), claimed before
+   * the producer is made so that two concurrent shares cannot both win.
+   */
+  screenSharer: Participant | undefined;
   #closed = false;
 
   constructor(id: string, router: Router, worker: Worker) {
@@ -29,6 +34,17 @@ export class Room {
     for (const participant of this.participants.values()) {
       if (participant !== except) participant.notify(event, data);
     }
+  }
+
+  /** Claims the room's screen for `participant`; false if someone else holds it. */
+  claimScreen(participant: Participant): boolean {
+    if (this.screenSharer && this.screenSharer !== participant) return false;
+    this.screenSharer = participant;
+    return true;
+  }
+
+  releaseScreen(participant: Participant): void {
+    if (this.screenSharer === participant) this.screenSharer = undefined;
   }
 
   close(): void {

@@ -20,6 +20,7 @@
  */
 import { Device } from 'mediasoup-client';
 import { CHAT_LABEL, ChatPanel, decodeChatMessage, encodeChatMessage } from './chat.js';
+import { Stage, canShareScreen, captureScreen, screenProduceOptions } from './screen.js';
 import { TileIndicators, TileSizeReporter, videoEncodings } from './viewing.js';
 
 const ROOM_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -78,6 +79,7 @@ const ui = {
   controls: $('controls'),
   audioButton: $('audio-button'),
   videoButton: $('video-button'),
+  screenButton: $('screen-button'),
   leaveButton: $('leave-button'),
   toasts: $('toasts'),
   chat: $('chat'),
@@ -163,6 +165,8 @@ function initialsOf(name) {
     .map((c) => c.toUpperCase())
     .join('');
 }
+
+const stage = new Stage($('call'), $('stage'), () => void stopScreenShare());
 
 // ---------------------------------------------------------------------------
 // Tiles
@@ -431,11 +435,13 @@ class Signaling {
 // Application state (outlives sessions)
 
 /**
- * @typedef {{ kind: 'audio' | 'video', paused: boolean }} ProducerInfo
+ * @typedef {'mic' | 'camera' | 'screen'} MediaSource
+ * @typedef {{ kind: 'audio' | 'video', paused: boolean, source: MediaSource }} ProducerInfo
  * @typedef {{ participantId: string, displayName: string,
  *   producers: Map<string, ProducerInfo>, tile: Tile }} Peer
  * @typedef {{ consumer: import('mediasoup-client').types.Consumer,
- *   participantId: string, producerId: string, view?: VideoView }} ConsumerEntry
+ *   participantId: string, producerId: string, source: MediaSource,
+ *   view?: VideoView }} ConsumerEntry
  * @typedef {{ reported?: { width: number, height: number },
  *   preferredLayers?: { spatialLayer: number, temporalLayer: number } | null,
  *   paused?: boolean,
@@ -467,6 +473,8 @@ const app = {
   videoEnabled: true,
   /** @type {Tile | null} */
   localTile: null,
+  /** This participant's shared screen (kept across reconnects, like the camera). @type {MediaStreamTrack | null} */
+  screenTrack: null,
 };
 
 function updateHeader() {
@@ -494,6 +502,11 @@ function updateControls() {
   const hasVideo = !!stream?.getVideoTracks().length;
   setControl(ui.audioButton, app.audioEnabled && hasAudio, hasAudio, 'Mute', 'Unmute');
   setControl(ui.videoButton, app.videoEnabled && hasVideo, hasVideo, 'Stop video', 'Start video');
+  ui.screenButton.hidden = !canShareScreen();
+  ui.screenButton.dataset.sharing = String(!!app.screenTrack);
+  ui.screenButton.setAttribute('aria-pressed', String(!!app.screenTrack));
+  const screenLabel = ui.screenButton.querySelector('.ctl-label');
+  if (screenLabel) screenLabel.textContent = app.screenTrack ? 'Stop sharing' : 'Share screen';
 }
 
 /**
@@ -565,6 +578,7 @@ function ensureLocalTile() {
 }
 
 function stopLocalMedia() {
+  stopScreenTrack();
   for (const track of app.localStream?.getTracks() ?? []) track.stop();
   app.localStream = null;
   app.localTile?.remove();
@@ -582,7 +596,8 @@ class Session {
     /** @type {Map<string, ConsumerEntry>} */
     this.consumers = new Map();
     /** @type {{ audio?: import('mediasoup-client').types.Producer,
-     *   video?: import('mediasoup-client').types.Producer }} */
+     *   video?: import('mediasoup-client').types.Producer,
+     *   screen?: import('mediasoup-client').types.Producer }} */
     this.producers = {};
     /** @type {Device | undefined} */
     this.device = undefined;
@@ -605,9 +620,7 @@ class Session {
     /** Runs setup, then each notification, one at a time. */
     this.queue = Promise.resolve();
     /** Remote tiles' sizes, reported for their video consumers. */
-    this.tileSizes = new TileSizeReporter((participantId, size) =>
-      this.#reportTileSize(participantId, size),
-    );
+    this.tileSizes = new TileSizeReporter((key, size) => this.#reportTileSize(key, size));
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.statsTimer = undefined;
     /**
@@ -655,6 +668,9 @@ class Session {
       this.producers.video = await this.#produce(videoTrack, app.videoEnabled);
     }
     if (this.closed) return;
+    // A screen shared before a reconnect is shared again.
+    if (app.screenTrack?.readyState === 'live') await this.shareScreen(app.screenTrack);
+    if (this.closed) return;
     this.maxMessageSize = joined.sendTransport.sctpParameters?.maxMessageSize ?? 0;
     await this.#startChat();
     if (this.closed) return;
@@ -662,7 +678,13 @@ class Session {
     for (const peer of joined.peers ?? []) {
       this.#addPeer(peer.participantId, peer.displayName);
       for (const producer of peer.producers ?? []) {
-        this.#addProducer(peer.participantId, producer.producerId, producer.kind, producer.paused);
+        this.#addProducer(
+          peer.participantId,
+          producer.producerId,
+          producer.kind,
+          producer.paused,
+          producer.source,
+        );
       }
     }
     app.joined = true;
@@ -877,6 +899,42 @@ class Session {
   }
 
   /**
+   * Publishes a screen track; false (with a toast) if the server refused it,
+   * e.g. because someone else is sharing.
+   * @param {MediaStreamTrack} track
+   * @returns {Promise<boolean>}
+   */
+  async shareScreen(track) {
+    const transport = /** @type {import('mediasoup-client').types.Transport} */ (
+      this.sendTransport
+    );
+    if (!this.device?.canProduce('video')) return false;
+    try {
+      this.producers.screen = await transport.produce({
+        track,
+        stopTracks: false,
+        ...screenProduceOptions(track),
+      });
+      return true;
+    } catch (error) {
+      if (!this.closed) {
+        const message = error instanceof Error ? error.message : String(error);
+        toast(`Could not share your screen: ${message}`, { kind: 'error' });
+      }
+      return false;
+    }
+  }
+
+  /** Closes the screen producer here and on the server. */
+  async stopScreen() {
+    const producer = this.producers.screen;
+    this.producers.screen = undefined;
+    if (!producer || producer.closed) return;
+    producer.close();
+    await this.signaling.request('closeProducer', { producerId: producer.id }).catch(() => {});
+  }
+
+  /**
    * @param {string} participantId
    * @param {string} displayName
    */
@@ -919,10 +977,14 @@ class Session {
    * @param {string} producerId
    * @param {'audio' | 'video'} kind
    * @param {boolean} paused
+   * @param {unknown} source
    */
-  #addProducer(participantId, producerId, kind, paused) {
+  #addProducer(participantId, producerId, kind, paused, source) {
     const peer = this.peers.get(participantId) ?? this.#addPeer(participantId, '');
-    peer.producers.set(producerId, { kind, paused: !!paused });
+    /** @type {MediaSource} */
+    const known =
+      source === 'screen' && kind === 'video' ? 'screen' : kind === 'audio' ? 'mic' : 'camera';
+    peer.producers.set(producerId, { kind, paused: !!paused, source: known });
     this.#refreshTile(peer);
   }
 
@@ -955,8 +1017,9 @@ class Session {
         return;
       }
       const owner = data.participantId ?? participantId;
+      const source = peer.producers.get(producerId)?.source ?? 'camera';
       /** @type {ConsumerEntry} */
-      const entry = { consumer, participantId: owner, producerId };
+      const entry = { consumer, participantId: owner, producerId, source };
       if (consumer.kind === 'video')
         entry.view = { received: { width: 0, height: 0 }, scoreEvents: 0 };
       this.consumers.set(consumer.id, entry);
@@ -965,12 +1028,16 @@ class Session {
       }
       this.earlyReports.delete(consumer.id);
       const ownerPeer = this.peers.get(owner) ?? peer;
-      if (consumer.kind === 'video') ownerPeer.tile.setVideoTrack(consumer.track);
+      if (source === 'screen') {
+        stage.showRemote(owner, producerId, ownerPeer.displayName, consumer.track);
+        this.tileSizes.unobserve(stage.remote);
+        this.tileSizes.observe(stage.remote, `screen:${producerId}`);
+      } else if (consumer.kind === 'video') ownerPeer.tile.setVideoTrack(consumer.track);
       else ownerPeer.tile.setAudioTrack(consumer.track);
       this.#refreshTile(ownerPeer);
       await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
       if (consumer.kind === 'video') {
-        this.tileSizes.reportNow(ownerPeer.tile.root);
+        this.tileSizes.reportNow(source === 'screen' ? stage.remote : ownerPeer.tile.root);
         this.#startStats();
       }
     } catch (error) {
@@ -987,15 +1054,17 @@ class Session {
   }
 
   /**
-   * Tells the server how big a peer's tile is, for its video consumer.
-   * @param {string} participantId
+   * Tells the server how big a tile is, for its video consumer: a peer's
+   * camera tile (`key` is the participant id) or the stage (`screen:<producerId>`).
+   * @param {string} key
    * @param {{ width: number, height: number }} size device pixels
-   * @returns {Promise<boolean>} false when the peer has no video consumer yet
+   * @returns {Promise<boolean>} false when there is no such video consumer yet
    */
-  async #reportTileSize(participantId, size) {
+  async #reportTileSize(key, size) {
     if (this.closed) return false;
-    const entry = [...this.consumers.values()].find(
-      (e) => e.participantId === participantId && e.view,
+    const screen = key.startsWith('screen:') ? key.slice('screen:'.length) : undefined;
+    const entry = [...this.consumers.values()].find((e) =>
+      screen ? e.producerId === screen : e.participantId === key && e.view && e.source !== 'screen',
     );
     if (!entry?.view) return false;
     const data = await this.signaling.request('setTileSize', {
@@ -1035,6 +1104,7 @@ class Session {
         const width = stats.frameWidth ?? 0;
         const height = stats.frameHeight ?? 0;
         entry.view.received = { width, height };
+        if (entry.source === 'screen') continue;
         this.peers.get(entry.participantId)?.tile.indicators?.setResolution(width, height);
       }
     }
@@ -1046,8 +1116,13 @@ class Session {
     if (!entry) return;
     this.consumers.delete(consumerId);
     entry.consumer.close();
+    if (entry.source === 'screen') {
+      this.tileSizes.unobserve(stage.remote);
+      stage.clearRemote(entry.producerId);
+    }
     const peer = this.peers.get(entry.participantId);
     if (!peer) return;
+    if (entry.source === 'screen') return;
     if (entry.consumer.kind === 'video') peer.tile.setVideoTrack(undefined);
     else peer.tile.setAudioTrack(undefined);
     this.#refreshTile(peer);
@@ -1061,6 +1136,7 @@ class Session {
         if (entry.participantId !== peer.participantId || entry.consumer.kind !== kind) {
           return false;
         }
+        if (entry.source === 'screen') return false;
         return !peer.producers.get(entry.producerId)?.paused;
       });
     peer.tile.setMedia({ video: live('video'), audio: live('audio') });
@@ -1114,6 +1190,7 @@ class Session {
       entry.view.score = data.score;
       entry.view.producerScore = data.producerScore;
       entry.view.scoreEvents++;
+      if (entry.source === 'screen') return;
       this.peers
         .get(entry.participantId)
         ?.tile.indicators?.setScore(data.score, Number(data.producerScore));
@@ -1144,7 +1221,7 @@ class Session {
         break;
       }
       case 'newProducer': {
-        this.#addProducer(data.participantId, data.producerId, data.kind, data.paused);
+        this.#addProducer(data.participantId, data.producerId, data.kind, data.paused, data.source);
         await this.#consume(data.participantId, data.producerId);
         break;
       }
@@ -1207,6 +1284,8 @@ class Session {
     clearInterval(this.statsTimer);
     for (const entry of this.consumers.values()) entry.consumer.close();
     this.consumers.clear();
+    this.tileSizes.unobserve(stage.remote);
+    if (stage.shown) stage.clearRemote(stage.shown.producerId);
     for (const entry of this.dataConsumers.values()) entry.dataConsumer.close();
     this.dataConsumers.clear();
     this.chatProducer?.close();
@@ -1380,6 +1459,54 @@ function setProducerEnabled(kind, enabled) {
   updateControls();
 }
 
+/**
+ * Shares a screen: the browser's picker, then a second video producer. The
+ * browser's own "stop sharing" ends the track, which stops the share too.
+ */
+async function startScreenShare() {
+  const session = app.session;
+  if (app.screenTrack || !session || !app.joined) return;
+  /** @type {MediaStreamTrack} */
+  let track;
+  try {
+    track = await captureScreen();
+  } catch (error) {
+    // The user cancelled the picker, or the browser refused.
+    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof DOMException && error.name === 'NotAllowedError')) {
+      toast(`Could not share your screen: ${message}`, { kind: 'error' });
+    }
+    return;
+  }
+  if (app.session !== session || session.closed) {
+    track.stop();
+    return;
+  }
+  app.screenTrack = track;
+  track.addEventListener('ended', () => {
+    if (app.screenTrack === track) void stopScreenShare();
+  });
+  stage.setLocal(track);
+  updateControls();
+  if (!(await session.shareScreen(track)) && app.screenTrack === track) stopScreenTrack();
+}
+
+async function stopScreenShare() {
+  stopScreenTrack();
+  await app.session?.stopScreen();
+}
+
+function stopScreenTrack() {
+  app.screenTrack?.stop();
+  app.screenTrack = null;
+  stage.setLocal(null);
+  updateControls();
+}
+
+ui.screenButton.addEventListener('click', () => {
+  if (app.screenTrack) void stopScreenShare();
+  else void startScreenShare();
+});
 ui.audioButton.addEventListener('click', () => setAudioEnabled(!app.audioEnabled));
 ui.videoButton.addEventListener('click', () => setVideoEnabled(!app.videoEnabled));
 ui.leaveButton.addEventListener('click', () => void leave());
@@ -1438,18 +1565,29 @@ window.addEventListener('pagehide', () => {
       reconnects: app.reconnects,
       audioEnabled: app.audioEnabled,
       videoEnabled: app.videoEnabled,
-      peers: [...(session?.peers.values() ?? [])].map((peer) => ({
-        participantId: peer.participantId,
-        displayName: peer.displayName,
-        hasVideo: [...(session?.consumers.values() ?? [])].some(
-          (entry) => entry.participantId === peer.participantId && entry.consumer.kind === 'video',
-        ),
-        video: structuredClone(
-          [...(session?.consumers.values() ?? [])].find(
-            (entry) => entry.participantId === peer.participantId && entry.view,
-          )?.view ?? null,
-        ),
-      })),
+      peers: [...(session?.peers.values() ?? [])].map((peer) => {
+        const cameras = [...(session?.consumers.values() ?? [])].filter(
+          (entry) =>
+            entry.participantId === peer.participantId &&
+            entry.consumer.kind === 'video' &&
+            entry.source !== 'screen',
+        );
+        return {
+          participantId: peer.participantId,
+          displayName: peer.displayName,
+          hasVideo: cameras.length > 0,
+          video: structuredClone(cameras.find((entry) => entry.view)?.view ?? null),
+        };
+      }),
+      screen: {
+        // This participant's share: its producer, once the server took it.
+        sharing: !!app.screenTrack,
+        producerId: session?.producers.screen?.closed
+          ? null
+          : (session?.producers.screen?.id ?? null),
+        // The remote screen on this page's stage.
+        stage: stage.shown ? { ...stage.shown } : null,
+      },
       chat: {
         open: session?.chatProducer?.readyState === 'open',
         // The other participants' chat channels open here.
@@ -1480,6 +1618,7 @@ window.addEventListener('pagehide', () => {
         results.push({
           participantId: entry.participantId,
           consumerId: entry.consumer.id,
+          source: entry.source,
           framesDecoded: stats.framesDecoded ?? 0,
           frameWidth: stats.frameWidth ?? 0,
           frameHeight: stats.frameHeight ?? 0,

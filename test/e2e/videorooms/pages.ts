@@ -38,6 +38,16 @@ export interface RoomState {
   reconnects: number;
   peers: PeerState[];
   chat: ChatState;
+  screen: ScreenState;
+}
+
+export interface ScreenState {
+  /** This page shares a screen (its track is live). */
+  sharing: boolean;
+  /** Its screen producer, once the server took it. */
+  producerId: string | null;
+  /** The remote screen on this page's stage. */
+  stage: { participantId: string; producerId: string } | null;
 }
 
 export interface ChatMessage {
@@ -59,6 +69,8 @@ export interface ChatState {
 export interface VideoStats {
   participantId: string;
   consumerId: string;
+  /** 'camera' or 'screen'. */
+  source: string;
   framesDecoded: number;
   frameWidth: number;
   frameHeight: number;
@@ -172,7 +184,7 @@ export class ParticipantPage {
     let latest: VideoStats[] = [];
     await waitFor(
       async () => {
-        latest = await this.inboundVideoStats();
+        latest = (await this.inboundVideoStats()).filter((s) => s.source !== 'screen');
         const byParticipant = new Map(latest.map((s) => [s.participantId, s]));
         const ok = participantIds.every((id) => {
           const now = byParticipant.get(id);
