@@ -20,6 +20,7 @@
  */
 import { Device } from 'mediasoup-client';
 import { CHAT_LABEL, ChatPanel, decodeChatMessage, encodeChatMessage } from './chat.js';
+import { DevicePicker, LevelMeter, openDevice, saveDeviceId, trackConstraints } from './devices.js';
 import { Stage, canShareScreen, captureScreen, screenProduceOptions } from './screen.js';
 import { TileIndicators, TileSizeReporter, videoEncodings } from './viewing.js';
 
@@ -73,6 +74,10 @@ const ui = {
   alone: $('alone'),
   roomInfo: $('room-info'),
   roomName: $('room-name'),
+  copyLinkButton: $('copy-link-button'),
+  invite: $('invite'),
+  inviteLink: /** @type {HTMLInputElement} */ ($('invite-link')),
+  inviteStatus: $('invite-status'),
   count: $('participant-count'),
   status: $('status'),
   statusText: $('status-text'),
@@ -80,6 +85,12 @@ const ui = {
   audioButton: $('audio-button'),
   videoButton: $('video-button'),
   screenButton: $('screen-button'),
+  devicesButton: $('devices-button'),
+  devicesPanel: $('devices-panel'),
+  preview: $('preview'),
+  previewVideo: /** @type {HTMLVideoElement} */ ($('preview-video')),
+  previewAudioButton: $('preview-audio-button'),
+  previewVideoButton: $('preview-video-button'),
   leaveButton: $('leave-button'),
   toasts: $('toasts'),
   chat: $('chat'),
@@ -165,6 +176,25 @@ function initialsOf(name) {
     .map((c) => c.toUpperCase())
     .join('');
 }
+
+/** The pre-join pickers and the in-call ones: both switch the device in use. */
+const pickers = [
+  new DevicePicker(
+    {
+      video: /** @type {HTMLSelectElement} */ ($('camera-select')),
+      audio: /** @type {HTMLSelectElement} */ ($('mic-select')),
+    },
+    (kind, deviceId) => void switchDevice(kind, deviceId),
+  ),
+  new DevicePicker(
+    {
+      video: /** @type {HTMLSelectElement} */ ($('call-camera-select')),
+      audio: /** @type {HTMLSelectElement} */ ($('call-mic-select')),
+    },
+    (kind, deviceId) => void switchDevice(kind, deviceId),
+  ),
+];
+const meter = new LevelMeter($('mic-meter'));
 
 const stage = new Stage($('call'), $('stage'), () => void stopScreenShare());
 
@@ -469,12 +499,16 @@ const app = {
   retryTimer: undefined,
   /** @type {MediaStream | null} */
   localStream: null,
+  /** The getUserMedia in progress (the preview and a join share it). @type {Promise<MediaStream> | null} */
+  localMediaPending: null,
   audioEnabled: true,
   videoEnabled: true,
   /** @type {Tile | null} */
   localTile: null,
   /** This participant's shared screen (kept across reconnects, like the camera). @type {MediaStreamTrack | null} */
   screenTrack: null,
+  /** Hides the invite link again. @type {ReturnType<typeof setTimeout> | undefined} */
+  inviteTimer: undefined,
 };
 
 function updateHeader() {
@@ -505,6 +539,15 @@ function updateControls() {
   ui.screenButton.hidden = !canShareScreen();
   ui.screenButton.dataset.sharing = String(!!app.screenTrack);
   ui.screenButton.setAttribute('aria-pressed', String(!!app.screenTrack));
+  setToggle(ui.previewAudioButton, app.audioEnabled && hasAudio, hasAudio, 'Mic on', 'Mic off');
+  setToggle(
+    ui.previewVideoButton,
+    app.videoEnabled && hasVideo,
+    hasVideo,
+    'Camera on',
+    'Camera off',
+  );
+  ui.preview.dataset.video = app.videoEnabled && hasVideo ? 'on' : 'off';
   const screenLabel = ui.screenButton.querySelector('.ctl-label');
   if (screenLabel) screenLabel.textContent = app.screenTrack ? 'Stop sharing' : 'Share screen';
 }
@@ -526,18 +569,43 @@ function setControl(button, on, available, onLabel, offLabel) {
 }
 
 /**
- * The camera and microphone, asked for once and kept across reconnects. Falls
- * back to one of them, then to none (the participant then only watches).
+ * @param {HTMLElement} button
+ * @param {boolean} on
+ * @param {boolean} available
+ * @param {string} onLabel
+ * @param {string} offLabel
+ */
+function setToggle(button, on, available, onLabel, offLabel) {
+  button.dataset.on = String(on);
+  button.textContent = available ? (on ? onLabel : offLabel) : 'No device';
+  /** @type {HTMLButtonElement} */ (button).disabled = !available;
+}
+
+/**
+ * The camera and microphone (the ones picked last), asked for once and kept
+ * across reconnects; the pre-join preview and the join share one request.
  * @returns {Promise<MediaStream>}
  */
-async function ensureLocalMedia() {
+function ensureLocalMedia() {
   const live = app.localStream?.getTracks().some((track) => track.readyState === 'live');
-  if (app.localStream && live) return app.localStream;
+  if (app.localStream && live) return Promise.resolve(app.localStream);
+  if (!app.localMediaPending) {
+    app.localMediaPending = openLocalMedia().finally(() => (app.localMediaPending = null));
+  }
+  return app.localMediaPending;
+}
+
+/**
+ * Falls back to one of the camera and microphone, then to none (the
+ * participant then only watches).
+ * @returns {Promise<MediaStream>}
+ */
+async function openLocalMedia() {
   /** @type {MediaStreamConstraints[]} */
   const attempts = [
-    { audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } },
-    { audio: false, video: true },
-    { audio: true, video: false },
+    { audio: trackConstraints('audio'), video: trackConstraints('video') },
+    { audio: false, video: trackConstraints('video') },
+    { audio: trackConstraints('audio'), video: false },
   ];
   let stream = new MediaStream();
   /** @type {unknown} */
@@ -563,7 +631,85 @@ async function ensureLocalMedia() {
   for (const track of stream.getAudioTracks()) track.enabled = app.audioEnabled;
   for (const track of stream.getVideoTracks()) track.enabled = app.videoEnabled;
   app.localStream = stream;
+  for (const track of stream.getTracks())
+    saveDeviceId(track.kind === 'audio' ? 'audio' : 'video', track.getSettings().deviceId);
+  void refreshPickers();
   return stream;
+}
+
+function refreshPickers() {
+  return Promise.all(pickers.map((picker) => picker.refresh(app.localStream)));
+}
+
+/**
+ * Uses another camera or microphone: opens it, swaps it into the local
+ * stream, and, in a call, into its producer (replaceTrack: no new producer,
+ * the others keep their consumer).
+ * @param {'audio' | 'video'} kind
+ * @param {string} deviceId
+ */
+async function switchDevice(kind, deviceId) {
+  const stream = app.localStream;
+  const old = kind === 'audio' ? stream?.getAudioTracks()[0] : stream?.getVideoTracks()[0];
+  if (old?.getSettings().deviceId === deviceId && old.readyState === 'live') return;
+  /** @type {MediaStreamTrack} */
+  let track;
+  try {
+    track = await openDevice(kind, deviceId);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    toast(`Could not open that ${kind === 'audio' ? 'microphone' : 'camera'}: ${message}`, {
+      kind: 'error',
+    });
+    void refreshPickers();
+    return;
+  }
+  if (app.localStream !== stream || !stream) {
+    track.stop();
+    return;
+  }
+  track.enabled = kind === 'audio' ? app.audioEnabled : app.videoEnabled;
+  if (old) stream.removeTrack(old);
+  stream.addTrack(track);
+  saveDeviceId(kind, deviceId);
+  const producer = app.session?.producers[kind];
+  if (producer && !producer.closed) {
+    try {
+      await producer.replaceTrack({ track });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      toast(`Could not switch your ${kind === 'audio' ? 'microphone' : 'camera'}: ${message}`, {
+        kind: 'error',
+      });
+    }
+  }
+  old?.stop();
+  if (kind === 'video') app.localTile?.setVideoTrack(track);
+  if (!ui.lobby.hidden) showPreview(stream);
+  updateLocalTile();
+  updateControls();
+  void refreshPickers();
+}
+
+/** The pre-join preview: the camera, the microphone's level and the pickers. */
+async function startPreview() {
+  const stream = await ensureLocalMedia();
+  if (ui.lobby.hidden) return;
+  showPreview(stream);
+  updateControls();
+}
+
+/** @param {MediaStream} stream */
+function showPreview(stream) {
+  const video = stream.getVideoTracks()[0];
+  ui.previewVideo.srcObject = video ? new MediaStream([video]) : null;
+  if (video) ui.previewVideo.play().catch(() => {});
+  meter.attach(stream.getAudioTracks()[0]);
+}
+
+function stopPreview() {
+  ui.previewVideo.srcObject = null;
+  meter.detach();
 }
 
 function ensureLocalTile() {
@@ -1383,6 +1529,7 @@ function scheduleRejoin(delayMs) {
  * @param {string} displayName
  */
 function join(roomId, displayName) {
+  stopPreview();
   app.roomId = roomId;
   app.displayName = displayName;
   app.retryAttempt = 0;
@@ -1410,6 +1557,40 @@ async function leave() {
   showView('left');
 }
 
+/** The room's link without a name: whoever opens it gets the pre-join panel. */
+function inviteLink() {
+  return `${location.origin}${location.pathname}?room=${encodeURIComponent(app.roomId)}`;
+}
+
+/**
+ * Copies the invite link (the Clipboard API, else the older execCommand on
+ * the shown field) and shows it, selected, so it can be copied by hand too.
+ */
+async function copyInviteLink() {
+  const link = inviteLink();
+  ui.inviteLink.value = link;
+  ui.invite.hidden = false;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(link);
+    copied = true;
+  } catch {
+    ui.inviteLink.select();
+    try {
+      copied = document.execCommand('copy');
+    } catch {
+      copied = false;
+    }
+  }
+  ui.inviteLink.focus();
+  ui.inviteLink.select();
+  ui.inviteStatus.textContent = copied ? 'Copied' : 'Copy it from here';
+  ui.invite.dataset.copied = String(copied);
+  if (copied) toast('Invite link copied', { kind: 'success' });
+  clearTimeout(app.inviteTimer);
+  app.inviteTimer = setTimeout(() => (ui.invite.hidden = true), 15_000);
+}
+
 /** @param {string} [error] */
 function showLobby(error) {
   showView('lobby');
@@ -1418,6 +1599,7 @@ function showLobby(error) {
   ui.formError.textContent = error ?? '';
   if (!ui.roomInput.value) ui.roomInput.focus();
   else ui.nameInput.focus();
+  void startPreview();
 }
 
 // ---------------------------------------------------------------------------
@@ -1503,6 +1685,19 @@ function stopScreenTrack() {
   updateControls();
 }
 
+ui.previewAudioButton.addEventListener('click', () => setAudioEnabled(!app.audioEnabled));
+ui.previewVideoButton.addEventListener('click', () => setVideoEnabled(!app.videoEnabled));
+// The meter's AudioContext may only run after a click (autoplay policy).
+ui.form.addEventListener('pointerdown', () => meter.wake());
+ui.form.addEventListener('keydown', () => meter.wake());
+ui.devicesButton.addEventListener('click', () => {
+  const open = ui.devicesPanel.hidden;
+  ui.devicesPanel.hidden = !open;
+  ui.devicesButton.setAttribute('aria-expanded', String(open));
+  if (open) void refreshPickers();
+});
+navigator.mediaDevices?.addEventListener('devicechange', () => void refreshPickers());
+
 ui.screenButton.addEventListener('click', () => {
   if (app.screenTrack) void stopScreenShare();
   else void startScreenShare();
@@ -1511,14 +1706,8 @@ ui.audioButton.addEventListener('click', () => setAudioEnabled(!app.audioEnabled
 ui.videoButton.addEventListener('click', () => setVideoEnabled(!app.videoEnabled));
 ui.leaveButton.addEventListener('click', () => void leave());
 ui.rejoinButton.addEventListener('click', () => join(app.roomId, app.displayName));
-ui.roomInfo.addEventListener('click', (event) => {
-  if (!(event.target instanceof Element) || !event.target.closest('#room-name')) return;
-  const link = `${location.origin}${location.pathname}?room=${encodeURIComponent(app.roomId)}`;
-  navigator.clipboard
-    ?.writeText(link)
-    .then(() => toast('Invite link copied', { kind: 'success' }))
-    .catch(() => toast(`Invite link: ${link}`, { timeoutMs: 10_000 }));
-});
+ui.copyLinkButton.addEventListener('click', () => void copyInviteLink());
+ui.roomName.addEventListener('click', () => void copyInviteLink());
 
 ui.form.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -1565,6 +1754,13 @@ window.addEventListener('pagehide', () => {
       reconnects: app.reconnects,
       audioEnabled: app.audioEnabled,
       videoEnabled: app.videoEnabled,
+      devices: {
+        // What the local stream uses, and what the producers send.
+        camera: app.localStream?.getVideoTracks()[0]?.label ?? null,
+        mic: app.localStream?.getAudioTracks()[0]?.label ?? null,
+        publishedCamera: session?.producers.video?.track?.label ?? null,
+        publishedMic: session?.producers.audio?.track?.label ?? null,
+      },
       peers: [...(session?.peers.values() ?? [])].map((peer) => {
         const cameras = [...(session?.consumers.values() ?? [])].filter(
           (entry) =>

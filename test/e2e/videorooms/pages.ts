@@ -39,6 +39,16 @@ export interface RoomState {
   peers: PeerState[];
   chat: ChatState;
   screen: ScreenState;
+  devices: DevicesState;
+}
+
+export interface DevicesState {
+  /** Labels of the local stream's camera and microphone. */
+  camera: string | null;
+  mic: string | null;
+  /** Labels of the tracks the producers send. */
+  publishedCamera: string | null;
+  publishedMic: string | null;
 }
 
 export interface ScreenState {
@@ -256,14 +266,24 @@ export class VideoroomsBrowser {
   }
 
   /** Opens `${origin}/?room=ROOM&name=NAME` (the client joins at once). */
-  async open(origin: string, room: string, name: string): Promise<ParticipantPage> {
+  open(origin: string, room: string, name: string): Promise<ParticipantPage> {
+    const query = `?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`;
+    return this.openUrl(`${origin}/${query}`, name);
+  }
+
+  /** Opens any page of the client (e.g. `?room=ROOM` alone: the pre-join panel). */
+  async openUrl(url: string, name: string): Promise<ParticipantPage> {
     const page = await withTimeout(this.#context.newPage(), 30_000, 'newPage');
     const participant = new ParticipantPage(page, name);
     this.pages.push(participant);
-    const url = `${origin}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`;
     const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
     if (!response?.ok()) throw new Error(`${url}: HTTP ${response?.status() ?? 'no response'}`);
     return participant;
+  }
+
+  /** Grants the pages of `origin` browser permissions (e.g. the clipboard's). */
+  grantPermissions(permissions: string[], origin: string): Promise<void> {
+    return this.#context.grantPermissions(permissions, { origin });
   }
 
   /** Everything the pages logged (for failure messages). */
