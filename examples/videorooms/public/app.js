@@ -21,6 +21,7 @@
 import { Device } from 'mediasoup-client';
 import { CHAT_LABEL, ChatPanel, decodeChatMessage, encodeChatMessage } from './chat.js';
 import { DevicePicker, LevelMeter, openDevice, saveDeviceId, trackConstraints } from './devices.js';
+import { Speakers } from './speakers.js';
 import { Stage, canShareScreen, captureScreen, screenProduceOptions } from './screen.js';
 import { TileIndicators, TileSizeReporter, videoEncodings } from './viewing.js';
 
@@ -196,6 +197,15 @@ const pickers = [
 ];
 const meter = new LevelMeter($('mic-meter'));
 
+/** The active speaker's highlight and the tiles' audio meters. */
+const speakers = new Speakers(() => {
+  /** @type {Map<string, Tile>} */
+  const tiles = new Map();
+  if (app.localTile && app.participantId) tiles.set(app.participantId, app.localTile);
+  for (const peer of app.session?.peers.values() ?? []) tiles.set(peer.participantId, peer.tile);
+  return tiles;
+});
+
 const stage = new Stage($('call'), $('stage'), () => void stopScreenShare());
 
 // ---------------------------------------------------------------------------
@@ -233,7 +243,11 @@ class Tile {
     this.name = el('span', 'name');
     label.append(mic, this.name);
     if (local) label.append(el('span', 'badge', 'You'));
-    this.root.append(this.video, this.avatar, label);
+    this.meter = el('div', 'tile-meter');
+    this.meter.setAttribute('aria-hidden', 'true');
+    this.meter.append(el('span'));
+    this.setLevel(0);
+    this.root.append(this.video, this.avatar, label, this.meter);
     /** @type {TileIndicators | undefined} */
     this.indicators = undefined;
     if (!local) {
@@ -252,6 +266,18 @@ class Tile {
     this.name.title = shown;
     this.avatarText.textContent = initialsOf(shown) || '?';
     this.avatar.style.setProperty('--hue', String(hueOf(shown)));
+  }
+
+  /** The microphone's level, 0–1, from the server's audioLevels. @param {number} level */
+  setLevel(level) {
+    this.meter.style.setProperty('--level', level.toFixed(3));
+    this.meter.dataset.level = level.toFixed(3);
+  }
+
+  /** Highlights the active speaker's tile. @param {boolean} on */
+  setSpeaking(on) {
+    if (on) this.root.dataset.speaking = 'true';
+    else delete this.root.dataset.speaking;
   }
 
   /** @param {MediaStreamTrack | undefined} track */
@@ -793,6 +819,7 @@ class Session {
     });
     if (this.closed) return;
     app.participantId = joined.participantId;
+    speakers.setActive(joined.activeSpeaker);
 
     const device = new Device();
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
@@ -839,6 +866,7 @@ class Session {
     app.recovering = false;
     setStatus('connected', 'Connected');
     updateHeader();
+    speakers.apply();
     for (const peer of joined.peers ?? []) {
       for (const producer of peer.producers ?? []) {
         await this.#consume(peer.participantId, producer.producerId);
@@ -1099,6 +1127,7 @@ class Session {
     ui.grid.append(tile.root);
     this.tileSizes.observe(tile.root, participantId);
     updateHeader();
+    speakers.apply();
     return peer;
   }
 
@@ -1301,6 +1330,12 @@ class Session {
       rejoin('The room moved to another media server: reconnecting…', 0);
       return;
     }
+    if (event === 'activeSpeaker' || event === 'audioLevels') {
+      // Not queued: they come often and only paint tiles.
+      if (event === 'activeSpeaker') speakers.setActive(data);
+      else speakers.setLevels(data);
+      return;
+    }
     if (event === 'consumerScore' || event === 'consumerLayersChanged') {
       // Not queued either: they describe consumers already made, and come often.
       this.#onConsumerReport(event, data);
@@ -1440,6 +1475,7 @@ class Session {
     this.recvTransport?.close();
     for (const peer of this.peers.values()) peer.tile.remove();
     this.peers.clear();
+    speakers.clear();
   }
 }
 
@@ -1775,6 +1811,10 @@ window.addEventListener('pagehide', () => {
           video: structuredClone(cameras.find((entry) => entry.view)?.view ?? null),
         };
       }),
+      speakers: {
+        active: speakers.active,
+        levels: Object.fromEntries(speakers.levels),
+      },
       screen: {
         // This participant's share: its producer, once the server took it.
         sharing: !!app.screenTrack,
