@@ -246,6 +246,7 @@ export class Participant {
     return {
       participantId: this.id,
       routerRtpCapabilities: room.router.rtpCapabilities,
+      activeSpeaker: room.speakers?.current ?? null,
       sendTransport: transportInfo(sendTransport),
       recvTransport: transportInfo(recvTransport),
       peers,
@@ -286,6 +287,7 @@ export class Participant {
     this.producers.set(producer.id, producer);
     if (size) this.producerSources.set(producer.id, size);
     if (screen) this.#screenProducer = producer;
+    if (kind === 'audio') await this.#observeSpeaker(room, producer);
     producer.on('transportclose', () => {
       this.producers.delete(producer.id);
       if (this.#screenProducer === producer) this.#screenProducer = undefined;
@@ -447,6 +449,15 @@ export class Participant {
       throw new ProtocolError('bad-request', error instanceof Error ? error.message : 'invalid');
     }
     return caps;
+  }
+
+  /** Feeds a microphone to the room's speaker observers; the room works on without them. */
+  async #observeSpeaker(room: Room, producer: Producer): Promise<void> {
+    try {
+      await room.speakers?.add(producer, this.id);
+    } catch {
+      // The producer closed meanwhile (or the room did): nothing to observe.
+    }
   }
 
   /** One screen share per room, and one per participant. */

@@ -4,6 +4,7 @@
  */
 import type { Router, Worker } from '../../src/index.js';
 import type { Participant } from './Participant.js';
+import type { Speakers } from './Speakers.js';
 
 export class Room {
   readonly id: string;
@@ -17,6 +18,8 @@ export class Room {
    * the producer is made so that two concurrent shares cannot both win.
    */
   screenSharer: Participant | undefined;
+  /** The room's active-speaker and audio-level observers (set once they exist). */
+  speakers: Speakers | undefined;
   #closed = false;
 
   constructor(id: string, router: Router, worker: Worker) {
@@ -50,6 +53,7 @@ export class Room {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.speakers?.close();
     this.router.close();
   }
 }

@@ -8,8 +8,8 @@
  */
 
 /** Volumes (dBov) from this one up fill the meter from empty to full. */
-const VOLUME_FLOOR = -70;
-const VOLUME_FULL = -10;
+const VOLUME_FLOOR = -80;
+const VOLUME_FULL = -20;
 /** A meter without news for this long falls to zero (a lost notification, a paused observer). */
 const LEVEL_HOLD_MS = 1_000;
 

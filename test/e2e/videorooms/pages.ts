@@ -36,6 +36,8 @@ export interface RoomState {
   roomId: string;
   status: string;
   reconnects: number;
+  audioEnabled: boolean;
+  videoEnabled: boolean;
   peers: PeerState[];
   chat: ChatState;
   screen: ScreenState;
