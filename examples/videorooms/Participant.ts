@@ -31,7 +31,9 @@ import {
   labelField,
   objectField,
   roomIdField,
+  sourceField,
   stringField,
+  type MediaSource,
   type ClientRequest,
 } from './protocol.js';
 import type { Room } from './Room.js';
@@ -64,6 +66,8 @@ export class Participant {
   readonly dataConsumers = new Map<string, DataConsumer>();
   /** The camera size each video producer's publisher declared (layers are fractions of it). */
   readonly producerSources = new Map<string, Size>();
+  /** This participant's screen share, if any (one per room, see Room.claimScreen). */
+  #screenProducer: Producer | undefined;
   readonly #views = new TileViews();
 
   constructor(send: (message: unknown) => void, registry: RoomsRegistry, limits: Limits) {
@@ -157,6 +161,8 @@ export class Participant {
     this.recvTransport = undefined;
     this.producers.clear();
     this.producerSources.clear();
+    this.#screenProducer = undefined;
+    room.releaseScreen(this);
     this.consumers.clear();
     this.#views.clear();
     this.dataProducers.clear();
@@ -228,6 +234,7 @@ export class Participant {
         producerId: producer.id,
         kind: producer.kind,
         paused: producer.paused,
+        source: sourceOf(producer),
       })),
       dataProducers: [...p.dataProducers.values()].map(dataProducerInfo),
     }));
@@ -239,6 +246,7 @@ export class Participant {
     return {
       participantId: this.id,
       routerRtpCapabilities: room.router.rtpCapabilities,
+      activeSpeaker: room.speakers?.current ?? null,
       sendTransport: transportInfo(sendTransport),
       recvTransport: transportInfo(recvTransport),
       peers,
@@ -260,20 +268,36 @@ export class Participant {
     checkListField(parameters, 'codecs', limits.maxCodecs, 'rtpParameters');
     checkListField(parameters, 'headerExtensions', limits.maxHeaderExtensions, 'rtpParameters');
     const rtpParameters = parameters as unknown as RtpParameters;
-    const source = kind === 'video' ? sourceSizeField(body) : undefined;
-    const producer = await transport.produce({ kind, rtpParameters });
+    const size = kind === 'video' ? sourceSizeField(body) : undefined;
+    const source = sourceField(body.appData, kind);
+    const screen = source === 'screen';
+    if (screen) this.#claimScreen(room);
+    let producer: Producer;
+    try {
+      producer = await transport.produce({ kind, rtpParameters, appData: { source } });
+    } catch (error) {
+      if (screen) room.releaseScreen(this);
+      throw error;
+    }
     if (this.room !== room) {
       producer.close();
+      if (screen) room.releaseScreen(this);
       throw new ProtocolError('not-joined', 'left the room');
     }
     this.producers.set(producer.id, producer);
-    if (source) this.producerSources.set(producer.id, source);
-    producer.on('transportclose', () => this.producers.delete(producer.id));
+    if (size) this.producerSources.set(producer.id, size);
+    if (screen) this.#screenProducer = producer;
+    if (kind === 'audio') await this.#observeSpeaker(room, producer);
+    producer.on('transportclose', () => {
+      this.producers.delete(producer.id);
+      if (this.#screenProducer === producer) this.#screenProducer = undefined;
+    });
     room.broadcast(this, 'newProducer', {
       participantId: this.id,
       producerId: producer.id,
       kind,
       paused: producer.paused,
+      source,
     });
     return { producerId: producer.id };
   }
@@ -427,9 +451,33 @@ export class Participant {
     return caps;
   }
 
+  /** Feeds a microphone to the room's speaker observers; the room works on without them. */
+  async #observeSpeaker(room: Room, producer: Producer): Promise<void> {
+    try {
+      await room.speakers?.add(producer, this.id);
+    } catch {
+      // The producer closed meanwhile (or the room did): nothing to observe.
+    }
+  }
+
+  /** One screen share per room, and one per participant. */
+  #claimScreen(room: Room): void {
+    if (this.#screenProducer) {
+      throw new ProtocolError('limit', 'you are sharing a screen already');
+    }
+    if (!room.claimScreen(this)) {
+      const who = room.screenSharer?.displayName ?? 'someone';
+      throw new ProtocolError('limit', `${who} is sharing a screen: one at a time per room`);
+    }
+  }
+
   #producerClosed(producer: Producer): void {
     this.producers.delete(producer.id);
     this.producerSources.delete(producer.id);
+    if (this.#screenProducer === producer) {
+      this.#screenProducer = undefined;
+      this.room?.releaseScreen(this);
+    }
     this.room?.broadcast(this, 'producerClosed', {
       participantId: this.id,
       producerId: producer.id,
@@ -453,6 +501,11 @@ export class Participant {
     if (!consumer) throw new ProtocolError('not-found', 'unknown consumer');
     return consumer;
   }
+}
+
+/** The source a producer was made with (its appData, set by #produce). */
+function sourceOf(producer: Producer): MediaSource {
+  return (producer.appData as { source?: MediaSource }).source ?? 'camera';
 }
 
 function transportInfo(transport: WebRtcTransport): TransportInfo {

@@ -11,6 +11,7 @@
 import type { WebRtcTransport, Worker } from '../../src/index.js';
 import type { Config } from './config.js';
 import { Room } from './Room.js';
+import { Speakers } from './Speakers.js';
 import type { WorkerManager } from './WorkerManager.js';
 
 export class RoomsRegistry {
@@ -56,8 +57,17 @@ export class RoomsRegistry {
     if (existing && !existing.closed) return existing;
     let pending = this.#creating.get(roomId);
     if (!pending) {
-      pending = this.#workers.createRouter().then(({ router, worker }) => {
+      pending = this.#workers.createRouter().then(async ({ router, worker }) => {
         const room = new Room(roomId, router, worker);
+        try {
+          room.speakers = await Speakers.create(router, {
+            activeSpeaker: (speaker) => room.broadcast(undefined, 'activeSpeaker', speaker),
+            audioLevels: (levels) => room.broadcast(undefined, 'audioLevels', { levels }),
+          });
+        } catch (error) {
+          room.close();
+          throw error;
+        }
         this.#rooms.set(roomId, room);
         return room;
       });

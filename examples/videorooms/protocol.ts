@@ -184,3 +184,24 @@ export function integerField(
   }
   return value as number;
 }
+
+/** What a producer carries: the microphone, the camera or a shared screen. */
+export type MediaSource = 'mic' | 'camera' | 'screen';
+
+/**
+ * `appData.source` of a `produce`: 'mic' for audio, 'camera' (the default)
+ * or 'screen' for video; anything else is a bad-request.
+ */
+export function sourceField(appData: unknown, kind: 'audio' | 'video'): MediaSource {
+  const source =
+    typeof appData === 'object' && appData !== null && !Array.isArray(appData)
+      ? (appData as Record<string, unknown>).source
+      : undefined;
+  if (source === undefined) return kind === 'audio' ? 'mic' : 'camera';
+  if (kind === 'audio' && source === 'mic') return source;
+  if (kind === 'video' && (source === 'camera' || source === 'screen')) return source;
+  throw new ProtocolError(
+    'bad-request',
+    `appData.source must be ${kind === 'audio' ? "'mic'" : "'camera' or 'screen'"}`,
+  );
+}

@@ -13,7 +13,13 @@ import {
   type Config,
 } from '../../examples/videorooms/config.js';
 import { RateLimitedLog } from '../../examples/videorooms/log.js';
-import { MAX_DEPTH, nestingDepth, parseRequest } from '../../examples/videorooms/protocol.js';
+import {
+  MAX_DEPTH,
+  ProtocolError,
+  nestingDepth,
+  parseRequest,
+  sourceField,
+} from '../../examples/videorooms/protocol.js';
 import { requestPath } from '../../examples/videorooms/requestTarget.js';
 import { sendBounded } from '../../examples/videorooms/Session.js';
 import { TokenBucket } from '../../examples/videorooms/TokenBucket.js';
@@ -49,6 +55,26 @@ describe('videorooms limits, piece by piece', () => {
     log.line('later');
     assert.equal(lines.length, 11);
     assert.match(lines[10], /^later \(990 earlier lines dropped/);
+  });
+
+  test('produce appData.source: defaults by kind, screen only for video, nothing else', () => {
+    assert.equal(sourceField(undefined, 'audio'), 'mic');
+    assert.equal(sourceField(undefined, 'video'), 'camera');
+    assert.equal(sourceField({ width: 640, height: 480 }, 'video'), 'camera');
+    assert.equal(sourceField({ source: 'screen' }, 'video'), 'screen');
+    assert.equal(sourceField({ source: 'camera' }, 'video'), 'camera');
+    assert.equal(sourceField({ source: 'mic' }, 'audio'), 'mic');
+    for (const [appData, kind] of [
+      [{ source: 'screen' }, 'audio'],
+      [{ source: 'mic' }, 'video'],
+      [{ source: 'SCREEN' }, 'video'],
+      [{ source: 7 }, 'video'],
+    ] as const) {
+      assert.throws(
+        () => sourceField(appData, kind),
+        (error: unknown) => error instanceof ProtocolError && error.code === 'bad-request',
+      );
+    }
   });
 
   test('request targets', () => {

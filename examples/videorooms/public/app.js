@@ -20,6 +20,9 @@
  */
 import { Device } from 'mediasoup-client';
 import { CHAT_LABEL, ChatPanel, decodeChatMessage, encodeChatMessage } from './chat.js';
+import { DevicePicker, LevelMeter, openDevice, saveDeviceId, trackConstraints } from './devices.js';
+import { Speakers } from './speakers.js';
+import { Stage, canShareScreen, captureScreen, screenProduceOptions } from './screen.js';
 import { TileIndicators, TileSizeReporter, videoEncodings } from './viewing.js';
 
 const ROOM_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -72,12 +75,23 @@ const ui = {
   alone: $('alone'),
   roomInfo: $('room-info'),
   roomName: $('room-name'),
+  copyLinkButton: $('copy-link-button'),
+  invite: $('invite'),
+  inviteLink: /** @type {HTMLInputElement} */ ($('invite-link')),
+  inviteStatus: $('invite-status'),
   count: $('participant-count'),
   status: $('status'),
   statusText: $('status-text'),
   controls: $('controls'),
   audioButton: $('audio-button'),
   videoButton: $('video-button'),
+  screenButton: $('screen-button'),
+  devicesButton: $('devices-button'),
+  devicesPanel: $('devices-panel'),
+  preview: $('preview'),
+  previewVideo: /** @type {HTMLVideoElement} */ ($('preview-video')),
+  previewAudioButton: $('preview-audio-button'),
+  previewVideoButton: $('preview-video-button'),
   leaveButton: $('leave-button'),
   toasts: $('toasts'),
   chat: $('chat'),
@@ -164,6 +178,36 @@ function initialsOf(name) {
     .join('');
 }
 
+/** The pre-join pickers and the in-call ones: both switch the device in use. */
+const pickers = [
+  new DevicePicker(
+    {
+      video: /** @type {HTMLSelectElement} */ ($('camera-select')),
+      audio: /** @type {HTMLSelectElement} */ ($('mic-select')),
+    },
+    (kind, deviceId) => void switchDevice(kind, deviceId),
+  ),
+  new DevicePicker(
+    {
+      video: /** @type {HTMLSelectElement} */ ($('call-camera-select')),
+      audio: /** @type {HTMLSelectElement} */ ($('call-mic-select')),
+    },
+    (kind, deviceId) => void switchDevice(kind, deviceId),
+  ),
+];
+const meter = new LevelMeter($('mic-meter'));
+
+/** The active speaker's highlight and the tiles' audio meters. */
+const speakers = new Speakers(() => {
+  /** @type {Map<string, Tile>} */
+  const tiles = new Map();
+  if (app.localTile && app.participantId) tiles.set(app.participantId, app.localTile);
+  for (const peer of app.session?.peers.values() ?? []) tiles.set(peer.participantId, peer.tile);
+  return tiles;
+});
+
+const stage = new Stage($('call'), $('stage'), () => void stopScreenShare());
+
 // ---------------------------------------------------------------------------
 // Tiles
 
@@ -199,7 +243,11 @@ class Tile {
     this.name = el('span', 'name');
     label.append(mic, this.name);
     if (local) label.append(el('span', 'badge', 'You'));
-    this.root.append(this.video, this.avatar, label);
+    this.meter = el('div', 'tile-meter');
+    this.meter.setAttribute('aria-hidden', 'true');
+    this.meter.append(el('span'));
+    this.setLevel(0);
+    this.root.append(this.video, this.avatar, label, this.meter);
     /** @type {TileIndicators | undefined} */
     this.indicators = undefined;
     if (!local) {
@@ -218,6 +266,18 @@ class Tile {
     this.name.title = shown;
     this.avatarText.textContent = initialsOf(shown) || '?';
     this.avatar.style.setProperty('--hue', String(hueOf(shown)));
+  }
+
+  /** The microphone's level, 0–1, from the server's audioLevels. @param {number} level */
+  setLevel(level) {
+    this.meter.style.setProperty('--level', level.toFixed(3));
+    this.meter.dataset.level = level.toFixed(3);
+  }
+
+  /** Highlights the active speaker's tile. @param {boolean} on */
+  setSpeaking(on) {
+    if (on) this.root.dataset.speaking = 'true';
+    else delete this.root.dataset.speaking;
   }
 
   /** @param {MediaStreamTrack | undefined} track */
@@ -431,11 +491,13 @@ class Signaling {
 // Application state (outlives sessions)
 
 /**
- * @typedef {{ kind: 'audio' | 'video', paused: boolean }} ProducerInfo
+ * @typedef {'mic' | 'camera' | 'screen'} MediaSource
+ * @typedef {{ kind: 'audio' | 'video', paused: boolean, source: MediaSource }} ProducerInfo
  * @typedef {{ participantId: string, displayName: string,
  *   producers: Map<string, ProducerInfo>, tile: Tile }} Peer
  * @typedef {{ consumer: import('mediasoup-client').types.Consumer,
- *   participantId: string, producerId: string, view?: VideoView }} ConsumerEntry
+ *   participantId: string, producerId: string, source: MediaSource,
+ *   view?: VideoView }} ConsumerEntry
  * @typedef {{ reported?: { width: number, height: number },
  *   preferredLayers?: { spatialLayer: number, temporalLayer: number } | null,
  *   paused?: boolean,
@@ -463,10 +525,16 @@ const app = {
   retryTimer: undefined,
   /** @type {MediaStream | null} */
   localStream: null,
+  /** The getUserMedia in progress (the preview and a join share it). @type {Promise<MediaStream> | null} */
+  localMediaPending: null,
   audioEnabled: true,
   videoEnabled: true,
   /** @type {Tile | null} */
   localTile: null,
+  /** This participant's shared screen (kept across reconnects, like the camera). @type {MediaStreamTrack | null} */
+  screenTrack: null,
+  /** Hides the invite link again. @type {ReturnType<typeof setTimeout> | undefined} */
+  inviteTimer: undefined,
 };
 
 function updateHeader() {
@@ -494,6 +562,20 @@ function updateControls() {
   const hasVideo = !!stream?.getVideoTracks().length;
   setControl(ui.audioButton, app.audioEnabled && hasAudio, hasAudio, 'Mute', 'Unmute');
   setControl(ui.videoButton, app.videoEnabled && hasVideo, hasVideo, 'Stop video', 'Start video');
+  ui.screenButton.hidden = !canShareScreen();
+  ui.screenButton.dataset.sharing = String(!!app.screenTrack);
+  ui.screenButton.setAttribute('aria-pressed', String(!!app.screenTrack));
+  setToggle(ui.previewAudioButton, app.audioEnabled && hasAudio, hasAudio, 'Mic on', 'Mic off');
+  setToggle(
+    ui.previewVideoButton,
+    app.videoEnabled && hasVideo,
+    hasVideo,
+    'Camera on',
+    'Camera off',
+  );
+  ui.preview.dataset.video = app.videoEnabled && hasVideo ? 'on' : 'off';
+  const screenLabel = ui.screenButton.querySelector('.ctl-label');
+  if (screenLabel) screenLabel.textContent = app.screenTrack ? 'Stop sharing' : 'Share screen';
 }
 
 /**
@@ -513,18 +595,43 @@ function setControl(button, on, available, onLabel, offLabel) {
 }
 
 /**
- * The camera and microphone, asked for once and kept across reconnects. Falls
- * back to one of them, then to none (the participant then only watches).
+ * @param {HTMLElement} button
+ * @param {boolean} on
+ * @param {boolean} available
+ * @param {string} onLabel
+ * @param {string} offLabel
+ */
+function setToggle(button, on, available, onLabel, offLabel) {
+  button.dataset.on = String(on);
+  button.textContent = available ? (on ? onLabel : offLabel) : 'No device';
+  /** @type {HTMLButtonElement} */ (button).disabled = !available;
+}
+
+/**
+ * The camera and microphone (the ones picked last), asked for once and kept
+ * across reconnects; the pre-join preview and the join share one request.
  * @returns {Promise<MediaStream>}
  */
-async function ensureLocalMedia() {
+function ensureLocalMedia() {
   const live = app.localStream?.getTracks().some((track) => track.readyState === 'live');
-  if (app.localStream && live) return app.localStream;
+  if (app.localStream && live) return Promise.resolve(app.localStream);
+  if (!app.localMediaPending) {
+    app.localMediaPending = openLocalMedia().finally(() => (app.localMediaPending = null));
+  }
+  return app.localMediaPending;
+}
+
+/**
+ * Falls back to one of the camera and microphone, then to none (the
+ * participant then only watches).
+ * @returns {Promise<MediaStream>}
+ */
+async function openLocalMedia() {
   /** @type {MediaStreamConstraints[]} */
   const attempts = [
-    { audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } },
-    { audio: false, video: true },
-    { audio: true, video: false },
+    { audio: trackConstraints('audio'), video: trackConstraints('video') },
+    { audio: false, video: trackConstraints('video') },
+    { audio: trackConstraints('audio'), video: false },
   ];
   let stream = new MediaStream();
   /** @type {unknown} */
@@ -550,7 +657,85 @@ async function ensureLocalMedia() {
   for (const track of stream.getAudioTracks()) track.enabled = app.audioEnabled;
   for (const track of stream.getVideoTracks()) track.enabled = app.videoEnabled;
   app.localStream = stream;
+  for (const track of stream.getTracks())
+    saveDeviceId(track.kind === 'audio' ? 'audio' : 'video', track.getSettings().deviceId);
+  void refreshPickers();
   return stream;
+}
+
+function refreshPickers() {
+  return Promise.all(pickers.map((picker) => picker.refresh(app.localStream)));
+}
+
+/**
+ * Uses another camera or microphone: opens it, swaps it into the local
+ * stream, and, in a call, into its producer (replaceTrack: no new producer,
+ * the others keep their consumer).
+ * @param {'audio' | 'video'} kind
+ * @param {string} deviceId
+ */
+async function switchDevice(kind, deviceId) {
+  const stream = app.localStream;
+  const old = kind === 'audio' ? stream?.getAudioTracks()[0] : stream?.getVideoTracks()[0];
+  if (old?.getSettings().deviceId === deviceId && old.readyState === 'live') return;
+  /** @type {MediaStreamTrack} */
+  let track;
+  try {
+    track = await openDevice(kind, deviceId);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    toast(`Could not open that ${kind === 'audio' ? 'microphone' : 'camera'}: ${message}`, {
+      kind: 'error',
+    });
+    void refreshPickers();
+    return;
+  }
+  if (app.localStream !== stream || !stream) {
+    track.stop();
+    return;
+  }
+  track.enabled = kind === 'audio' ? app.audioEnabled : app.videoEnabled;
+  if (old) stream.removeTrack(old);
+  stream.addTrack(track);
+  saveDeviceId(kind, deviceId);
+  const producer = app.session?.producers[kind];
+  if (producer && !producer.closed) {
+    try {
+      await producer.replaceTrack({ track });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      toast(`Could not switch your ${kind === 'audio' ? 'microphone' : 'camera'}: ${message}`, {
+        kind: 'error',
+      });
+    }
+  }
+  old?.stop();
+  if (kind === 'video') app.localTile?.setVideoTrack(track);
+  if (!ui.lobby.hidden) showPreview(stream);
+  updateLocalTile();
+  updateControls();
+  void refreshPickers();
+}
+
+/** The pre-join preview: the camera, the microphone's level and the pickers. */
+async function startPreview() {
+  const stream = await ensureLocalMedia();
+  if (ui.lobby.hidden) return;
+  showPreview(stream);
+  updateControls();
+}
+
+/** @param {MediaStream} stream */
+function showPreview(stream) {
+  const video = stream.getVideoTracks()[0];
+  ui.previewVideo.srcObject = video ? new MediaStream([video]) : null;
+  if (video) ui.previewVideo.play().catch(() => {});
+  meter.attach(stream.getAudioTracks()[0]);
+}
+
+function stopPreview() {
+  ui.previewVideo.srcObject = null;
+  meter.detach();
 }
 
 function ensureLocalTile() {
@@ -565,6 +750,7 @@ function ensureLocalTile() {
 }
 
 function stopLocalMedia() {
+  stopScreenTrack();
   for (const track of app.localStream?.getTracks() ?? []) track.stop();
   app.localStream = null;
   app.localTile?.remove();
@@ -582,7 +768,8 @@ class Session {
     /** @type {Map<string, ConsumerEntry>} */
     this.consumers = new Map();
     /** @type {{ audio?: import('mediasoup-client').types.Producer,
-     *   video?: import('mediasoup-client').types.Producer }} */
+     *   video?: import('mediasoup-client').types.Producer,
+     *   screen?: import('mediasoup-client').types.Producer }} */
     this.producers = {};
     /** @type {Device | undefined} */
     this.device = undefined;
@@ -605,9 +792,7 @@ class Session {
     /** Runs setup, then each notification, one at a time. */
     this.queue = Promise.resolve();
     /** Remote tiles' sizes, reported for their video consumers. */
-    this.tileSizes = new TileSizeReporter((participantId, size) =>
-      this.#reportTileSize(participantId, size),
-    );
+    this.tileSizes = new TileSizeReporter((key, size) => this.#reportTileSize(key, size));
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.statsTimer = undefined;
     /**
@@ -634,6 +819,7 @@ class Session {
     });
     if (this.closed) return;
     app.participantId = joined.participantId;
+    speakers.setActive(joined.activeSpeaker);
 
     const device = new Device();
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
@@ -655,6 +841,9 @@ class Session {
       this.producers.video = await this.#produce(videoTrack, app.videoEnabled);
     }
     if (this.closed) return;
+    // A screen shared before a reconnect is shared again.
+    if (app.screenTrack?.readyState === 'live') await this.shareScreen(app.screenTrack);
+    if (this.closed) return;
     this.maxMessageSize = joined.sendTransport.sctpParameters?.maxMessageSize ?? 0;
     await this.#startChat();
     if (this.closed) return;
@@ -662,7 +851,13 @@ class Session {
     for (const peer of joined.peers ?? []) {
       this.#addPeer(peer.participantId, peer.displayName);
       for (const producer of peer.producers ?? []) {
-        this.#addProducer(peer.participantId, producer.producerId, producer.kind, producer.paused);
+        this.#addProducer(
+          peer.participantId,
+          producer.producerId,
+          producer.kind,
+          producer.paused,
+          producer.source,
+        );
       }
     }
     app.joined = true;
@@ -671,6 +866,7 @@ class Session {
     app.recovering = false;
     setStatus('connected', 'Connected');
     updateHeader();
+    speakers.apply();
     for (const peer of joined.peers ?? []) {
       for (const producer of peer.producers ?? []) {
         await this.#consume(peer.participantId, producer.producerId);
@@ -877,6 +1073,42 @@ class Session {
   }
 
   /**
+   * Publishes a screen track; false (with a toast) if the server refused it,
+   * e.g. because someone else is sharing.
+   * @param {MediaStreamTrack} track
+   * @returns {Promise<boolean>}
+   */
+  async shareScreen(track) {
+    const transport = /** @type {import('mediasoup-client').types.Transport} */ (
+      this.sendTransport
+    );
+    if (!this.device?.canProduce('video')) return false;
+    try {
+      this.producers.screen = await transport.produce({
+        track,
+        stopTracks: false,
+        ...screenProduceOptions(track),
+      });
+      return true;
+    } catch (error) {
+      if (!this.closed) {
+        const message = error instanceof Error ? error.message : String(error);
+        toast(`Could not share your screen: ${message}`, { kind: 'error' });
+      }
+      return false;
+    }
+  }
+
+  /** Closes the screen producer here and on the server. */
+  async stopScreen() {
+    const producer = this.producers.screen;
+    this.producers.screen = undefined;
+    if (!producer || producer.closed) return;
+    producer.close();
+    await this.signaling.request('closeProducer', { producerId: producer.id }).catch(() => {});
+  }
+
+  /**
    * @param {string} participantId
    * @param {string} displayName
    */
@@ -895,6 +1127,7 @@ class Session {
     ui.grid.append(tile.root);
     this.tileSizes.observe(tile.root, participantId);
     updateHeader();
+    speakers.apply();
     return peer;
   }
 
@@ -919,10 +1152,14 @@ class Session {
    * @param {string} producerId
    * @param {'audio' | 'video'} kind
    * @param {boolean} paused
+   * @param {unknown} source
    */
-  #addProducer(participantId, producerId, kind, paused) {
+  #addProducer(participantId, producerId, kind, paused, source) {
     const peer = this.peers.get(participantId) ?? this.#addPeer(participantId, '');
-    peer.producers.set(producerId, { kind, paused: !!paused });
+    /** @type {MediaSource} */
+    const known =
+      source === 'screen' && kind === 'video' ? 'screen' : kind === 'audio' ? 'mic' : 'camera';
+    peer.producers.set(producerId, { kind, paused: !!paused, source: known });
     this.#refreshTile(peer);
   }
 
@@ -955,8 +1192,9 @@ class Session {
         return;
       }
       const owner = data.participantId ?? participantId;
+      const source = peer.producers.get(producerId)?.source ?? 'camera';
       /** @type {ConsumerEntry} */
-      const entry = { consumer, participantId: owner, producerId };
+      const entry = { consumer, participantId: owner, producerId, source };
       if (consumer.kind === 'video')
         entry.view = { received: { width: 0, height: 0 }, scoreEvents: 0 };
       this.consumers.set(consumer.id, entry);
@@ -965,12 +1203,16 @@ class Session {
       }
       this.earlyReports.delete(consumer.id);
       const ownerPeer = this.peers.get(owner) ?? peer;
-      if (consumer.kind === 'video') ownerPeer.tile.setVideoTrack(consumer.track);
+      if (source === 'screen') {
+        stage.showRemote(owner, producerId, ownerPeer.displayName, consumer.track);
+        this.tileSizes.unobserve(stage.remote);
+        this.tileSizes.observe(stage.remote, `screen:${producerId}`);
+      } else if (consumer.kind === 'video') ownerPeer.tile.setVideoTrack(consumer.track);
       else ownerPeer.tile.setAudioTrack(consumer.track);
       this.#refreshTile(ownerPeer);
       await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
       if (consumer.kind === 'video') {
-        this.tileSizes.reportNow(ownerPeer.tile.root);
+        this.tileSizes.reportNow(source === 'screen' ? stage.remote : ownerPeer.tile.root);
         this.#startStats();
       }
     } catch (error) {
@@ -987,15 +1229,17 @@ class Session {
   }
 
   /**
-   * Tells the server how big a peer's tile is, for its video consumer.
-   * @param {string} participantId
+   * Tells the server how big a tile is, for its video consumer: a peer's
+   * camera tile (`key` is the participant id) or the stage (`screen:<producerId>`).
+   * @param {string} key
    * @param {{ width: number, height: number }} size device pixels
-   * @returns {Promise<boolean>} false when the peer has no video consumer yet
+   * @returns {Promise<boolean>} false when there is no such video consumer yet
    */
-  async #reportTileSize(participantId, size) {
+  async #reportTileSize(key, size) {
     if (this.closed) return false;
-    const entry = [...this.consumers.values()].find(
-      (e) => e.participantId === participantId && e.view,
+    const screen = key.startsWith('screen:') ? key.slice('screen:'.length) : undefined;
+    const entry = [...this.consumers.values()].find((e) =>
+      screen ? e.producerId === screen : e.participantId === key && e.view && e.source !== 'screen',
     );
     if (!entry?.view) return false;
     const data = await this.signaling.request('setTileSize', {
@@ -1035,6 +1279,7 @@ class Session {
         const width = stats.frameWidth ?? 0;
         const height = stats.frameHeight ?? 0;
         entry.view.received = { width, height };
+        if (entry.source === 'screen') continue;
         this.peers.get(entry.participantId)?.tile.indicators?.setResolution(width, height);
       }
     }
@@ -1046,8 +1291,13 @@ class Session {
     if (!entry) return;
     this.consumers.delete(consumerId);
     entry.consumer.close();
+    if (entry.source === 'screen') {
+      this.tileSizes.unobserve(stage.remote);
+      stage.clearRemote(entry.producerId);
+    }
     const peer = this.peers.get(entry.participantId);
     if (!peer) return;
+    if (entry.source === 'screen') return;
     if (entry.consumer.kind === 'video') peer.tile.setVideoTrack(undefined);
     else peer.tile.setAudioTrack(undefined);
     this.#refreshTile(peer);
@@ -1061,6 +1311,7 @@ class Session {
         if (entry.participantId !== peer.participantId || entry.consumer.kind !== kind) {
           return false;
         }
+        if (entry.source === 'screen') return false;
         return !peer.producers.get(entry.producerId)?.paused;
       });
     peer.tile.setMedia({ video: live('video'), audio: live('audio') });
@@ -1077,6 +1328,12 @@ class Session {
       const reason = typeof data?.reason === 'string' ? ` (${data.reason})` : '';
       console.warn(`videorooms: reconnect${reason}`);
       rejoin('The room moved to another media server: reconnecting…', 0);
+      return;
+    }
+    if (event === 'activeSpeaker' || event === 'audioLevels') {
+      // Not queued: they come often and only paint tiles.
+      if (event === 'activeSpeaker') speakers.setActive(data);
+      else speakers.setLevels(data);
       return;
     }
     if (event === 'consumerScore' || event === 'consumerLayersChanged') {
@@ -1114,6 +1371,7 @@ class Session {
       entry.view.score = data.score;
       entry.view.producerScore = data.producerScore;
       entry.view.scoreEvents++;
+      if (entry.source === 'screen') return;
       this.peers
         .get(entry.participantId)
         ?.tile.indicators?.setScore(data.score, Number(data.producerScore));
@@ -1144,7 +1402,7 @@ class Session {
         break;
       }
       case 'newProducer': {
-        this.#addProducer(data.participantId, data.producerId, data.kind, data.paused);
+        this.#addProducer(data.participantId, data.producerId, data.kind, data.paused, data.source);
         await this.#consume(data.participantId, data.producerId);
         break;
       }
@@ -1207,6 +1465,8 @@ class Session {
     clearInterval(this.statsTimer);
     for (const entry of this.consumers.values()) entry.consumer.close();
     this.consumers.clear();
+    this.tileSizes.unobserve(stage.remote);
+    if (stage.shown) stage.clearRemote(stage.shown.producerId);
     for (const entry of this.dataConsumers.values()) entry.dataConsumer.close();
     this.dataConsumers.clear();
     this.chatProducer?.close();
@@ -1215,6 +1475,7 @@ class Session {
     this.recvTransport?.close();
     for (const peer of this.peers.values()) peer.tile.remove();
     this.peers.clear();
+    speakers.clear();
   }
 }
 
@@ -1304,6 +1565,7 @@ function scheduleRejoin(delayMs) {
  * @param {string} displayName
  */
 function join(roomId, displayName) {
+  stopPreview();
   app.roomId = roomId;
   app.displayName = displayName;
   app.retryAttempt = 0;
@@ -1331,6 +1593,40 @@ async function leave() {
   showView('left');
 }
 
+/** The room's link without a name: whoever opens it gets the pre-join panel. */
+function inviteLink() {
+  return `${location.origin}${location.pathname}?room=${encodeURIComponent(app.roomId)}`;
+}
+
+/**
+ * Copies the invite link (the Clipboard API, else the older execCommand on
+ * the shown field) and shows it, selected, so it can be copied by hand too.
+ */
+async function copyInviteLink() {
+  const link = inviteLink();
+  ui.inviteLink.value = link;
+  ui.invite.hidden = false;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(link);
+    copied = true;
+  } catch {
+    ui.inviteLink.select();
+    try {
+      copied = document.execCommand('copy');
+    } catch {
+      copied = false;
+    }
+  }
+  ui.inviteLink.focus();
+  ui.inviteLink.select();
+  ui.inviteStatus.textContent = copied ? 'Copied' : 'Copy it from here';
+  ui.invite.dataset.copied = String(copied);
+  if (copied) toast('Invite link copied', { kind: 'success' });
+  clearTimeout(app.inviteTimer);
+  app.inviteTimer = setTimeout(() => (ui.invite.hidden = true), 15_000);
+}
+
 /** @param {string} [error] */
 function showLobby(error) {
   showView('lobby');
@@ -1339,6 +1635,7 @@ function showLobby(error) {
   ui.formError.textContent = error ?? '';
   if (!ui.roomInput.value) ui.roomInput.focus();
   else ui.nameInput.focus();
+  void startPreview();
 }
 
 // ---------------------------------------------------------------------------
@@ -1380,18 +1677,73 @@ function setProducerEnabled(kind, enabled) {
   updateControls();
 }
 
+/**
+ * Shares a screen: the browser's picker, then a second video producer. The
+ * browser's own "stop sharing" ends the track, which stops the share too.
+ */
+async function startScreenShare() {
+  const session = app.session;
+  if (app.screenTrack || !session || !app.joined) return;
+  /** @type {MediaStreamTrack} */
+  let track;
+  try {
+    track = await captureScreen();
+  } catch (error) {
+    // The user cancelled the picker, or the browser refused.
+    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof DOMException && error.name === 'NotAllowedError')) {
+      toast(`Could not share your screen: ${message}`, { kind: 'error' });
+    }
+    return;
+  }
+  if (app.session !== session || session.closed) {
+    track.stop();
+    return;
+  }
+  app.screenTrack = track;
+  track.addEventListener('ended', () => {
+    if (app.screenTrack === track) void stopScreenShare();
+  });
+  stage.setLocal(track);
+  updateControls();
+  if (!(await session.shareScreen(track)) && app.screenTrack === track) stopScreenTrack();
+}
+
+async function stopScreenShare() {
+  stopScreenTrack();
+  await app.session?.stopScreen();
+}
+
+function stopScreenTrack() {
+  app.screenTrack?.stop();
+  app.screenTrack = null;
+  stage.setLocal(null);
+  updateControls();
+}
+
+ui.previewAudioButton.addEventListener('click', () => setAudioEnabled(!app.audioEnabled));
+ui.previewVideoButton.addEventListener('click', () => setVideoEnabled(!app.videoEnabled));
+// The meter's AudioContext may only run after a click (autoplay policy).
+ui.form.addEventListener('pointerdown', () => meter.wake());
+ui.form.addEventListener('keydown', () => meter.wake());
+ui.devicesButton.addEventListener('click', () => {
+  const open = ui.devicesPanel.hidden;
+  ui.devicesPanel.hidden = !open;
+  ui.devicesButton.setAttribute('aria-expanded', String(open));
+  if (open) void refreshPickers();
+});
+navigator.mediaDevices?.addEventListener('devicechange', () => void refreshPickers());
+
+ui.screenButton.addEventListener('click', () => {
+  if (app.screenTrack) void stopScreenShare();
+  else void startScreenShare();
+});
 ui.audioButton.addEventListener('click', () => setAudioEnabled(!app.audioEnabled));
 ui.videoButton.addEventListener('click', () => setVideoEnabled(!app.videoEnabled));
 ui.leaveButton.addEventListener('click', () => void leave());
 ui.rejoinButton.addEventListener('click', () => join(app.roomId, app.displayName));
-ui.roomInfo.addEventListener('click', (event) => {
-  if (!(event.target instanceof Element) || !event.target.closest('#room-name')) return;
-  const link = `${location.origin}${location.pathname}?room=${encodeURIComponent(app.roomId)}`;
-  navigator.clipboard
-    ?.writeText(link)
-    .then(() => toast('Invite link copied', { kind: 'success' }))
-    .catch(() => toast(`Invite link: ${link}`, { timeoutMs: 10_000 }));
-});
+ui.copyLinkButton.addEventListener('click', () => void copyInviteLink());
+ui.roomName.addEventListener('click', () => void copyInviteLink());
 
 ui.form.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -1438,18 +1790,40 @@ window.addEventListener('pagehide', () => {
       reconnects: app.reconnects,
       audioEnabled: app.audioEnabled,
       videoEnabled: app.videoEnabled,
-      peers: [...(session?.peers.values() ?? [])].map((peer) => ({
-        participantId: peer.participantId,
-        displayName: peer.displayName,
-        hasVideo: [...(session?.consumers.values() ?? [])].some(
-          (entry) => entry.participantId === peer.participantId && entry.consumer.kind === 'video',
-        ),
-        video: structuredClone(
-          [...(session?.consumers.values() ?? [])].find(
-            (entry) => entry.participantId === peer.participantId && entry.view,
-          )?.view ?? null,
-        ),
-      })),
+      devices: {
+        // What the local stream uses, and what the producers send.
+        camera: app.localStream?.getVideoTracks()[0]?.label ?? null,
+        mic: app.localStream?.getAudioTracks()[0]?.label ?? null,
+        publishedCamera: session?.producers.video?.track?.label ?? null,
+        publishedMic: session?.producers.audio?.track?.label ?? null,
+      },
+      peers: [...(session?.peers.values() ?? [])].map((peer) => {
+        const cameras = [...(session?.consumers.values() ?? [])].filter(
+          (entry) =>
+            entry.participantId === peer.participantId &&
+            entry.consumer.kind === 'video' &&
+            entry.source !== 'screen',
+        );
+        return {
+          participantId: peer.participantId,
+          displayName: peer.displayName,
+          hasVideo: cameras.length > 0,
+          video: structuredClone(cameras.find((entry) => entry.view)?.view ?? null),
+        };
+      }),
+      speakers: {
+        active: speakers.active,
+        levels: Object.fromEntries(speakers.levels),
+      },
+      screen: {
+        // This participant's share: its producer, once the server took it.
+        sharing: !!app.screenTrack,
+        producerId: session?.producers.screen?.closed
+          ? null
+          : (session?.producers.screen?.id ?? null),
+        // The remote screen on this page's stage.
+        stage: stage.shown ? { ...stage.shown } : null,
+      },
       chat: {
         open: session?.chatProducer?.readyState === 'open',
         // The other participants' chat channels open here.
@@ -1480,6 +1854,7 @@ window.addEventListener('pagehide', () => {
         results.push({
           participantId: entry.participantId,
           consumerId: entry.consumer.id,
+          source: entry.source,
           framesDecoded: stats.framesDecoded ?? 0,
           frameWidth: stats.frameWidth ?? 0,
           frameHeight: stats.frameHeight ?? 0,

@@ -36,8 +36,30 @@ export interface RoomState {
   roomId: string;
   status: string;
   reconnects: number;
+  audioEnabled: boolean;
+  videoEnabled: boolean;
   peers: PeerState[];
   chat: ChatState;
+  screen: ScreenState;
+  devices: DevicesState;
+}
+
+export interface DevicesState {
+  /** Labels of the local stream's camera and microphone. */
+  camera: string | null;
+  mic: string | null;
+  /** Labels of the tracks the producers send. */
+  publishedCamera: string | null;
+  publishedMic: string | null;
+}
+
+export interface ScreenState {
+  /** This page shares a screen (its track is live). */
+  sharing: boolean;
+  /** Its screen producer, once the server took it. */
+  producerId: string | null;
+  /** The remote screen on this page's stage. */
+  stage: { participantId: string; producerId: string } | null;
 }
 
 export interface ChatMessage {
@@ -59,6 +81,8 @@ export interface ChatState {
 export interface VideoStats {
   participantId: string;
   consumerId: string;
+  /** 'camera' or 'screen'. */
+  source: string;
   framesDecoded: number;
   frameWidth: number;
   frameHeight: number;
@@ -172,7 +196,7 @@ export class ParticipantPage {
     let latest: VideoStats[] = [];
     await waitFor(
       async () => {
-        latest = await this.inboundVideoStats();
+        latest = (await this.inboundVideoStats()).filter((s) => s.source !== 'screen');
         const byParticipant = new Map(latest.map((s) => [s.participantId, s]));
         const ok = participantIds.every((id) => {
           const now = byParticipant.get(id);
@@ -244,14 +268,24 @@ export class VideoroomsBrowser {
   }
 
   /** Opens `${origin}/?room=ROOM&name=NAME` (the client joins at once). */
-  async open(origin: string, room: string, name: string): Promise<ParticipantPage> {
+  open(origin: string, room: string, name: string): Promise<ParticipantPage> {
+    const query = `?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`;
+    return this.openUrl(`${origin}/${query}`, name);
+  }
+
+  /** Opens any page of the client (e.g. `?room=ROOM` alone: the pre-join panel). */
+  async openUrl(url: string, name: string): Promise<ParticipantPage> {
     const page = await withTimeout(this.#context.newPage(), 30_000, 'newPage');
     const participant = new ParticipantPage(page, name);
     this.pages.push(participant);
-    const url = `${origin}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`;
     const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
     if (!response?.ok()) throw new Error(`${url}: HTTP ${response?.status() ?? 'no response'}`);
     return participant;
+  }
+
+  /** Grants the pages of `origin` browser permissions (e.g. the clipboard's). */
+  grantPermissions(permissions: string[], origin: string): Promise<void> {
+    return this.#context.grantPermissions(permissions, { origin });
   }
 
   /** Everything the pages logged (for failure messages). */
