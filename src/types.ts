@@ -97,6 +97,7 @@ export type {
   ProducerOptions,
   ProducerType,
   ProducerScore,
+  ProducerVideoOrientation,
   ProducerEvents,
   ProducerObserverEvents,
 } from './api/Producer.js';

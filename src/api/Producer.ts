@@ -36,9 +36,21 @@ export interface ProducerScore {
   score: number;
 }
 
+/**
+ * The video orientation a producer's packets carry (the `urn:3gpp:video-orientation` header
+ * extension, 3GPP TS 26.114 §7.4.5): back-facing camera, horizontal flip, rotation in degrees
+ * (0, 90, 180, 270).
+ */
+export interface ProducerVideoOrientation {
+  camera: boolean;
+  flip: boolean;
+  rotation: number;
+}
+
 export type ProducerEvents = {
   transportclose: [];
   score: [ProducerScore[]];
+  videoorientationchange: [ProducerVideoOrientation];
   trace: [ProducerTraceEventData];
   listenererror: [string, Error];
   '@close': [];
@@ -49,6 +61,7 @@ export type ProducerObserverEvents = {
   pause: [];
   resume: [];
   score: [ProducerScore[]];
+  videoorientationchange: [ProducerVideoOrientation];
   trace: [ProducerTraceEventData];
 };
 
@@ -103,6 +116,10 @@ export class Producer<
         this.#score = data as ProducerScore[];
         this.safeEmit('score', this.#score);
         this.#observer.safeEmit('score', this.#score);
+      } else if (event === 'videoorientationchange') {
+        const orientation = data as ProducerVideoOrientation;
+        this.safeEmit('videoorientationchange', orientation);
+        this.#observer.safeEmit('videoorientationchange', orientation);
       } else if (event === 'trace') {
         const trace = data as ProducerTraceEventData;
         this.safeEmit('trace', trace);

@@ -11,6 +11,7 @@ export const URI = {
   repairedRid: 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id',
   absSendTime: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
   transportWideCc: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
+  videoOrientation: 'urn:3gpp:video-orientation',
 } as const;
 
 /** Extensions that identify a stream on one hop only: never forwarded as they are. */
