@@ -28,6 +28,7 @@ import {
   videoRtpParameters,
 } from './mediaFixtures.js';
 import { RtpSink, RtpSource, VP8_PT } from './pipeFixtures.js';
+import { AuthenticatedSession } from './authenticatedSession.js';
 
 type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object';
 /** The keys of T that are not optional. */
@@ -644,6 +645,21 @@ for (const mode of MODES) {
       const [dcStats] = await dataConsumerObject.getStats();
       assertShape(dcStats, dataConsumerStats, 'dataConsumer.getStats');
       dataProducerObject.close();
+    });
+
+    test('WebRtcTransport dump once connected: iceSelectedTuple and dtlsRemoteCert', async () => {
+      const session = await AuthenticatedSession.open(mode, 'udp');
+      try {
+        const dump = await session.producerTransport.dump();
+        assertShape(dump, webRtcTransport, 'connected webRtcTransport.dump');
+        assert.equal(dump.dtlsState, 'connected');
+        assert.deepEqual(dump.iceSelectedTuple, session.producerTransport.iceSelectedTuple);
+        assert.equal(dump.iceSelectedTuple?.protocol, 'udp');
+        assert.match(dump.dtlsRemoteCert ?? '', /^-----BEGIN CERTIFICATE-----/);
+        assert.equal(dump.dtlsRemoteCert, session.producerTransport.dtlsRemoteCert);
+      } finally {
+        session.close();
+      }
     });
 
     test('WebRtcServer dump lists its transport (and Skein keeps its faults)', async () => {
