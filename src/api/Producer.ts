@@ -36,7 +36,11 @@ export interface ProducerScore {
   score: number;
 }
 
-/** The sender's video orientation (urn:3gpp:video-orientation), rotation in degrees. */
+/**
+ * The video orientation a producer's packets carry (the `urn:3gpp:video-orientation` header
+ * extension, 3GPP TS 26.114 §7.4.5): back-facing camera, horizontal flip, rotation in degrees
+ * (0, 90, 180, 270).
+ */
 export interface ProducerVideoOrientation {
   camera: boolean;
   flip: boolean;

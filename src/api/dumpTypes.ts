@@ -26,10 +26,14 @@ export type DumpTableEntry<K = number> = {
   value: string;
 };
 
+/**
+ * mediasoup's d.ts types the MID and rid keys as numbers; its worker sends the strings, and
+ * so does Skein.
+ */
 export type RtpListenerDump = {
   ssrcTable: DumpTableEntry[];
-  midTable: DumpTableEntry[];
-  ridTable: DumpTableEntry[];
+  midTable: DumpTableEntry<string>[];
+  ridTable: DumpTableEntry<string>[];
 };
 
 export type SctpListenerDump = {
@@ -70,6 +74,12 @@ export type BaseTransportDump = {
   sctpState?: SctpState;
   sctpListener?: SctpListenerDump;
   traceEventTypes?: string[];
+  /** Skein extension: whether this is a DirectTransport. */
+  direct: boolean;
+  /** Skein extension: packets dropped (never forwarded), by reason. */
+  packetsDropped: Record<string, number>;
+  /** Skein extension: exceptions contained at the media plane's entries, by kind. */
+  faults: Record<string, number>;
 };
 
 export type WebRtcTransportDump = BaseTransportDump & {
@@ -99,13 +109,20 @@ export type PipeTransportDump = BaseTransportDump & {
 
 export type DirectTransportDump = BaseTransportDump;
 
+/** How a producer's payload types and SSRCs map to the router's (mediasoup types it `unknown`). */
+export type ProducerRtpMappingDump = {
+  codecs: { payloadType: number; mappedPayloadType: number }[];
+  encodings: { rid?: string; ssrc?: number; scalabilityMode?: string; mappedSsrc: number }[];
+};
+
 export type ProducerDump = {
   id: string;
   kind: string;
   type: ProducerType;
   rtpParameters: RtpParameters;
-  rtpMapping: unknown;
-  rtpStreams: unknown;
+  rtpMapping: ProducerRtpMappingDump;
+  /** The receiving streams created so far (mediasoup types it `unknown`). */
+  rtpStreams: RtpStreamDump[];
   traceEventTypes: string[];
   paused: boolean;
 };
@@ -231,4 +248,6 @@ export type WebRtcServerDump = {
   webRtcTransportIds: string[];
   localIceUsernameFragments: IceUserNameFragment[];
   tupleHashes: TupleHash[];
+  /** Skein extension: exceptions contained at the server's entries, by kind. */
+  faults: Record<string, number>;
 };

@@ -491,7 +491,7 @@ for (const mode of MODES) {
         rtpCapabilities: deviceCaps,
       });
       const dump = async (): Promise<{ priority: number; traceEventTypes: string[] }> =>
-        (await consumer.dump()) as { priority: number; traceEventTypes: string[] };
+        await consumer.dump();
       await consumer.requestKeyFrame();
       assert.equal((await dump()).priority, 1);
       await consumer.setPriority(2);

@@ -30,7 +30,7 @@ function ssrcs(n: number): number[] {
 }
 
 async function statsOf(transport: PipeTransport): Promise<Record<string, unknown>> {
-  return (await transport.getStats())[0] as Record<string, unknown>;
+  return (await transport.getStats())[0];
 }
 
 for (const mode of MODES) {

@@ -1,39 +1,38 @@
 /**
- * Producer 'videoorientationchange' (mediasoup's event): the urn:3gpp:video-orientation byte
- * of received video packets (3GPP TS 26.114 §7.4.5), told when first seen and on each change,
- * on the producer and its observer. Plain RTP from a Node socket into a comedia transport.
+ * Producer `videoorientationchange` (mediasoup's semantics): the `urn:3gpp:video-orientation`
+ * extension (3GPP TS 26.114 §7.4.5) of what a producer forwards is reported the first time it
+ * is read and whenever camera, flip or rotation change; not while the producer is paused.
+ * Synthetic VP8 through a DirectTransport producer, both worker modes.
  */
+import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
-import { after, before, describe, test } from 'node:test';
-
 import {
   createWorker,
   type ProducerVideoOrientation,
   type Router,
   type Worker,
 } from '../../src/index.js';
-import { eventually, mediaCodecs } from './mediaFixtures.js';
+import { RtpPacketView, writeRtpHeader } from '../../src/protocols/rtp/index.js';
 import { MODES } from './modes.js';
+import { eventually, mediaCodecs, URI } from './mediaFixtures.js';
+import { directVp8Parameters } from './directFixtures.js';
 
-const SSRC = 0x11223344;
-const CVO_ID = 4;
+const SSRC = 0x0c0c0c0c;
+const CVO_ID = 13;
 
-/** A VP8 RTP packet with one one-byte-header extension element: the orientation byte. */
-function packet(seq: number, orientation: number): Buffer {
-  const buf = Buffer.alloc(12 + 8 + 4);
-  buf[0] = 0x90; // V=2, X=1
-  buf[1] = 96;
-  buf.writeUInt16BE(seq, 2);
-  buf.writeUInt32BE(seq * 3000, 4);
-  buf.writeUInt32BE(SSRC, 8);
-  buf.writeUInt16BE(0xbede, 12); // RFC 8285 §4.2
-  buf.writeUInt16BE(1, 14);
-  buf[16] = (CVO_ID << 4) | 0; // length 1
-  buf[17] = orientation;
-  // VP8 payload descriptor (RFC 7741 §4.2) and a non-key-frame header byte.
-  buf[20] = 0x10;
-  buf[21] = 0x01;
+/** A VP8 packet (RFC 7741 §4.2 descriptor, key frame on `key`) with a CVO byte, or none. */
+function packet(seq: number, cvo: number | undefined, key: boolean): Buffer {
+  const buf = Buffer.alloc(200);
+  const n = writeRtpHeader(buf, {
+    payloadType: 96,
+    sequenceNumber: seq,
+    timestamp: seq * 3000,
+    ssrc: SSRC,
+    marker: true,
+    extensions: cvo === undefined ? [] : [{ id: CVO_ID, value: Uint8Array.of(cvo) }],
+  });
+  buf[n] = 0x10; // S=1, PID 0
+  buf[n + 1] = key ? 0x10 : 0x11; // P=0 on a key frame
   return buf;
 }
 
@@ -42,55 +41,79 @@ for (const mode of MODES) {
     let worker: Worker;
     let router: Router;
     before(async () => {
-      worker = await createWorker({ mode, logLevel: 'warn' });
+      worker = await createWorker({ mode });
       router = await worker.createRouter({ mediaCodecs });
     });
     after(() => worker.close());
 
-    test('told on the first orientation and on each change, not on a repeat', async () => {
-      const transport = await router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-        comedia: true,
-      });
-      const producer = await transport.produce({
-        kind: 'video',
-        rtpParameters: {
-          codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }],
-          encodings: [{ ssrc: SSRC }],
-          headerExtensions: [{ uri: 'urn:3gpp:video-orientation', id: CVO_ID }],
-        },
-      });
-      const seen: ProducerVideoOrientation[] = [];
+    test('first value and each change are emitted, repeats and paused packets are not', async () => {
+      const input = await router.createDirectTransport();
+      const rtpParameters = directVp8Parameters(SSRC);
+      rtpParameters.headerExtensions = [{ uri: URI.videoOrientation, id: CVO_ID }];
+      const producer = await input.produce({ kind: 'video', rtpParameters });
+      const events: ProducerVideoOrientation[] = [];
       const observed: ProducerVideoOrientation[] = [];
-      producer.on('videoorientationchange', (o) => seen.push(o));
+      producer.on('videoorientationchange', (o) => events.push(o));
       producer.observer.on('videoorientationchange', (o) => observed.push(o));
-      const socket = createSocket('udp4');
-      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-      const send = (seq: number, orientation: number): Promise<void> =>
-        new Promise((resolve) =>
-          socket.send(packet(seq, orientation), transport.tuple.localPort, '127.0.0.1', () =>
-            resolve(),
-          ),
-        );
-      try {
-        await send(1, 0x00);
-        assert.ok(await eventually(() => seen.length === 1), 'the first orientation is told');
-        await send(2, 0x00);
-        // C=1 (back camera), F=1 (flipped), R=01 (90°).
-        await send(3, 0x0d);
-        assert.ok(await eventually(() => seen.length === 2), 'the change is told');
-        await send(4, 0x03);
-        assert.ok(await eventually(() => seen.length === 3));
-        assert.deepEqual(seen, [
-          { camera: false, flip: false, rotation: 0 },
-          { camera: true, flip: true, rotation: 90 },
-          { camera: false, flip: false, rotation: 270 },
-        ]);
-        assert.deepEqual(observed, seen);
-      } finally {
-        socket.close();
-        transport.close();
-      }
+      // The router forwards the element to consumers that negotiated it (with their id).
+      const output = await router.createDirectTransport();
+      const consumer = await output.consume({
+        producerId: producer.id,
+        rtpCapabilities: router.rtpCapabilities,
+      });
+      const consumerCvoId = consumer.rtpParameters.headerExtensions!.find(
+        (e) => e.uri === URI.videoOrientation,
+      )?.id;
+      assert.ok(consumerCvoId, 'the router offers the extension');
+      const forwarded: number[] = [];
+      const view = new RtpPacketView();
+      consumer.on('rtp', (rtp) => {
+        if (view.wrap(rtp) !== 'ok') return;
+        const value = view.getExtension(consumerCvoId);
+        if (value?.length === 1) forwarded.push(value[0]);
+      });
+
+      let seq = 100;
+      // Each burst starts on a key frame: consumers restart on one after the producer resumes.
+      const send = (cvo: number | undefined, count: number): void => {
+        for (let i = 0; i < count; i++) producer.send(packet(seq++, cvo, i === 0));
+      };
+      send(0b0000, 5); // front camera, no flip, 0°: reported (the first value read)
+      send(undefined, 3); // no element: nothing
+      send(0b1101, 5); // back camera, flipped, 90°
+      await producer.pause();
+      send(0b0010, 5); // paused: not read
+      await producer.resume();
+      send(0b0011, 5); // front camera, 270°
+      assert.ok(await eventually(() => events.length >= 3), `events: ${JSON.stringify(events)}`);
+      assert.deepEqual(events, [
+        { camera: false, flip: false, rotation: 0 },
+        { camera: true, flip: true, rotation: 90 },
+        { camera: false, flip: false, rotation: 270 },
+      ]);
+      assert.deepEqual(observed, events);
+      assert.ok(await eventually(() => forwarded.includes(0b0011)), 'forwarded to the consumer');
+      assert.ok(!forwarded.includes(0b0010), 'nothing forwarded while paused');
+      input.close();
+      output.close();
+    });
+
+    test('a producer that did not negotiate the extension never emits it', async () => {
+      const input = await router.createDirectTransport();
+      const producer = await input.produce({
+        kind: 'video',
+        rtpParameters: directVp8Parameters(SSRC),
+      });
+      let emitted = 0;
+      producer.on('videoorientationchange', () => emitted++);
+      for (let seq = 1; seq <= 20; seq++) producer.send(packet(seq, 0b1111, seq === 1));
+      // The packets arrived (stats count them) and none was read as an orientation.
+      assert.ok(
+        await eventually(async () => (await producer.getStats())[0]?.packetCount === 20),
+        'the producer received the packets',
+      );
+      assert.equal(emitted, 0);
+      input.close();
     });
   });
 }

@@ -25,7 +25,7 @@ interface ServerDump {
 }
 
 async function serverDump(server: WebRtcServer): Promise<ServerDump> {
-  return (await server.dump()) as ServerDump;
+  return await server.dump();
 }
 
 for (const mode of MODES) {

@@ -155,6 +155,11 @@ export abstract class Consumer implements RtpSink {
     return this.rtxSsrc === undefined ? [this.ssrc] : [this.ssrc, this.rtxSsrc];
   }
 
+  /** The send streams, in encoding order (one but for a pipe consumer's): dumps read them. */
+  get sendStreams(): readonly RtpStreamSend[] {
+    return [this.stream];
+  }
+
   /** A send stream with this consumer's codec, feedback and retransmission settings. */
   protected createSendStream(ssrc: number, rtxSsrc: number | undefined): RtpStreamSend {
     const media = this.#mediaCodec;

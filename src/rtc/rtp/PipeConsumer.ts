@@ -143,10 +143,8 @@ export class PipeConsumer extends Consumer {
     return scored && { score: 10, producerScore: 10, producerScores };
   }
 
-  override dumpFields(): Record<string, unknown> {
-    return {
-      rtpStreams: this.#streams.map((s) => ({ ssrc: s.ssrc, rtxSsrc: s.rtxSsrc })),
-    };
+  override get sendStreams(): readonly RtpStreamSend[] {
+    return this.#streams;
   }
 
   protected override requireSync(): void {

@@ -6,6 +6,10 @@
  * and header extension ids in place, and handed to the router.
  */
 import type { RtpPacketView } from '../../protocols/rtp/index.js';
+import {
+  NO_VIDEO_ORIENTATION,
+  readVideoOrientation,
+} from '../../protocols/rtp/video-orientation.js';
 import type { ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
 import type { MediaKind, RtpCodecParameters, RtpMapping, RtpParameters } from '../../ortc/index.js';
 import {
@@ -50,17 +54,13 @@ export interface ProducerListener {
   /** Send a PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1) for `ssrc`. */
   onKeyFrameRequest(ssrc: number, kind: KeyFrameRequestKind, firSequenceNumber: number): void;
   onScore(producer: Producer): void;
-  /** The video orientation the sender signals changed (or was first seen). */
-  onVideoOrientationChange?(producer: Producer, orientation: VideoOrientation): void;
+  /**
+   * The video orientation extension (3GPP TS 26.114 §7.4.5) read for the first time or
+   * changed: its C F R1 R0 bits (video/orientation.ts reads them).
+   */
+  onVideoOrientationChange(producer: Producer, bits: number): void;
   /** A trace event of an enabled type (producer.enableTraceEvent()). */
   onTrace(type: string, direction: 'in' | 'out', info?: Record<string, unknown>): void;
-}
-
-/** 3GPP TS 26.114 §7.4.5 coordination of video orientation, as mediasoup reports it. */
-export interface VideoOrientation {
-  camera: boolean;
-  flip: boolean;
-  rotation: number;
 }
 
 export interface ProducerStream {
@@ -95,6 +95,8 @@ export class Producer {
   readonly kind: MediaKind;
   readonly rtpParameters: RtpParameters;
   readonly type: ProducerType;
+  /** The control layer's mapping to router payload types and SSRCs (as validated). */
+  readonly rtpMapping: RtpMapping;
   readonly streams: ProducerStream[] = [];
   paused: boolean;
   /** Packets that were ours but not forwarded (unknown payload type, bad RTX, duplicates). */
@@ -111,20 +113,22 @@ export class Producer {
   /** The producer's own ids of the rid and repaired-rid extensions (0: not negotiated). */
   readonly #ridId: number;
   readonly #rridId: number;
+  /** The video orientation extension's id (0: not negotiated, or audio). */
+  readonly #videoOrientationId: number;
+  /** Its last bits (NO_VIDEO_ORIENTATION until one is read: the first one is reported too). */
+  #videoOrientation = NO_VIDEO_ORIENTATION;
   #lastScores = '';
   #closed = false;
   /** producer.enableTraceEvent(): what `trace` notifications to emit. */
   readonly traceFlags = new TraceFlags(PRODUCER_TRACE_TYPES);
   readonly #traceIds: TraceExtensionIds;
-  /** The video orientation extension's id (0: not negotiated) and its last value (-1: none). */
-  readonly #videoOrientationId: number;
-  #videoOrientation = -1;
 
   constructor(options: ProducerOptions, listener: ProducerListener) {
     this.id = options.id;
     this.kind = options.kind;
     this.rtpParameters = options.rtpParameters;
     this.paused = options.paused;
+    this.rtpMapping = options.rtpMapping;
     this.#listener = listener;
     const encodings = options.rtpParameters.encodings ?? [];
     this.type = producerType(options.rtpParameters);
@@ -165,14 +169,14 @@ export class Producer {
     const extensions = options.rtpParameters.headerExtensions ?? [];
     this.#ridId = extensionId(extensions, URI.rid);
     this.#rridId = extensionId(extensions, URI.repairedRid);
+    this.#videoOrientationId =
+      this.kind === 'video' ? extensionId(extensions, URI.videoOrientation) : 0;
     this.#traceIds = {
       midId: extensionId(extensions, URI.mid),
       ridId: this.#ridId,
       rridId: this.#rridId,
       transportWideCcId: extensionId(extensions, URI.transportWideCc),
     };
-    this.#videoOrientationId =
-      this.kind === 'video' ? extensionId(extensions, URI.videoOrientation) : 0;
     this.#extensionMap = buildProducerExtensionMap(
       options.rtpParameters.headerExtensions ?? [],
       options.routerIdForUri,
@@ -230,31 +234,15 @@ export class Producer {
       return rtx ? 'rtx' : 'media';
     }
     if (keyFrame) this.#keyFrames.keyFrameReceived(stream.ssrc);
-    if (this.#videoOrientationId !== 0) this.#readVideoOrientation(packet);
     // mediasoup traces what it forwards, as received (before the router's ids).
     if (this.traceFlags.any && !this.paused) this.#traceRtp(packet, keyFrame, rtx);
+    // As mediasoup: what is forwarded (not while paused), with the producer's own id.
+    if (this.#videoOrientationId !== 0 && !this.paused) this.#readVideoOrientation(packet);
     packet.payloadType = mappedPayloadType;
     packet.ssrc = stream.mappedSsrc;
     packet.rewriteExtensionIds(this.#extensionMap);
     if (!this.paused) this.#listener.onRtp(this, packet, keyFrame);
     return rtx ? 'rtx' : 'media';
-  }
-
-  /**
-   * The orientation byte (3GPP TS 26.114 §7.4.5: 0000 C F R1 R0) of a packet that carries it;
-   * told when it differs from the last one, as mediasoup does.
-   */
-  #readVideoOrientation(packet: RtpPacketView): void {
-    const at = packet.findExtension(this.#videoOrientationId);
-    if (at < 0 || packet.foundExtensionLength < 1) return;
-    const value = packet.buffer[at] & 0x0f;
-    if (value === this.#videoOrientation) return;
-    this.#videoOrientation = value;
-    this.#listener.onVideoOrientationChange?.(this, {
-      camera: (value & 0x08) !== 0,
-      flip: (value & 0x04) !== 0,
-      rotation: (value & 0x03) * 90,
-    });
   }
 
   receiveSenderReport(sr: SenderReport, nowMs: number): void {
@@ -410,6 +398,15 @@ export class Producer {
     stream.rtxSsrc = rtxSsrc;
     stream.recv.setRtx(rtxSsrc, slot.rtxPayloadType);
     this.#byRtxSsrc.set(rtxSsrc, stream);
+  }
+
+  #readVideoOrientation(packet: RtpPacketView): void {
+    const at = packet.findExtension(this.#videoOrientationId);
+    if (at < 0) return;
+    const bits = readVideoOrientation(packet.buffer, at, packet.foundExtensionLength);
+    if (bits === NO_VIDEO_ORIENTATION || bits === this.#videoOrientation) return;
+    this.#videoOrientation = bits;
+    this.#listener.onVideoOrientationChange(this, bits);
   }
 
   /** mediasoup's rtp/keyframe trace: a key frame traces as `keyframe` when enabled, else `rtp`. */

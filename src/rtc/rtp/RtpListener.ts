@@ -24,6 +24,9 @@ export class RtpListener {
   #midId = 0;
   #ridId = 0;
   #rridId = 0;
+  /** The same for the ids only dumps report (mediasoup's recvRtpHeaderExtensions). */
+  #absSendTimeId = 0;
+  #transportWideCcId = 0;
 
   /** Registers a producer; a duplicate MID, rid (without MID) or SSRC is a TypeError. */
   add(producer: Producer): void {
@@ -51,6 +54,9 @@ export class RtpListener {
     this.#midId = extensionId(headerExtensions, URI.mid) || this.#midId;
     this.#ridId = extensionId(headerExtensions, URI.rid) || this.#ridId;
     this.#rridId = extensionId(headerExtensions, URI.repairedRid) || this.#rridId;
+    this.#absSendTimeId = extensionId(headerExtensions, URI.absSendTime) || this.#absSendTimeId;
+    this.#transportWideCcId =
+      extensionId(headerExtensions, URI.transportWideCc) || this.#transportWideCcId;
   }
 
   remove(producer: Producer): void {
@@ -87,4 +93,43 @@ export class RtpListener {
   get size(): number {
     return this.#bySsrc.size;
   }
+
+  /** The tables as mediasoup's dump lists them (key → producer id); built on request only. */
+  dump(): RtpListenerTables {
+    const table = <K>(map: Map<K, Producer>): { key: K; value: string }[] =>
+      [...map].map(([key, producer]) => ({ key, value: producer.id }));
+    return {
+      ssrcTable: table(this.#bySsrc),
+      midTable: table(this.#byMid),
+      ridTable: table(this.#byRid),
+    };
+  }
+
+  /**
+   * The extension ids incoming RTP is read with: the latest producer's that has each, kept
+   * after it closes (as mediasoup's transport keeps them). Absent ones are left out.
+   */
+  get headerExtensionIds(): RecvHeaderExtensionIds {
+    const ids: RecvHeaderExtensionIds = {};
+    if (this.#midId) ids.mid = this.#midId;
+    if (this.#ridId) ids.rid = this.#ridId;
+    if (this.#rridId) ids.rrid = this.#rridId;
+    if (this.#absSendTimeId) ids.absSendTime = this.#absSendTimeId;
+    if (this.#transportWideCcId) ids.transportWideCc01 = this.#transportWideCcId;
+    return ids;
+  }
+}
+
+export interface RtpListenerTables {
+  ssrcTable: { key: number; value: string }[];
+  midTable: { key: string; value: string }[];
+  ridTable: { key: string; value: string }[];
+}
+
+export interface RecvHeaderExtensionIds {
+  mid?: number;
+  rid?: number;
+  rrid?: number;
+  absSendTime?: number;
+  transportWideCc01?: number;
 }

@@ -28,8 +28,17 @@ import {
 } from '../../protocols/rtcp/index.js';
 import { RateCalculator, ntpFromUnixMs } from '../rtpStream/index.js';
 import { MAX_SRTP_OVERHEAD } from '../../protocols/srtp/index.js';
+import {
+  orientationCamera,
+  orientationFlip,
+  orientationRotation,
+} from '../../protocols/rtp/video-orientation.js';
 import { Producer, type ProducerOptions } from '../rtp/Producer.js';
-import { RtpListener } from '../rtp/RtpListener.js';
+import {
+  RtpListener,
+  type RecvHeaderExtensionIds,
+  type RtpListenerTables,
+} from '../rtp/RtpListener.js';
 import { URI, extensionId } from '../rtp/ExtensionMap.js';
 import { TransportCcFeedbackGenerator } from '../bwe/TransportCcFeedbackGenerator.js';
 import type { TransportBwe } from '../bwe/TransportBwe.js';
@@ -234,6 +243,16 @@ export abstract class RtcTransport implements ConsumerOutput {
     return this.#consumers;
   }
 
+  /** The RTP listener's tables, for dump() (built on request). */
+  rtpListenerDump(): RtpListenerTables {
+    return this.#listener.dump();
+  }
+
+  /** The header extension ids incoming RTP is read with, for dump(). */
+  get recvRtpHeaderExtensions(): RecvHeaderExtensionIds {
+    return this.#listener.headerExtensionIds;
+  }
+
   /** Exceptions contained, by entry kind (a packet's is also dropped). */
   get faults(): FaultCounters {
     return this.boundary.counts;
@@ -253,8 +272,12 @@ export abstract class RtcTransport implements ConsumerOutput {
         onNack: (ssrc, seqs) => this.sendNack(ssrc, seqs),
         onKeyFrameRequest: (ssrc, kind, firSeq) => this.sendKeyFrameRequest(ssrc, kind, firSeq),
         onScore: (p) => this.notifier.notifyEntity(notifyId, 'score', p.scores),
-        onVideoOrientationChange: (_p, orientation) =>
-          this.notifier.notifyEntity(notifyId, 'videoorientationchange', orientation),
+        onVideoOrientationChange: (_p, bits) =>
+          this.notifier.notifyEntity(notifyId, 'videoorientationchange', {
+            camera: orientationCamera(bits),
+            flip: orientationFlip(bits),
+            rotation: orientationRotation(bits),
+          }),
         onTrace: (type, direction, info) =>
           emitTrace(this.notifier, notifyId, type, direction, info),
       },

@@ -256,9 +256,9 @@ export class WebRtcTransport extends RtcTransport {
   }
 
   #onDtlsState(state: DtlsState): void {
-    const data: Record<string, unknown> = { dtlsState: state };
-    if (state === 'connected') data.dtlsRemoteCert = this.#dtlsRemoteCert;
-    this.notifier.notify('dtlsstatechange', data);
+    // 'connected' is told with the peer's certificate, which comes with the keys (just after).
+    if (state === 'connected') return;
+    this.notifier.notify('dtlsstatechange', { dtlsState: state });
   }
 
   #onDtlsConnected(keys: DtlsKeys): void {
@@ -274,6 +274,10 @@ export class WebRtcTransport extends RtcTransport {
       keys.remoteMasterKey,
       keys.remoteMasterSalt,
     );
+    this.notifier.notify('dtlsstatechange', {
+      dtlsState: 'connected',
+      dtlsRemoteCert: this.#dtlsRemoteCert,
+    });
     // Consumers created before DTLS finished need their first key frame now.
     this.onSendReady();
     this.data.sctp?.connect();

@@ -1,8 +1,10 @@
 /** Requests addressed to a Consumer (handlerId = consumer id). */
+import type { RtpEncodingParameters } from '../../ortc/index.js';
 import type { Consumer } from '../../rtc/rtp/Consumer.js';
 import type { Producer } from '../../rtc/rtp/Producer.js';
 import type { Handler } from './Handler.js';
 import { consumerStats } from './stats.js';
+import { consumerDump } from './mediaDumps.js';
 import { validatePreferredLayers } from './layers.js';
 import { asObject } from '../validate.js';
 import { setTraceTypes } from './trace.js';
@@ -12,15 +14,19 @@ export class ConsumerHandler implements Handler {
   readonly #producer: () => Producer | undefined;
   /** The consumer's transport re-shares its bitrate (the allocator's entry point). */
   readonly #onPriorityChanged: () => void;
+  /** The producer's consumable encodings the control layer sent (dump() reports them). */
+  readonly #consumableRtpEncodings: readonly RtpEncodingParameters[] | undefined;
 
   constructor(
     consumer: Consumer,
     producer: () => Producer | undefined,
     onPriorityChanged: () => void,
+    consumableRtpEncodings?: readonly RtpEncodingParameters[],
   ) {
     this.#consumer = consumer;
     this.#producer = producer;
     this.#onPriorityChanged = onPriorityChanged;
+    this.#consumableRtpEncodings = consumableRtpEncodings;
   }
 
   handleRequest(method: string, data?: unknown): unknown {
@@ -38,18 +44,7 @@ export class ConsumerHandler implements Handler {
       case 'consumer.getStats':
         return consumerStats(consumer, this.#producer());
       case 'consumer.dump':
-        return {
-          id: consumer.id,
-          producerId: consumer.producerId,
-          kind: consumer.kind,
-          type: consumer.type,
-          rtpParameters: consumer.rtpParameters,
-          paused: consumer.paused,
-          producerPaused: consumer.producerPaused,
-          priority: consumer.priority,
-          traceEventTypes: consumer.traceFlags.enabled,
-          ...consumer.dumpFields(),
-        };
+        return consumerDump(consumer, this.#consumableRtpEncodings);
       case 'consumer.setPreferredLayers': {
         // mediasoup answers with the preferred layers in force (clamped); a simple consumer has none.
         const layers = validatePreferredLayers(data);

@@ -5,6 +5,7 @@
 import type { Producer } from '../../rtc/rtp/Producer.js';
 import type { Handler } from './Handler.js';
 import { producerStats } from './stats.js';
+import { producerDump } from './mediaDumps.js';
 import { setTraceTypes } from './trace.js';
 
 export class ProducerHandler implements Handler {
@@ -46,15 +47,7 @@ export class ProducerHandler implements Handler {
       case 'producer.getStats':
         return producerStats(producer);
       case 'producer.dump':
-        return {
-          id: producer.id,
-          kind: producer.kind,
-          type: producer.type,
-          rtpParameters: producer.rtpParameters,
-          paused: producer.paused,
-          rtpStreams: producer.streams.map((s) => ({ ...s })),
-          traceEventTypes: producer.traceFlags.enabled,
-        };
+        return producerDump(producer);
       case 'producer.enableTraceEvent':
         setTraceTypes(producer.traceFlags, data);
         return undefined;

@@ -7,8 +7,12 @@
  */
 import { InvalidStateError } from '../../common/errors.js';
 import { cloneJsonInput } from '../../common/jsonInput.js';
-import { validateRtpParameters } from '../../ortc/index.js';
-import type { MediaKind } from '../../ortc/index.js';
+import {
+  MAX_ENCODINGS,
+  validateRtpEncodingParameters,
+  validateRtpParameters,
+} from '../../ortc/index.js';
+import type { MediaKind, RtpEncodingParameters } from '../../ortc/index.js';
 import type { RtcRouter } from '../../rtc/Router.js';
 import type { RtcTransport } from '../../rtc/transport/RtcTransport.js';
 import type { WorkerContext } from '../WorkerContext.js';
@@ -28,6 +32,17 @@ import {
   produceData,
   type DataContext,
 } from './DataHandlers.js';
+
+/** The producer's consumable encodings (mediasoup's consume request carries them; optional here). */
+function validateConsumableEncodings(value: unknown): RtpEncodingParameters[] | undefined {
+  if (value === undefined) return undefined;
+  const encodings = cloneJsonInput(value, 'consumableRtpEncodings');
+  if (!Array.isArray(encodings) || encodings.length > MAX_ENCODINGS) {
+    throw new TypeError(`consumableRtpEncodings must be an array of at most ${MAX_ENCODINGS}`);
+  }
+  encodings.forEach((e, i) => validateRtpEncodingParameters(e, `consumableRtpEncodings[${i}]`));
+  return encodings as RtpEncodingParameters[];
+}
 
 export abstract class TransportHandler<T extends RtcTransport = RtcTransport> implements Handler {
   readonly transport: T;
@@ -256,6 +271,7 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
     if (d.kind !== producer.kind) throw new TypeError('kind does not match the producer');
     const rtpParameters = cloneJsonInput(d.rtpParameters, 'rtpParameters');
     validateRtpParameters(rtpParameters, 'rtpParameters');
+    const consumableRtpEncodings = validateConsumableEncodings(d.consumableRtpEncodings);
     const consumer = this.transport.consume({
       id: consumerId,
       producer,
@@ -269,6 +285,7 @@ export abstract class TransportHandler<T extends RtcTransport = RtcTransport> im
         consumer,
         () => this.router.getProducer(producerId),
         () => this.transport.onConsumerPriorityChanged(),
+        consumableRtpEncodings,
       ),
     );
     return {

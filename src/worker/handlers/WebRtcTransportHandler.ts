@@ -38,6 +38,8 @@ export class WebRtcTransportHandler extends TransportHandler<WebRtcTransport> {
       iceSelectedTuple: transport.iceSelectedTuple,
       dtlsParameters: { role: transport.dtlsRole, fingerprints: transport.localFingerprints },
       dtlsState: transport.dtlsState,
+      // The peer's certificate (PEM) once DTLS connected, as the dtlsstatechange event gives it.
+      dtlsRemoteCert: transport.dtlsRemoteCert,
       packetsDropped: { ...transport.drops, ...transport.iceServer.counters },
     };
   }

@@ -2,18 +2,49 @@
  * getStats() and dump() shapes, as mediasoup reports them, from the
  * worker-side objects.
  */
+import { parseScalabilityMode } from '../../ortc/index.js';
+import type { RtpEncodingParameters } from '../../ortc/index.js';
 import type { Producer } from '../../rtc/rtp/Producer.js';
+import type { RtpStreamRecv } from '../../rtc/rtpStream/index.js';
 import type { Consumer } from '../../rtc/rtp/Consumer.js';
 import type { RtcTransport } from '../../rtc/transport/RtcTransport.js';
 
 export function producerStats(producer: Producer): Record<string, unknown>[] {
   const nowMs = performance.now();
   const timestamp = Date.now();
-  // As mediasoup: a stream appears in the stats once its first packet arrived.
-  return producer
-    .getStats(nowMs)
-    .filter((stats) => stats.packetCount > 0)
-    .map((stats) => ({ ...stats, timestamp, kind: producer.kind }));
+  const encodings = producer.rtpParameters.encodings ?? [];
+  const out: Record<string, unknown>[] = [];
+  for (const stream of producer.streams) {
+    const stats = stream.recv.getStats(nowMs);
+    // As mediasoup: a stream appears in the stats once its first packet arrived.
+    if (stats.packetCount === 0) continue;
+    out.push({
+      ...stats,
+      rid: stream.rid,
+      timestamp,
+      kind: producer.kind,
+      bitrateByLayer: bitrateByLayer(stream.recv, encodings[stream.encodingIdx], nowMs),
+    });
+  }
+  return out;
+}
+
+/**
+ * mediasoup's bitrateByLayer: "spatial.temporal" → the bitrate up to that layer, for a
+ * stream with several layers (its encoding's scalabilityMode); empty for one layer.
+ */
+function bitrateByLayer(
+  recv: RtpStreamRecv,
+  encoding: RtpEncodingParameters | undefined,
+  nowMs: number,
+): Record<string, number> {
+  const { spatialLayers, temporalLayers } = parseScalabilityMode(encoding?.scalabilityMode);
+  const out: Record<string, number> = {};
+  if (spatialLayers === 1 && temporalLayers === 1) return out;
+  for (let s = 0; s < spatialLayers; s++) {
+    for (let t = 0; t < temporalLayers; t++) out[`${s}.${t}`] = recv.layersBitrate(nowMs, s, t);
+  }
+  return out;
 }
 
 export function consumerStats(
@@ -84,24 +115,53 @@ function sctpStats(transport: RtcTransport): Record<string, unknown> {
   };
 }
 
-/** The dump() fields every transport kind reports. */
+/** mediasoup's default maxMessageSize (a transport without SCTP, not direct). */
+const DEFAULT_MAX_MESSAGE_SIZE = 262144;
+
+/** The dump() fields every transport kind reports (mediasoup's, then Skein's extensions). */
 export function transportDumpBase(transport: RtcTransport): Record<string, unknown> {
+  const sctp = transport.data.sctp;
   return {
     id: transport.id,
+    // Skein extension (mediasoup's worker has the flag; its node layer drops it).
     direct: false,
     producerIds: [...transport.producers.keys()],
     consumerIds: [...transport.consumers.keys()],
-    traceEventTypes: transport.traceFlags.enabled,
-    packetsDropped: { ...transport.drops },
-    faults: { ...transport.faults },
+    ...consumerSsrcTables(transport),
     dataProducerIds: [...transport.data.dataProducers.keys()],
     dataConsumerIds: [...transport.data.dataConsumers.keys()],
-    ...(transport.data.sctp
+    recvRtpHeaderExtensions: transport.recvRtpHeaderExtensions,
+    rtpListener: transport.rtpListenerDump(),
+    // A DirectTransport's own (its kindDump); with SCTP the association's.
+    maxMessageSize: sctp?.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+    ...(sctp
       ? {
-          sctpParameters: transport.data.sctp.parameters,
-          sctpState: transport.data.sctp.state,
+          sctpParameters: sctp.parameters,
+          sctpState: sctp.state,
           sctpListener: transport.data.sctpListener(),
         }
       : {}),
+    traceEventTypes: transport.traceFlags.enabled,
+    // Skein extensions: what was dropped and why, exceptions contained.
+    packetsDropped: { ...transport.drops },
+    faults: { ...transport.faults },
   };
+}
+
+/** mediasoup's mapSsrcConsumerId / mapRtxSsrcConsumerId: each consumer's media and RTX SSRCs. */
+function consumerSsrcTables(transport: RtcTransport): {
+  mapSsrcConsumerId: { key: number; value: string }[];
+  mapRtxSsrcConsumerId: { key: number; value: string }[];
+} {
+  const mapSsrcConsumerId: { key: number; value: string }[] = [];
+  const mapRtxSsrcConsumerId: { key: number; value: string }[] = [];
+  for (const consumer of transport.consumers.values()) {
+    for (const stream of consumer.sendStreams) {
+      mapSsrcConsumerId.push({ key: stream.ssrc, value: consumer.id });
+      if (stream.rtxSsrc !== undefined) {
+        mapRtxSsrcConsumerId.push({ key: stream.rtxSsrc, value: consumer.id });
+      }
+    }
+  }
+  return { mapSsrcConsumerId, mapRtxSsrcConsumerId };
 }

@@ -39,6 +39,7 @@ function setup(scalabilityMode: string, preferredLayers?: ConsumerLayers) {
       onKeyFrameRequest: () => undefined,
       onScore: () => undefined,
       onTrace: () => undefined,
+      onVideoOrientationChange: () => undefined,
     },
   );
   assert.equal(producer.type, 'svc');

@@ -58,6 +58,7 @@ export function ridOnlyProducer(mid = '0'): { producer: Producer; recorded: Reco
     onKeyFrameRequest: (ssrc) => recorded.keyFrameRequests.push(ssrc),
     onScore: () => undefined,
     onTrace: () => undefined,
+    onVideoOrientationChange: () => undefined,
   };
   const rtpParameters = ridOnlyParameters(mid);
   const producer = new Producer(

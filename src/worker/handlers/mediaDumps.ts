@@ -1,0 +1,78 @@
+/**
+ * dump() of producers and consumers in mediasoup's shapes (ProducerDump, the consumer dumps
+ * of each type), built on request from the worker-side objects.
+ */
+import type { RtpEncodingParameters } from '../../ortc/index.js';
+import type { Consumer } from '../../rtc/rtp/Consumer.js';
+import type { Producer } from '../../rtc/rtp/Producer.js';
+import { isMediaCodec, rtpStreamDump } from './rtpStreamDump.js';
+
+export function producerDump(producer: Producer): Record<string, unknown> {
+  const { rtpParameters, rtpMapping } = producer;
+  const encodings = rtpParameters.encodings ?? [];
+  return {
+    id: producer.id,
+    kind: producer.kind,
+    type: producer.type,
+    rtpParameters,
+    rtpMapping: {
+      codecs: rtpMapping.codecs.map(({ payloadType, mappedPayloadType }) => ({
+        payloadType,
+        mappedPayloadType,
+      })),
+      encodings: rtpMapping.encodings.map(({ rid, ssrc, scalabilityMode, mappedSsrc }) => ({
+        ...(rid !== undefined ? { rid } : {}),
+        ...(ssrc !== undefined ? { ssrc } : {}),
+        ...(scalabilityMode !== undefined ? { scalabilityMode } : {}),
+        mappedSsrc,
+      })),
+    },
+    // As mediasoup: the receiving streams created so far (an SSRC signalled or learned).
+    rtpStreams: producer.streams.map((stream) =>
+      rtpStreamDump(stream.recv, {
+        encodingIdx: stream.encodingIdx,
+        rid: stream.rid,
+        rtpParameters,
+        encoding: encodings[stream.encodingIdx],
+        layered: true,
+      }),
+    ),
+    traceEventTypes: producer.traceFlags.enabled,
+    paused: producer.paused,
+  };
+}
+
+export function consumerDump(
+  consumer: Consumer,
+  consumableRtpEncodings: readonly RtpEncodingParameters[] | undefined,
+): Record<string, unknown> {
+  const { rtpParameters } = consumer;
+  const encodings = rtpParameters.encodings ?? [];
+  const streams = consumer.sendStreams.map((stream, encodingIdx) =>
+    rtpStreamDump(stream, {
+      encodingIdx,
+      rtpParameters,
+      encoding: encodings[encodingIdx],
+      layered: consumer.type !== 'simple',
+    }),
+  );
+  return {
+    id: consumer.id,
+    producerId: consumer.producerId,
+    kind: consumer.kind,
+    type: consumer.type,
+    rtpParameters,
+    ...(consumableRtpEncodings?.length ? { consumableRtpEncodings } : {}),
+    supportedCodecPayloadTypes: rtpParameters.codecs
+      .filter((codec) => isMediaCodec(codec.mimeType))
+      .map((codec) => codec.payloadType)
+      .sort((a, b) => a - b),
+    traceEventTypes: consumer.traceFlags.enabled,
+    paused: consumer.paused,
+    producerPaused: consumer.producerPaused,
+    priority: consumer.priority,
+    // A pipe consumer has one stream per encoding; the others one.
+    ...(consumer.type === 'pipe' ? { rtpStreams: streams } : { rtpStream: streams[0] }),
+    ...consumer.dumpFields(),
+  };
+}
