@@ -157,10 +157,10 @@ export class RtcRouter {
     if (list?.length === 0) this.#observersOf.delete(producerId);
   }
 
-  /** router.dump()'s mapProducerIdObserverIds. */
-  observerIdsByProducer(): Record<string, string[]> {
-    const map: Record<string, string[]> = {};
-    for (const [id, list] of this.#observersOf) map[id] = list.map((o) => o.id);
+  /** router.dump()'s mapProducerIdObserverIds: producer id → the ids of its observers. */
+  observerIdsByProducer(): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    for (const [id, list] of this.#observersOf) map.set(id, list.map((o) => o.id));
     return map;
   }
 
@@ -215,10 +215,10 @@ export class RtcRouter {
     for (const sink of this.#dataConsumers.get(dataProducerId) ?? []) fn(sink);
   }
 
-  /** router.dump()'s mapDataProducerIdDataConsumerIds. */
-  dataConsumerIdsByDataProducer(): Record<string, string[]> {
-    const map: Record<string, string[]> = {};
-    for (const [id, sinks] of this.#dataConsumers) map[id] = [...sinks].map((c) => c.id);
+  /** router.dump()'s mapDataProducerIdDataConsumerIds: data producer id → its sinks' ids. */
+  dataConsumerIdsByDataProducer(): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    for (const [id, sinks] of this.#dataConsumers) map.set(id, [...sinks].map((c) => c.id));
     return map;
   }
 

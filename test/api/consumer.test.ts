@@ -28,6 +28,7 @@ import {
   udpTransport,
   videoRtpParameters,
 } from './mediaFixtures.js';
+import { entryOf } from './dumpEntries.js';
 
 let nextSsrc = 200_000_000;
 function ssrc(): number {
@@ -119,8 +120,10 @@ for (const mode of MODES) {
       assert.ok(rtpParameters.rtcp!.cname!.length > 0);
 
       const routerDump = await router.dump();
-      assert.deepEqual(routerDump.mapProducerIdConsumerIds[audioProducer.id], [consumer.id]);
-      assert.equal(routerDump.mapConsumerIdProducerId[consumer.id], audioProducer.id);
+      assert.deepEqual(entryOf(routerDump.mapProducerIdConsumerIds, audioProducer.id), [
+        consumer.id,
+      ]);
+      assert.equal(entryOf(routerDump.mapConsumerIdProducerId, consumer.id), audioProducer.id);
       const transportDump = (await transport.dump()) as {
         producerIds: string[];
         consumerIds: string[];
@@ -540,8 +543,8 @@ for (const mode of MODES) {
       assert.equal(observerClose, 1);
       await assert.rejects(consumer.dump(), InvalidStateError);
       const routerDump = await router.dump();
-      assert.equal(routerDump.mapProducerIdConsumerIds[producer.id], undefined);
-      assert.equal(routerDump.mapConsumerIdProducerId[consumer.id], undefined);
+      assert.equal(entryOf(routerDump.mapProducerIdConsumerIds, producer.id), undefined);
+      assert.equal(entryOf(routerDump.mapConsumerIdProducerId, consumer.id), undefined);
       const transportDump = (await transport.dump()) as { consumerIds: string[] };
       assert.deepEqual(transportDump.consumerIds, []);
       const workerDump = await worker.dump();
@@ -567,7 +570,9 @@ for (const mode of MODES) {
       await assert.rejects(consumer.resume(), InvalidStateError);
       await assert.rejects(consumer.requestKeyFrame(), InvalidStateError);
       const routerDump = await router.dump();
-      assert.ok(!routerDump.mapProducerIdConsumerIds[audioProducer.id].includes(consumer.id));
+      assert.ok(
+        !entryOf(routerDump.mapProducerIdConsumerIds, audioProducer.id)!.includes(consumer.id),
+      );
       assert.deepEqual(((await transport.dump()) as { consumerIds: string[] }).consumerIds, []);
       // The producer is still there.
       assert.equal(audioProducer.closed, false);
@@ -586,7 +591,9 @@ for (const mode of MODES) {
       assert.equal(consumer.closed, true);
       await sleep(20);
       const routerDump = await router.dump();
-      assert.ok(!routerDump.mapProducerIdConsumerIds[audioProducer.id].includes(consumer.id));
+      assert.ok(
+        !entryOf(routerDump.mapProducerIdConsumerIds, audioProducer.id)!.includes(consumer.id),
+      );
     });
   });
 }

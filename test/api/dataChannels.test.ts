@@ -15,6 +15,7 @@ import { remoteTransportOf } from '../peer/SrtpPeer.js';
 import { SctpPeer } from '../peer/SctpPeer.js';
 import { MODES } from './modes.js';
 import { eventually, mediaCodecs } from './mediaFixtures.js';
+import { entryOf } from './dumpEntries.js';
 
 const LISTEN = [{ protocol: 'udp' as const, ip: '127.0.0.1' }];
 
@@ -155,8 +156,8 @@ for (const mode of MODES) {
       assert.equal(dc.label, 'l');
       const streamId = dc.sctpStreamParameters!.streamId;
       const routerDump = await router.dump();
-      assert.deepEqual(routerDump.mapDataProducerIdDataConsumerIds[dp.id], [dc.id]);
-      assert.equal(routerDump.mapDataConsumerIdDataProducerId[dc.id], dp.id);
+      assert.deepEqual(entryOf(routerDump.mapDataProducerIdDataConsumerIds, dp.id), [dc.id]);
+      assert.equal(entryOf(routerDump.mapDataConsumerIdDataProducerId, dc.id), dp.id);
       for (let i = 0; i < 1000; i++) {
         if (i % 2) a.send(1, 53, Buffer.from([i & 0xff, i >> 8]));
         else a.send(1, 51, Buffer.from(`m${i}`));

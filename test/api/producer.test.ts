@@ -23,6 +23,7 @@ import {
   udpTransport,
   videoRtpParameters,
 } from './mediaFixtures.js';
+import { entryOf } from './dumpEntries.js';
 
 let nextSsrc = 100_000_000;
 function ssrc(): number {
@@ -73,7 +74,7 @@ for (const mode of MODES) {
       assert.equal(producer.rtpParameters.rtcp?.cname, rtpParameters.rtcp?.cname);
 
       const routerDump = await router.dump();
-      assert.deepEqual(routerDump.mapProducerIdConsumerIds[producer.id], []);
+      assert.deepEqual(entryOf(routerDump.mapProducerIdConsumerIds, producer.id), []);
       const transportDump = (await transport.dump()) as { producerIds: string[] };
       assert.ok(transportDump.producerIds.includes(producer.id));
       assert.equal(
@@ -461,7 +462,7 @@ for (const mode of MODES) {
       assert.equal(observerClose, 1);
       assert.equal(producer.closed, true);
       const routerDump = await router.dump();
-      assert.equal(routerDump.mapProducerIdConsumerIds[producer.id], undefined);
+      assert.equal(entryOf(routerDump.mapProducerIdConsumerIds, producer.id), undefined);
       const transportDump = (await transport.dump()) as { producerIds: string[] };
       assert.ok(!transportDump.producerIds.includes(producer.id));
       assert.equal(
@@ -490,7 +491,7 @@ for (const mode of MODES) {
       await transportClose;
       assert.equal(producer.closed, true);
       assert.equal(observerClose, 1);
-      assert.equal((await router.dump()).mapProducerIdConsumerIds[producer.id], undefined);
+      assert.equal(entryOf((await router.dump()).mapProducerIdConsumerIds, producer.id), undefined);
     });
   });
 }

@@ -167,15 +167,15 @@ for (const mode of MODES) {
       await audioLevel.addProducer({ producerId: producer.id });
       await audioLevel.addProducer({ producerId: producer.id });
       audioLevel.close();
-      assert.deepEqual((await router.dump()).mapProducerIdObserverIds, {
-        [producer.id]: [observer.id],
-      });
+      assert.deepEqual((await router.dump()).mapProducerIdObserverIds, [
+        { key: producer.id, values: [observer.id] },
+      ]);
       await observer.pause();
       await observer.pause();
       assert.equal(observer.paused, true);
       await observer.resume();
       await observer.removeProducer({ producerId: producer.id });
-      assert.deepEqual((await router.dump()).mapProducerIdObserverIds, {});
+      assert.deepEqual((await router.dump()).mapProducerIdObserverIds, []);
       assert.deepEqual(events, ['add true', 'pause', 'resume', 'remove true']);
       // A producer that closes leaves every observer of it.
       await observer.addProducer({ producerId: producer.id });
@@ -183,7 +183,7 @@ for (const mode of MODES) {
       assert.ok(
         await eventually(async () => {
           const dump = await router.dump();
-          return Object.keys(dump.mapProducerIdObserverIds).length === 0;
+          return dump.mapProducerIdObserverIds.length === 0;
         }),
       );
       video.close();

@@ -23,6 +23,7 @@ import {
   udpTransport,
   videoRtpParameters,
 } from './mediaFixtures.js';
+import { entryOf } from './dumpEntries.js';
 
 const HEX_FINGERPRINT = /^([0-9A-F]{2}:)+[0-9A-F]{2}$/;
 const DIGEST_BYTES: Record<string, number> = { 'sha-256': 32, 'sha-384': 48, 'sha-512': 64 };
@@ -496,8 +497,8 @@ for (const mode of MODES) {
       );
       const dump = await router.dump();
       assert.ok(!dump.transportIds.includes(receiver.id));
-      assert.deepEqual(dump.mapProducerIdConsumerIds[producer.id], []);
-      assert.equal(dump.mapProducerIdConsumerIds[receiverProducer.id], undefined);
+      assert.deepEqual(entryOf(dump.mapProducerIdConsumerIds, producer.id), []);
+      assert.equal(entryOf(dump.mapProducerIdConsumerIds, receiverProducer.id), undefined);
       assert.equal(
         router.canConsume({
           producerId: receiverProducer.id,

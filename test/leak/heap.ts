@@ -55,8 +55,8 @@ export async function assertNothingLeft(
   assert.deepEqual(dump.channelMessageHandlers.channelRequestHandlers, [router.id]);
   const routerDump = await router.dump();
   assert.deepEqual(routerDump.transportIds, []);
-  assert.deepEqual(routerDump.mapProducerIdConsumerIds, {});
-  assert.deepEqual(routerDump.mapConsumerIdProducerId, {});
+  assert.deepEqual(routerDump.mapProducerIdConsumerIds, []);
+  assert.deepEqual(routerDump.mapConsumerIdProducerId, []);
   assert.deepEqual([...live.keys()], [], 'notification listeners left on the host channel');
 }
 

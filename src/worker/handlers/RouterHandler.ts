@@ -21,11 +21,30 @@ export interface RouterDump {
   id: string;
   transportIds: string[];
   rtpObserverIds: string[];
-  mapProducerIdConsumerIds: Record<string, string[]>;
-  mapConsumerIdProducerId: Record<string, string>;
-  mapProducerIdObserverIds: Record<string, string[]>;
-  mapDataProducerIdDataConsumerIds: Record<string, string[]>;
-  mapDataConsumerIdDataProducerId: Record<string, string>;
+  mapProducerIdConsumerIds: DumpEntries[];
+  mapConsumerIdProducerId: DumpEntry[];
+  mapProducerIdObserverIds: DumpEntries[];
+  mapDataProducerIdDataConsumerIds: DumpEntries[];
+  mapDataConsumerIdDataProducerId: DumpEntry[];
+}
+
+/** mediasoup's dump maps are lists of entries: one id and the id(s) it maps to. */
+export interface DumpEntry {
+  key: string;
+  value: string;
+}
+export interface DumpEntries {
+  key: string;
+  values: string[];
+}
+
+function entriesOf(map: Map<string, string[]>): DumpEntries[] {
+  return [...map].map(([key, values]) => ({ key, values }));
+}
+
+/** The reverse of a one-to-many map: each value and the key it belongs to. */
+function reverseOf(map: Map<string, string[]>): DumpEntry[] {
+  return [...map].flatMap(([value, keys]) => keys.map((key) => ({ key, value })));
 }
 
 export class RouterHandler implements Handler {
@@ -81,26 +100,20 @@ export class RouterHandler implements Handler {
   }
 
   dump(): RouterDump {
-    const mapProducerIdConsumerIds: Record<string, string[]> = {};
-    const mapConsumerIdProducerId: Record<string, string> = {};
+    const consumers = new Map<string, string[]>();
     for (const producerId of this.#router.producerIds) {
-      const consumerIds = this.#router.consumerIdsOf(producerId);
-      mapProducerIdConsumerIds[producerId] = consumerIds;
-      for (const consumerId of consumerIds) mapConsumerIdProducerId[consumerId] = producerId;
+      consumers.set(producerId, this.#router.consumerIdsOf(producerId));
     }
+    const dataConsumers = this.#router.dataConsumerIdsByDataProducer();
     return {
       id: this.id,
       transportIds: [...this.#transports.keys()],
       rtpObserverIds: this.#router.rtpObserverIds,
-      mapProducerIdConsumerIds,
-      mapConsumerIdProducerId,
-      mapProducerIdObserverIds: this.#router.observerIdsByProducer(),
-      mapDataProducerIdDataConsumerIds: this.#router.dataConsumerIdsByDataProducer(),
-      mapDataConsumerIdDataProducerId: Object.fromEntries(
-        Object.entries(this.#router.dataConsumerIdsByDataProducer()).flatMap(([p, ids]) =>
-          ids.map((c) => [c, p]),
-        ),
-      ),
+      mapProducerIdConsumerIds: entriesOf(consumers),
+      mapConsumerIdProducerId: reverseOf(consumers),
+      mapProducerIdObserverIds: entriesOf(this.#router.observerIdsByProducer()),
+      mapDataProducerIdDataConsumerIds: entriesOf(dataConsumers),
+      mapDataConsumerIdDataProducerId: reverseOf(dataConsumers),
     };
   }
 
