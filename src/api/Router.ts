@@ -9,8 +9,8 @@ import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
 import type { RouterDump } from '../worker/handlers/RouterHandler.js';
-import { canConsume as ortcCanConsume } from '../ortc/index.js';
-import type { RtpCapabilities } from '../ortc/index.js';
+import { canConsume as ortcCanConsume, generateRouterRtpCapabilities } from '../ortc/index.js';
+import type { RouterRtpCodecCapability, RtpCapabilities } from '../ortc/index.js';
 import { assertAppData, type AppData } from './appData.js';
 import type { Producer } from './Producer.js';
 import type { DataConsumer } from './DataConsumer.js';
@@ -122,7 +122,7 @@ export class Router<
   RouterAppData extends AppData = AppData,
 > extends EnhancedEventEmitter<RouterEvents> {
   readonly #id: string;
-  readonly #rtpCapabilities: RtpCapabilities;
+  #rtpCapabilities: RtpCapabilities;
   readonly #channel: Channel;
   readonly #observer = new EnhancedEventEmitter<RouterObserverEvents>();
   readonly #producers = new Map<string, Producer>();
@@ -163,6 +163,18 @@ export class Router<
   /** The router's RTP capabilities (send them to mediasoup-client's device.load()). */
   get rtpCapabilities(): RtpCapabilities {
     return this.#rtpCapabilities;
+  }
+
+  /**
+   * Replaces the router's codecs (mediasoup 3.19): new producers and consumers negotiate with
+   * the new capabilities; existing ones keep theirs. Invalid codecs throw and change nothing.
+   * The header extensions, the only part the worker holds, do not depend on the codecs.
+   */
+  updateMediaCodecs(mediaCodecs: RouterRtpCodecCapability[]): void {
+    if (!Array.isArray(mediaCodecs)) throw new TypeError('mediaCodecs must be an array');
+    this.#rtpCapabilities = generateRouterRtpCapabilities(
+      cloneJsonInput(mediaCodecs, 'mediaCodecs') as RouterRtpCodecCapability[],
+    );
   }
 
   get appData(): RouterAppData {

@@ -91,6 +91,46 @@ for (const mode of MODES) {
       await assert.rejects(router.dump(), InvalidStateError);
     });
 
+    test('router.updateMediaCodecs() changes what new producers and consumers negotiate', async () => {
+      const router = await worker.createRouter({
+        mediaCodecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }],
+      });
+      const transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        comedia: true,
+      });
+      const vp8 = {
+        kind: 'video' as const,
+        rtpParameters: {
+          codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }],
+          encodings: [{ ssrc: 2222 }],
+        },
+      };
+      await assert.rejects(transport.produce(vp8), UnsupportedError);
+      const before = router.rtpCapabilities;
+      assert.throws(() => router.updateMediaCodecs('x' as never), TypeError);
+      assert.throws(
+        () =>
+          router.updateMediaCodecs([{ kind: 'audio', mimeType: 'audio/chicken', clockRate: 1 }]),
+        UnsupportedError,
+      );
+      assert.equal(router.rtpCapabilities, before, 'unchanged after a refusal');
+      router.updateMediaCodecs(mediaCodecs);
+      assert.deepEqual(
+        router.rtpCapabilities.codecs!.map((c) => c.mimeType),
+        ['audio/opus', 'video/VP8', 'video/rtx', 'video/H264', 'video/rtx'],
+      );
+      assert.deepEqual(router.rtpCapabilities.headerExtensions, before.headerExtensions);
+      const producer = await transport.produce(vp8);
+      const direct = await router.createDirectTransport();
+      const consumer = await direct.consume({
+        producerId: producer.id,
+        rtpCapabilities: router.rtpCapabilities,
+      });
+      assert.equal(consumer.rtpParameters.codecs[0].mimeType, 'video/VP8');
+      router.close();
+    });
+
     test('router.canConsume() is false for an unknown producer', async () => {
       const router = await worker.createRouter({ mediaCodecs });
       assert.equal(
