@@ -10,15 +10,7 @@ import type { DataConsumerType } from './DataConsumer.js';
 import type { DataProducerType } from './DataProducer.js';
 import type { SrtpParameters } from './PlainTransport.js';
 import type { ProducerType } from './Producer.js';
-import type {
-  DtlsParameters,
-  DtlsState,
-  IceCandidate,
-  IceParameters,
-  IceState,
-  SctpState,
-  TransportTuple,
-} from './WebRtcTransport.js';
+import type { SctpState, TransportTuple, WebRtcTransportData } from './WebRtcTransport.js';
 
 /** A key → id table entry (an SSRC, MID or RID and the id it routes to). */
 export type DumpTableEntry<K = number> = {
@@ -82,16 +74,8 @@ export type BaseTransportDump = {
   faults: Record<string, number>;
 };
 
-export type WebRtcTransportDump = BaseTransportDump & {
-  iceRole: 'controlled';
-  iceParameters: IceParameters;
-  iceCandidates: IceCandidate[];
-  iceState: IceState;
-  iceSelectedTuple?: TransportTuple;
-  dtlsParameters: DtlsParameters;
-  dtlsState: DtlsState;
-  dtlsRemoteCert?: string;
-};
+/** The transport's own fields, as its creation returned them and as they are now. */
+export type WebRtcTransportDump = BaseTransportDump & WebRtcTransportData;
 
 export type PlainTransportDump = BaseTransportDump & {
   rtcpMux: boolean;

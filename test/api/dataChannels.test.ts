@@ -123,9 +123,9 @@ for (const mode of MODES) {
         'stream in use',
       );
       assert.throws(() => dp.send('x'), UnsupportedError);
-      const dump = (await transport.dump()) as Record<string, unknown>;
+      const dump = await transport.dump();
       assert.deepEqual(dump.dataProducerIds, [dp.id]);
-      assert.deepEqual(dump.sctpListener, { streamIdTable: { '3': dp.id } });
+      assert.deepEqual(dump.sctpListener, { streamIdTable: [{ key: 3, value: dp.id }] });
       assert.equal(dump.sctpState, 'new');
       assert.deepEqual(await dp.dump(), {
         id: dp.id,

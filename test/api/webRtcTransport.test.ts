@@ -282,7 +282,7 @@ for (const mode of MODES) {
 
     test('transport.dump() matches the transport', async () => {
       const transport = await udpTransport(router);
-      const dump = (await transport.dump()) as Record<string, unknown>;
+      const dump = await transport.dump();
       assert.equal(dump.id, transport.id);
       assert.equal(dump.direct, false);
       assert.deepEqual(dump.producerIds, []);
@@ -299,7 +299,7 @@ for (const mode of MODES) {
     test('transport.dump() dtlsParameters equal transport.dtlsParameters (with fingerprints)', async () => {
       const transport = await udpTransport(router);
       try {
-        const dump = (await transport.dump()) as Record<string, unknown>;
+        const dump = await transport.dump();
         assert.deepEqual(dump.dtlsParameters, transport.dtlsParameters);
       } finally {
         transport.close();

@@ -103,12 +103,12 @@ export class TransportData implements DataOutput {
     sctp.receivePacket(packet);
   }
 
-  /** router.dump's sctpListener: which data producer each stream feeds. */
-  sctpListener(): { streamIdTable: Record<string, string> } {
-    const streamIdTable: Record<string, string> = {};
-    for (const [streamId, producer] of this.#producerByStream) {
-      streamIdTable[String(streamId)] = producer.id;
-    }
+  /** transport.dump's sctpListener: which data producer each stream feeds (mediasoup's entries). */
+  sctpListener(): { streamIdTable: { key: number; value: string }[] } {
+    const streamIdTable = [...this.#producerByStream].map(([key, producer]) => ({
+      key,
+      value: producer.id,
+    }));
     return { streamIdTable };
   }
 

@@ -2,14 +2,10 @@
  * Headless Chromium tabs running the demo application's room page (test/demoApp/page), and
  * typed access to its `window.demoClient` hooks.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH, withTimeout } from '../browser.js';
+import type { Page } from 'playwright-core';
+import { withTimeout } from '../browser.js';
+import { TabBrowser, recordTabLogs } from '../tabs.js';
 import { waitFor } from '../videorooms/pages.js';
-
-const DEBUG = process.env.SKEIN_E2E_DEBUG === '1';
 
 export interface ClientState {
   joined: boolean;
@@ -87,12 +83,7 @@ export class DemoPage {
   constructor(page: Page, name: string) {
     this.page = page;
     this.name = name;
-    page.on('console', (message) => {
-      const line = `[${name}] console.${message.type()}: ${message.text()}`;
-      this.logs.push(line);
-      if (DEBUG) console.log(line);
-    });
-    page.on('pageerror', (error) => this.logs.push(`[${name}] pageerror: ${error.message}`));
+    recordTabLogs(page, name, this.logs);
   }
 
   /** Calls `window.demoClient[method](...args)` in the page (bounded). */
@@ -187,41 +178,15 @@ export class DemoPage {
 
 /** One headless Chromium (fresh profile) for the room's tabs. */
 export class DemoBrowser {
-  readonly #context: BrowserContext;
-  readonly #userDataDir: string;
+  readonly #tabs: TabBrowser;
   readonly pages: DemoPage[] = [];
 
-  private constructor(context: BrowserContext, userDataDir: string) {
-    this.#context = context;
-    this.#userDataDir = userDataDir;
+  private constructor(tabs: TabBrowser) {
+    this.#tabs = tabs;
   }
 
   static async launch(): Promise<DemoBrowser> {
-    const userDataDir = await mkdtemp(join(tmpdir(), 'skein-demoapp-chromium-'));
-    try {
-      const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM_PATH,
-        headless: true,
-        ignoreDefaultArgs: true,
-        timeout: 30_000,
-        args: [
-          ...CHROMIUM_FLAGS,
-          '--autoplay-policy=no-user-gesture-required',
-          '--disable-background-timer-throttling',
-          '--disable-renderer-backgrounding',
-          '--disable-backgrounding-occluded-windows',
-          `--user-data-dir=${userDataDir}`,
-          '--remote-debugging-pipe',
-          'about:blank',
-        ],
-      });
-      context.setDefaultTimeout(30_000);
-      for (const page of context.pages()) await page.close().catch(() => {});
-      return new DemoBrowser(context, userDataDir);
-    } catch (error) {
-      await rm(userDataDir, { recursive: true, force: true, maxRetries: 3 });
-      throw error;
-    }
+    return new DemoBrowser(await TabBrowser.launch({ profilePrefix: 'skein-demoapp-chromium-' }));
   }
 
   /** Opens the room page as `peerId` (it joins at once). */
@@ -231,23 +196,20 @@ export class DemoBrowser {
     peerId: string,
     displayName: string,
   ): Promise<DemoPage> {
-    const page = await withTimeout(this.#context.newPage(), 30_000, 'newPage');
-    const demoPage = new DemoPage(page, displayName);
-    this.pages.push(demoPage);
     const query = new URLSearchParams({ roomId, peerId, displayName });
-    const response = await page.goto(`${origin}/?${query.toString()}`, { timeout: 30_000 });
-    if (!response?.ok()) throw new Error(`room page: HTTP ${response?.status() ?? 'none'}`);
-    return demoPage;
+    let demoPage: DemoPage | undefined;
+    await this.#tabs.openTab(`${origin}/?${query.toString()}`, (page) => {
+      demoPage = new DemoPage(page, displayName);
+      this.pages.push(demoPage);
+    });
+    return demoPage!;
   }
 
   logs(): string {
     return this.pages.flatMap((p) => p.logs).join('\n');
   }
 
-  async close(): Promise<void> {
-    await withTimeout(this.#context.close(), 30_000, 'browser close').catch((error: unknown) =>
-      console.warn(`demoApp e2e: ${String(error)}`),
-    );
-    await rm(this.#userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  close(): Promise<void> {
+    return this.#tabs.close('demoApp e2e');
   }
 }

@@ -3,13 +3,9 @@
  * helpers over its test hooks (`window.videorooms.state()` and
  * `.inboundVideoStats()`, see examples/videorooms/public/app.js).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH, withTimeout } from '../browser.js';
-
-const DEBUG = process.env.SKEIN_E2E_DEBUG === '1';
+import type { Page } from 'playwright-core';
+import { withTimeout } from '../browser.js';
+import { TabBrowser, recordTabLogs } from '../tabs.js';
 
 export interface PeerState {
   participantId: string;
@@ -104,17 +100,7 @@ export class ParticipantPage {
   constructor(page: Page, name: string) {
     this.page = page;
     this.name = name;
-    page.on('console', (message) => {
-      const line = `[${name}] console.${message.type()}: ${message.text()}`;
-      this.logs.push(line);
-      if (DEBUG) console.log(line);
-    });
-    page.on('pageerror', (error) => {
-      const line = `[${name}] pageerror: ${error.message}`;
-      this.pageErrors.push(line);
-      this.logs.push(line);
-      if (DEBUG) console.log(line);
-    });
+    recordTabLogs(page, name, this.logs, this.pageErrors);
   }
 
   state(): Promise<RoomState> {
@@ -223,13 +209,11 @@ export class ParticipantPage {
 
 /** One headless Chromium (fresh profile) for the participants' tabs. */
 export class VideoroomsBrowser {
-  readonly #context: BrowserContext;
-  readonly #userDataDir: string;
+  readonly #tabs: TabBrowser;
   readonly pages: ParticipantPage[] = [];
 
-  private constructor(context: BrowserContext, userDataDir: string) {
-    this.#context = context;
-    this.#userDataDir = userDataDir;
+  private constructor(tabs: TabBrowser) {
+    this.#tabs = tabs;
   }
 
   /** `extraArgs`: more Chromium flags (e.g. `--use-file-for-fake-video-capture=...`). */
@@ -237,34 +221,13 @@ export class VideoroomsBrowser {
     timeoutMs = 30_000,
     extraArgs: readonly string[] = [],
   ): Promise<VideoroomsBrowser> {
-    const userDataDir = await mkdtemp(join(tmpdir(), 'skein-videorooms-chromium-'));
-    try {
-      const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM_PATH,
-        headless: true,
-        ignoreDefaultArgs: true,
-        timeout: timeoutMs,
-        viewport: { width: 1280, height: 720 },
-        args: [
-          ...CHROMIUM_FLAGS,
-          '--autoplay-policy=no-user-gesture-required',
-          // Every tab is a participant: keep background tabs running at full speed.
-          '--disable-background-timer-throttling',
-          '--disable-renderer-backgrounding',
-          '--disable-backgrounding-occluded-windows',
-          ...extraArgs,
-          `--user-data-dir=${userDataDir}`,
-          '--remote-debugging-pipe',
-          'about:blank',
-        ],
-      });
-      context.setDefaultTimeout(timeoutMs);
-      for (const page of context.pages()) await page.close().catch(() => {});
-      return new VideoroomsBrowser(context, userDataDir);
-    } catch (error) {
-      await rm(userDataDir, { recursive: true, force: true, maxRetries: 3 });
-      throw error;
-    }
+    const tabs = await TabBrowser.launch({
+      profilePrefix: 'skein-videorooms-chromium-',
+      timeoutMs,
+      viewport: { width: 1280, height: 720 },
+      extraArgs,
+    });
+    return new VideoroomsBrowser(tabs);
   }
 
   /** Opens `${origin}/?room=ROOM&name=NAME` (the client joins at once). */
@@ -275,17 +238,17 @@ export class VideoroomsBrowser {
 
   /** Opens any page of the client (e.g. `?room=ROOM` alone: the pre-join panel). */
   async openUrl(url: string, name: string): Promise<ParticipantPage> {
-    const page = await withTimeout(this.#context.newPage(), 30_000, 'newPage');
-    const participant = new ParticipantPage(page, name);
-    this.pages.push(participant);
-    const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
-    if (!response?.ok()) throw new Error(`${url}: HTTP ${response?.status() ?? 'no response'}`);
-    return participant;
+    let participant: ParticipantPage | undefined;
+    await this.#tabs.openTab(url, (page) => {
+      participant = new ParticipantPage(page, name);
+      this.pages.push(participant);
+    });
+    return participant!;
   }
 
   /** Grants the pages of `origin` browser permissions (e.g. the clipboard's). */
   grantPermissions(permissions: string[], origin: string): Promise<void> {
-    return this.#context.grantPermissions(permissions, { origin });
+    return this.#tabs.grantPermissions(permissions, origin);
   }
 
   /** Everything the pages logged (for failure messages). */
@@ -293,11 +256,8 @@ export class VideoroomsBrowser {
     return this.pages.flatMap((p) => p.logs).join('\n');
   }
 
-  async close(): Promise<void> {
-    await withTimeout(this.#context.close(), 30_000, 'browser close').catch((error: unknown) =>
-      console.warn(`videorooms e2e: ${String(error)}`),
-    );
-    await rm(this.#userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  close(): Promise<void> {
+    return this.#tabs.close('videorooms e2e');
   }
 }
 
