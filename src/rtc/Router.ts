@@ -160,7 +160,11 @@ export class RtcRouter {
   /** router.dump()'s mapProducerIdObserverIds: producer id → the ids of its observers. */
   observerIdsByProducer(): Map<string, string[]> {
     const map = new Map<string, string[]>();
-    for (const [id, list] of this.#observersOf) map.set(id, list.map((o) => o.id));
+    for (const [id, list] of this.#observersOf)
+      map.set(
+        id,
+        list.map((o) => o.id),
+      );
     return map;
   }
 
@@ -218,7 +222,11 @@ export class RtcRouter {
   /** router.dump()'s mapDataProducerIdDataConsumerIds: data producer id → its sinks' ids. */
   dataConsumerIdsByDataProducer(): Map<string, string[]> {
     const map = new Map<string, string[]>();
-    for (const [id, sinks] of this.#dataConsumers) map.set(id, [...sinks].map((c) => c.id));
+    for (const [id, sinks] of this.#dataConsumers)
+      map.set(
+        id,
+        [...sinks].map((c) => c.id),
+      );
     return map;
   }
 
