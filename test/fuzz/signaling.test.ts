@@ -294,7 +294,7 @@ describe('fuzz: videorooms signaling', () => {
       }[];
       assert.deepEqual(
         peers.flatMap((p) => p.producers),
-        [{ producerId: peerProducerId, kind: 'video', paused: false }],
+        [{ producerId: peerProducerId, kind: 'video', paused: false, source: 'camera' }],
       );
     } finally {
       fresh.close();
