@@ -4,7 +4,6 @@
  * child process (channel over pipes on fds 3 and 4, settings in the
  * environment), like mediasoup's worker binary.
  */
-import { Socket } from 'node:net';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../common/errors.js';
 import { WorkerChannel } from '../channel/WorkerChannel.js';
@@ -46,11 +45,10 @@ function main(): void {
     // Atomics.waitAsync does not) and would carry a shutdown word.
     parentPort!.on('message', () => undefined);
   } else {
-    const input = new Socket({ fd: 3, readable: true, writable: false });
-    const output = new Socket({ fd: 4, readable: false, writable: true });
-    carrier = new PipeCarrier(input, output);
+    const pipes = PipeCarrier.fromDescriptors(3, 4);
     // The control process went away: nothing left to serve.
-    input.on('close', () => process.exit(0));
+    pipes.onInputClose(() => process.exit(0));
+    carrier = pipes;
     ignoreSignals();
     settings = JSON.parse(process.env.SKEIN_WORKER_SETTINGS ?? '{}');
   }

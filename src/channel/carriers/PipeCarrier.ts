@@ -1,14 +1,33 @@
 /**
  * The process carrier: frames as `[u32 BE length][payload]` on a pair of
  * pipes, as mediasoup's Node binding talks to its worker process.
+ *
+ * An end that knows its descriptors (the worker: fds 3 and 4, `PipeCarrier.fromDescriptors`)
+ * skips the stream machinery both ways: it reads into one reused buffer (net.Socket's
+ * `onread`: no Buffer and no 'data' event per read) and writes a frame with one writeSync
+ * while nothing is queued on its stream. A full pipe (EAGAIN) or a partial write queues the
+ * rest on the stream, and later frames follow it there until it drains, so order holds.
  */
+import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { MAX_CHANNEL_MESSAGE_SIZE } from '../limits.js';
 import type { Carrier } from './Carrier.js';
 
+/** The reused read buffer of a descriptor end (a Linux pipe holds 64 KiB). */
+const READ_BUFFER_SIZE = 64 * 1024;
+
+/** Where frames come from: a stream's 'data' chunks, or a descriptor read into one buffer. */
+type Input = { readable: Readable } | { fd: number };
+
 export class PipeCarrier implements Carrier {
-  readonly #readable: Readable;
+  readonly #input: Input;
+  /** The socket reading a descriptor input, once started, and who waits for its end. */
+  #reader: Socket | undefined;
+  readonly #inputCloseListeners: (() => void)[] = [];
   readonly #writable: Writable;
+  /** The writable's descriptor, for writes that bypass the stream while it is empty. */
+  readonly #writeFd: number | undefined;
   readonly #maxFrame: number;
   /** The length prefix being read (it may come split across chunks). */
   readonly #header = Buffer.alloc(4);
@@ -22,17 +41,42 @@ export class PipeCarrier implements Carrier {
   #closed = false;
   /** Frames over the limit that were skipped. */
   droppedFrames = 0;
-  /** Frames are stream chunks or joined copies, which streams never reuse. */
-  readonly framesOutliveDelivery = true;
+  /**
+   * Stream chunks and joined copies are never reused; a descriptor input's frames are views of
+   * its read buffer, valid during delivery only.
+   */
+  readonly framesOutliveDelivery: boolean;
 
-  constructor(readable: Readable, writable: Writable, maxFrame = MAX_CHANNEL_MESSAGE_SIZE) {
-    this.#readable = readable;
+  constructor(
+    input: Readable | { fd: number },
+    writable: Writable,
+    maxFrame = MAX_CHANNEL_MESSAGE_SIZE,
+    writeFd?: number,
+  ) {
+    this.#input =
+      typeof (input as Readable).on === 'function'
+        ? { readable: input as Readable }
+        : { fd: (input as { fd: number }).fd };
     this.#writable = writable;
+    this.#writeFd = writeFd;
     this.#maxFrame = maxFrame;
+    this.framesOutliveDelivery = 'readable' in this.#input;
     // A peer that went away shows up as EPIPE: the owner learns it from the
     // process exit, so only keep the error from being unhandled.
     this.#writable.on('error', () => undefined);
-    this.#readable.on('error', () => undefined);
+    if ('readable' in this.#input) this.#input.readable.on('error', () => undefined);
+  }
+
+  /** The end that owns both descriptors (the worker process: fd 3 in, fd 4 out). */
+  static fromDescriptors(readFd: number, writeFd: number): PipeCarrier {
+    const output = new Socket({ fd: writeFd, readable: false, writable: true });
+    return new PipeCarrier({ fd: readFd }, output, MAX_CHANNEL_MESSAGE_SIZE, writeFd);
+  }
+
+  /** The input's end ('close': the other side went away). */
+  onInputClose(listener: () => void): void {
+    if ('readable' in this.#input) this.#input.readable.on('close', listener);
+    else this.#inputCloseListeners.push(listener);
   }
 
   send(frame: Uint8Array): void {
@@ -41,7 +85,7 @@ export class PipeCarrier implements Carrier {
     const framed = Buffer.allocUnsafe(4 + frame.byteLength);
     framed.writeUInt32BE(frame.byteLength, 0);
     framed.set(frame, 4);
-    this.#writable.write(framed);
+    this.#write(framed);
   }
 
   /** One buffer, one copy of each part: the stream keeps it until written. */
@@ -52,17 +96,55 @@ export class PipeCarrier implements Carrier {
     frame.writeUInt32BE(length, 0);
     frame.set(head, 4);
     frame.set(payload, 4 + head.byteLength);
-    this.#writable.write(frame);
+    this.#write(frame);
+  }
+
+  #write(framed: Buffer): void {
+    const fd = this.#writeFd;
+    if (fd !== undefined && this.#writable.writableLength === 0) {
+      let written = 0;
+      try {
+        written = writeSync(fd, framed);
+      } catch (error) {
+        // EAGAIN: the pipe is full; the stream waits for room. Anything else, the stream meets too.
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') written = 0;
+      }
+      if (written === framed.length) return;
+      if (written > 0) framed = framed.subarray(written);
+    }
+    this.#writable.write(framed);
   }
 
   start(onFrame: (frame: Uint8Array) => void): void {
-    this.#readable.on('data', (chunk: Buffer) => this.#onData(chunk, onFrame));
+    const input = this.#input;
+    if ('readable' in input) {
+      input.readable.on('data', (chunk: Buffer) => this.#onData(chunk, onFrame));
+      return;
+    }
+    // Opened here, not before: a descriptor socket starts reading at once.
+    const reader = new Socket({
+      fd: input.fd,
+      readable: true,
+      writable: false,
+      onread: {
+        buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE),
+        callback: (length: number, buffer: Uint8Array) => {
+          this.#onData((buffer as Buffer).subarray(0, length), onFrame);
+        },
+      },
+    } as ConstructorParameters<typeof Socket>[0]);
+    reader.on('error', () => undefined);
+    reader.on('close', () => {
+      for (const listener of this.#inputCloseListeners) listener();
+    });
+    this.#reader = reader;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#readable.destroy();
+    if ('readable' in this.#input) this.#input.readable.destroy();
+    else this.#reader?.destroy();
     this.#writable.end();
   }
 
