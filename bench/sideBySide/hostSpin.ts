@@ -1,14 +1,14 @@
 /**
- * What the host's bounded poll for a due response (SharedRingReader.awaitBriefly) buys and
- * costs, on and off alternating: round trip, the host thread's own CPU per request (its
- * /proc schedstat: the worker thread excluded), how often a poll caught the response, and how
+ * What the host's bounded poll for a due response (Carrier.expectResponse: the thread worker's
+ * ring, the process worker's pipe) buys and costs, on and off alternating: round trip, the
+ * host thread's own CPU per request (its /proc schedstat: the worker excluded), how often a poll caught the response, and how
  * long polls held the host's event loop, for a quick request (worker.dump) and a slow one
  * (router.createWebRtcTransport + close, where the poll is mostly wasted).
  */
 import { readFileSync } from 'node:fs';
 
+import { spawnProcess } from '../../src/channel/hosts/processHost.js';
 import { spawnThread } from '../../src/channel/hosts/threadHost.js';
-import type { SharedRingCarrier } from '../../src/channel/carriers/SharedRingCarrier.js';
 import type { WorkerHost } from '../../src/channel/hosts/WorkerHost.js';
 
 const settings = { logLevel: 'none', logTags: [], rtcMinPort: 10000, rtcMaxPort: 59999 };
@@ -26,6 +26,7 @@ async function running(host: WorkerHost): Promise<void> {
 }
 
 interface Row {
+  worker: 'thread' | 'process';
   poll: string;
   request: string;
   p50: number;
@@ -34,8 +35,16 @@ interface Row {
   heldUs: string;
 }
 
-async function one(spin: number, slow: boolean, count: number): Promise<Row> {
-  const host = spawnThread({ settings, carrier: 'ring', responseSpinMicros: spin });
+async function one(
+  worker: 'thread' | 'process',
+  spin: number,
+  slow: boolean,
+  count: number,
+): Promise<Row> {
+  const host =
+    worker === 'thread'
+      ? spawnThread({ settings, carrier: 'ring', responseSpinMicros: spin })
+      : spawnProcess({ settings, responseSpinMicros: spin });
   await running(host);
   const routerId = 'bench-router';
   await host.channel.request('worker.createRouter', undefined, { routerId, headerExtensions: [] });
@@ -59,7 +68,7 @@ async function one(spin: number, slow: boolean, count: number): Promise<Row> {
     await host.channel.request('router.closeTransport', routerId, { transportId });
   };
   for (let i = 0; i < 200; i++) await run(i);
-  const polls = (host.carrier as SharedRingCarrier).responsePolls;
+  const polls = host.carrier.responsePolls ?? { count: 0, hits: 0, micros: 0 };
   const before = { ...polls };
   const samples: number[] = [];
   const cpu0 = hostThreadNs();
@@ -75,6 +84,7 @@ async function one(spin: number, slow: boolean, count: number): Promise<Row> {
   samples.sort((a, b) => a - b);
   const n = polls.count - before.count;
   return {
+    worker,
     poll: spin > 0 ? `${spin} µs` : 'off',
     request: slow ? 'createWebRtcTransport + closeTransport' : 'worker.dump',
     p50: samples[samples.length >> 1] / (slow ? 2 : 1),
@@ -87,18 +97,21 @@ async function one(spin: number, slow: boolean, count: number): Promise<Row> {
 export async function runHostSpinBench(spinMicros: number, rounds = 2): Promise<void> {
   const rows: Row[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (const slow of [false, true]) {
-      for (const spin of round % 2 === 0 ? [0, spinMicros] : [spinMicros, 0]) {
-        rows.push(await one(spin, slow, slow ? 300 : 2000));
+    for (const worker of ['thread', 'process'] as const) {
+      for (const slow of [false, true]) {
+        for (const spin of round % 2 === 0 ? [0, spinMicros] : [spinMicros, 0]) {
+          rows.push(await one(worker, spin, slow, slow ? 300 : 2000));
+        }
       }
     }
   }
   console.log(
-    `\nThe host's poll for a due response (thread worker): on (${spinMicros} µs) and off, ` +
-      `alternating; host CPU is the control thread's own (schedstat)`,
+    `\nThe host's poll for a due response: on (${spinMicros} µs) and off, alternating; ` +
+      `host CPU is the control thread's own (schedstat)`,
   );
   console.table(
     rows.map((r) => ({
+      worker: r.worker,
       poll: r.poll,
       request: r.request,
       'p50 µs per request': r.p50.toFixed(1),

@@ -140,7 +140,7 @@ function pipeFrame(payload: Buffer): Buffer {
 
 test('a pipe skips a frame whose length prefix is over the limit, without buffering it', () => {
   const input = new PassThrough();
-  const carrier = new PipeCarrier(input, new PassThrough(), 1024);
+  const carrier = new PipeCarrier(input, new PassThrough(), { maxFrame: 1024 });
   const received: string[] = [];
   carrier.start((frame) => received.push(Buffer.from(frame).toString()));
   // A 2 GiB claim: skipped as it streams, chunk by chunk.
@@ -158,7 +158,7 @@ test('a pipe skips a frame whose length prefix is over the limit, without buffer
 
 test('a pipe drops a frame over the limit and stays in step with the next ones', () => {
   const input = new PassThrough();
-  const carrier = new PipeCarrier(input, new PassThrough(), 1024);
+  const carrier = new PipeCarrier(input, new PassThrough(), { maxFrame: 1024 });
   const received: string[] = [];
   carrier.start((frame) => received.push(Buffer.from(frame).toString()));
   const stream = Buffer.concat([

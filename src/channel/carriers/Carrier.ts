@@ -1,3 +1,5 @@
+import type { PollFigures } from './ResponsePoll.js';
+
 /**
  * How bytes move between the two ends of a channel. A carrier delivers whole
  * frames in order. Following the seed's design, a carrier's reader is woken
@@ -29,6 +31,8 @@ export interface Carrier {
    * instead of sleeping (SharedRingReader.awaitBriefly). Optional.
    */
   expectResponse?(): void;
+  /** What those polls did (count, hits, time held), where the carrier has them. */
+  readonly responsePolls?: PollFigures;
   /** Stops reading and writing; idempotent. */
   close(): void;
   /** Incoming frames over the size limit the carrier dropped unread (where it checks). */

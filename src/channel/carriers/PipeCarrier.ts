@@ -8,14 +8,27 @@
  * while nothing is queued on its stream. A full pipe (EAGAIN) or a partial write queues the
  * rest on the stream, and later frames follow it there until it drains, so order holds.
  */
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { MAX_CHANNEL_MESSAGE_SIZE } from '../limits.js';
 import type { Carrier } from './Carrier.js';
+import { ResponsePoll, type PollFigures } from './ResponsePoll.js';
 
 /** The reused read buffer of a descriptor end (a Linux pipe holds 64 KiB). */
 const READ_BUFFER_SIZE = 64 * 1024;
+
+/** Reads of one poll for a due response (a response is one frame, usually one read). */
+const POLL_READ_SIZE = 64 * 1024;
+
+export interface PipeCarrierOptions {
+  /** Frames over this are dropped unread (default MAX_CHANNEL_MESSAGE_SIZE). */
+  maxFrame?: number;
+  /** The writable's descriptor: a frame goes with one writeSync while nothing is queued. */
+  writeFd?: number;
+  /** The host's poll for a due response on the input stream's pipe, µs (default 0: none). */
+  responsePollMicros?: number;
+}
 
 /** Where frames come from: a stream's 'data' chunks, or a descriptor read into one buffer. */
 type Input = { readable: Readable } | { fd: number };
@@ -47,12 +60,21 @@ export class PipeCarrier implements Carrier {
    */
   readonly framesOutliveDelivery: boolean;
 
+  /** The host's poll of the input stream's descriptor for a due response (0 µs: none). */
+  readonly #pollMicros: number;
+  readonly #pollFd: number | undefined;
+  readonly #poll = new ResponsePoll();
+  #onFrame: ((frame: Uint8Array) => void) | undefined;
+  /** Frames delivered so far (a poll catches a response when this moves). */
+  #delivered = 0;
+  #pollChunk: Buffer | undefined;
+
   constructor(
     input: Readable | { fd: number },
     writable: Writable,
-    maxFrame = MAX_CHANNEL_MESSAGE_SIZE,
-    writeFd?: number,
+    options: PipeCarrierOptions = {},
   ) {
+    const { maxFrame = MAX_CHANNEL_MESSAGE_SIZE, writeFd } = options;
     this.#input =
       typeof (input as Readable).on === 'function'
         ? { readable: input as Readable }
@@ -61,6 +83,11 @@ export class PipeCarrier implements Carrier {
     this.#writeFd = writeFd;
     this.#maxFrame = maxFrame;
     this.framesOutliveDelivery = 'readable' in this.#input;
+    // The stream's descriptor, when it has one (a pipe to a child): polled with readSync, which
+    // only works on a non-blocking descriptor, as libuv keeps its pipes.
+    const handle = (input as { _handle?: { fd?: unknown } })._handle;
+    this.#pollFd = typeof handle?.fd === 'number' && handle.fd >= 0 ? handle.fd : undefined;
+    this.#pollMicros = this.#pollFd === undefined ? 0 : (options.responsePollMicros ?? 0);
     // A peer that went away shows up as EPIPE: the owner learns it from the
     // process exit, so only keep the error from being unhandled.
     this.#writable.on('error', () => undefined);
@@ -70,7 +97,7 @@ export class PipeCarrier implements Carrier {
   /** The end that owns both descriptors (the worker process: fd 3 in, fd 4 out). */
   static fromDescriptors(readFd: number, writeFd: number): PipeCarrier {
     const output = new Socket({ fd: writeFd, readable: false, writable: true });
-    return new PipeCarrier({ fd: readFd }, output, MAX_CHANNEL_MESSAGE_SIZE, writeFd);
+    return new PipeCarrier({ fd: readFd }, output, { writeFd });
   }
 
   /** The input's end ('close': the other side went away). */
@@ -115,7 +142,52 @@ export class PipeCarrier implements Carrier {
     this.#writable.write(framed);
   }
 
+  /** The host's polls for due responses. */
+  get responsePolls(): PollFigures {
+    return this.#poll.figures;
+  }
+
+  /**
+   * A request went out: poll the pipe for its response for a while (readSync until a frame
+   * is whole) instead of waiting for the event loop to wake on it. The bytes read go through
+   * the same framing as the stream's chunks, as fresh copies (stream frames outlive delivery).
+   */
+  expectResponse(): void {
+    if (this.#pollMicros === 0 || this.#closed || this.#onFrame === undefined) return;
+    this.#poll.schedule(this.#pollMicros, (endMs) => this.#pollFor(endMs));
+  }
+
+  #pollFor(endMs: number): boolean | undefined {
+    const fd = this.#pollFd!;
+    const onFrame = this.#onFrame!;
+    if (this.#closed) return undefined;
+    const before = this.#delivered;
+    const chunk = (this.#pollChunk ??= Buffer.allocUnsafe(POLL_READ_SIZE));
+    do {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, POLL_READ_SIZE, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        return false; // the stream meets the error too
+      }
+      if (n === 0) return false; // end of input: the stream sees it
+      this.#onData(Buffer.from(chunk.subarray(0, n)), onFrame);
+      if (this.#delivered !== before) return true;
+    } while (performance.now() < endMs && !this.#closed);
+    return false;
+  }
+
   start(onFrame: (frame: Uint8Array) => void): void {
+    const counted = (frame: Uint8Array): void => {
+      this.#delivered++;
+      onFrame(frame);
+    };
+    this.#onFrame = counted;
+    this.#startInput(counted);
+  }
+
+  #startInput(onFrame: (frame: Uint8Array) => void): void {
     const input = this.#input;
     if ('readable' in input) {
       input.readable.on('data', (chunk: Buffer) => this.#onData(chunk, onFrame));

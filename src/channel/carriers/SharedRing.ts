@@ -16,6 +16,7 @@
  */
 
 import { MAX_CHANNEL_MESSAGE_SIZE } from '../limits.js';
+import { ResponsePoll, type PollFigures } from './ResponsePoll.js';
 
 const WRITE = 0;
 const READ = 1;
@@ -29,10 +30,6 @@ const HEADER_SLOTS = 8;
 const MORE = 0x80000000;
 const SKIP = 0xffffffff;
 const LENGTH_MASK = 0x7fffffff;
-
-/** awaitBriefly(): this many misses in a row turn polling off for the next POLL_PAUSE calls. */
-const POLL_MISSES_BEFORE_PAUSE = 4;
-const POLL_PAUSE = 64;
 
 /** How many drain rounds run back to back before yielding to the event loop. */
 const MAX_SYNC_ROUNDS = 16;
@@ -204,12 +201,12 @@ export class SharedRingReader {
   readonly #spinMs: number;
   /** A waitAsync is pending (READER_SLEEPING is ours to lend to awaitBriefly()). */
   #asleep = false;
-  #awaitScheduled = false;
+  readonly #poll = new ResponsePoll();
   /** awaitBriefly()'s polls, those that caught a frame, and the time they held the loop (µs). */
-  readonly polls = { count: 0, hits: 0, micros: 0 };
+  get polls(): PollFigures {
+    return this.#poll.figures;
+  }
   /** Polls missed in a row, and calls left to skip after too many. */
-  #missesInARow = 0;
-  #pollsToSkip = 0;
 
   /**
    * `spinMicros`: after a drain, poll for this long before sleeping. A reader
@@ -320,37 +317,24 @@ export class SharedRingReader {
    * most `micros` and returns as soon as a frame is delivered.
    */
   awaitBriefly(micros: number): void {
-    if (this.#awaitScheduled || this.#stopped) return;
-    // Misses mean the other thread is not getting a core (an oversubscribed machine): polling
-    // would only take more from it. Off for a while after a run of them.
-    if (this.#pollsToSkip > 0) {
-      this.#pollsToSkip--;
-      return;
-    }
-    this.#awaitScheduled = true;
-    setImmediate(() => {
-      this.#awaitScheduled = false;
-      if (!this.#asleep || this.#stopped) return; // awake already: its loop drains
-      const h = this.#header;
-      const seq = Atomics.load(h, DATA_SEQ);
-      Atomics.store(h, READER_SLEEPING, 0);
-      const start = performance.now();
-      const end = start + micros / 1000;
-      let arrived = Atomics.load(h, DATA_SEQ) !== seq;
-      while (!arrived && performance.now() < end) arrived = Atomics.load(h, DATA_SEQ) !== seq;
-      this.polls.count++;
-      if (arrived) {
-        this.polls.hits++;
-        this.#missesInARow = 0;
-      } else if (++this.#missesInARow >= POLL_MISSES_BEFORE_PAUSE) {
-        this.#missesInARow = 0;
-        this.#pollsToSkip = POLL_PAUSE;
-      }
-      this.polls.micros += (performance.now() - start) * 1000;
-      // Asleep again before the last look: a frame written after it gets its notify.
-      Atomics.store(h, READER_SLEEPING, 1);
-      if (this.#asleep) this.drain();
-    });
+    if (this.#stopped) return;
+    this.#poll.schedule(
+      micros,
+      (endMs) => {
+        if (!this.#asleep || this.#stopped) return undefined; // awake already: its loop drains
+        const h = this.#header;
+        const seq = Atomics.load(h, DATA_SEQ);
+        Atomics.store(h, READER_SLEEPING, 0);
+        let arrived = Atomics.load(h, DATA_SEQ) !== seq;
+        while (!arrived && performance.now() < endMs) arrived = Atomics.load(h, DATA_SEQ) !== seq;
+        // Asleep again before the last look: a frame written after it gets its notify.
+        Atomics.store(h, READER_SLEEPING, 1);
+        return arrived;
+      },
+      () => {
+        if (this.#asleep) this.drain();
+      },
+    );
   }
 
   /** Polls DATA_SEQ for up to the spin budget; true if new data came. */

@@ -35,5 +35,12 @@ export interface SpawnOptions {
   memoryLimitMb?: number;
 }
 
+/**
+ * The host polls this long for a response that is due before it sleeps (one poll per
+ * macrotask that sent requests): it saves the worker's wake-up signal (thread: Atomics.notify;
+ * process: the pipe's readiness) and the host's wake-up.
+ */
+export const HOST_RESPONSE_SPIN_MICROS = 30;
+
 /** The worker entry point, next to this file once built. */
 export const WORKER_MAIN = new URL('../../worker/main.js', import.meta.url);

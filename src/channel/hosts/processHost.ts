@@ -7,9 +7,15 @@ import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 import { Channel } from '../Channel.js';
 import { PipeCarrier } from '../carriers/PipeCarrier.js';
-import { WORKER_MAIN, type SpawnOptions, type WorkerExit, type WorkerHost } from './WorkerHost.js';
+import {
+  HOST_RESPONSE_SPIN_MICROS,
+  WORKER_MAIN,
+  type SpawnOptions,
+  type WorkerExit,
+  type WorkerHost,
+} from './WorkerHost.js';
 
-export function spawnProcess(options: SpawnOptions): WorkerHost {
+export function spawnProcess(options: SpawnOptions & { responseSpinMicros?: number }): WorkerHost {
   const execArgv = options.memoryLimitMb ? [`--max-old-space-size=${options.memoryLimitMb}`] : [];
   const child = spawn(process.execPath, [...execArgv, fileURLToPath(WORKER_MAIN)], {
     stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
@@ -18,7 +24,9 @@ export function spawnProcess(options: SpawnOptions): WorkerHost {
   });
   const toWorker = child.stdio[3] as Writable;
   const fromWorker = child.stdio[4] as Readable;
-  const carrier = new PipeCarrier(fromWorker, toWorker);
+  const carrier = new PipeCarrier(fromWorker, toWorker, {
+    responsePollMicros: options.responseSpinMicros ?? HOST_RESPONSE_SPIN_MICROS,
+  });
   const channel = new Channel(carrier);
   let failure: Error | undefined;
   const listeners: ((exit: WorkerExit) => void)[] = [];

@@ -9,7 +9,13 @@ import { MessagePortCarrier } from '../carriers/MessagePortCarrier.js';
 import { SharedRingCarrier, createSharedRingPair } from '../carriers/SharedRingCarrier.js';
 import type { Carrier } from '../carriers/Carrier.js';
 import type { ThreadChannelEnd } from '../carriers/createCarrier.js';
-import { WORKER_MAIN, type SpawnOptions, type WorkerExit, type WorkerHost } from './WorkerHost.js';
+import {
+  HOST_RESPONSE_SPIN_MICROS,
+  WORKER_MAIN,
+  type SpawnOptions,
+  type WorkerExit,
+  type WorkerHost,
+} from './WorkerHost.js';
 
 export type ThreadCarrierKind = 'ring' | 'port';
 
@@ -20,11 +26,7 @@ export type ThreadCarrierKind = 'ring' | 'port';
  */
 export const WORKER_SPIN_MICROS = 50;
 
-/**
- * The host polls this long for a response that is due before it sleeps (one poll per
- * macrotask that sent requests): it saves the worker's Atomics.notify and the host's wake-up.
- */
-export const HOST_RESPONSE_SPIN_MICROS = 30;
+export { HOST_RESPONSE_SPIN_MICROS };
 
 export function spawnThread(
   options: SpawnOptions & {
