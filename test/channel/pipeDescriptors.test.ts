@@ -51,3 +51,38 @@ test('a descriptor end echoes frames and keeps a 64 MB burst whole and in order'
     child.kill();
   }
 });
+
+test('the host polls the pipe for due responses: each echo arrives once, in order', async () => {
+  const child = spawn(process.execPath, [ECHO, '0', '0'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
+  });
+  const host = new PipeCarrier(child.stdio[4] as Readable, child.stdio[3] as Writable, {
+    responsePollMicros: 200,
+  });
+  const received: number[] = [];
+  let waiting: (() => void) | undefined;
+  host.start((frame) => {
+    received.push(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).readUInt32BE(0));
+    waiting?.();
+  });
+  try {
+    const count = 500;
+    for (let i = 0; i < count; i++) {
+      const frame = Buffer.alloc(4 + (i % 7) * 3000);
+      frame.writeUInt32BE(i, 0);
+      const arrived = new Promise<void>((resolve) => (waiting = resolve));
+      host.send(frame);
+      host.expectResponse();
+      await arrived;
+    }
+    assert.deepEqual(
+      received,
+      Array.from({ length: count }, (_, i) => i),
+    );
+    const polls = host.responsePolls;
+    assert.ok(polls.count > 0 && polls.hits > 0, JSON.stringify(polls));
+  } finally {
+    host.close();
+    child.kill();
+  }
+});
