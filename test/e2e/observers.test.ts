@@ -102,7 +102,9 @@ void describe('RTP observers with Chromium publishers', { skip: SKIP_WITHOUT_CHR
       assert.ok(await eventually(() => dominant.at(-1)?.id === pb.id, 5000), 'no turn change');
       const took = dominant.at(-1)!.at - swap;
       console.log(`turn change reported ${took} ms after the swap`);
-      assert.ok(took <= 2000, `turn change took ${took} ms`);
+      // 0.6–1.5 s on a quiet machine, 2.3 s once in a loaded CI run: the algorithm's own bound
+      // (about a second) is held by the synthetic test (test/rtc/observers); here, 4 s.
+      assert.ok(took <= 4000, `turn change took ${took} ms`);
       // One interval for the averages to hold only the new state, then b alone.
       const settled = swap + 600;
       const later = () => volumes.filter((v) => v.at > settled);
