@@ -11,6 +11,10 @@ import { describe, test } from 'node:test';
 import { SKIP_WITHOUT_CHROMIUM } from './browser.js';
 import { waitFor, type ParticipantPage } from './videorooms/pages.js';
 import { log, withServerAndBrowser } from './videorooms/run.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fakeMicrophoneArgs, writeSpeechLikeWav } from './speechAudio.js';
 
 const skip = SKIP_WITHOUT_CHROMIUM;
 
@@ -91,47 +95,62 @@ describe('videorooms active speaker and audio meters in Chromium', { skip }, () 
     'the highlighted tile is the one speaking, and follows when the speakers swap',
     { timeout: 180_000 },
     async () => {
-      await withServerAndBrowser(['--port', '0', '--workers', '1'], async (server, browser) => {
-        const ann = await browser.open(server.url, 'talk', 'Ann');
-        await ann.waitForState((s) => s.joined, 'joined');
-        const bob = await browser.open(server.url, 'talk', 'Bob');
-        await bob.waitForState((s) => s.joined && s.audioEnabled, 'joined');
-        await bob.page.click('#audio-button');
-        const cid = await browser.open(server.url, 'talk', 'Cid');
-        await cid.waitForState((s) => s.joined, 'joined');
-        await cid.page.click('#audio-button');
-        const states = await Promise.all(
-          [ann, bob, cid].map((p) =>
-            p.waitForState((s) => s.joined && s.peers.length === 2, 'three in the room'),
-          ),
+      const dir = await mkdtemp(join(tmpdir(), 'skein-speakers-'));
+      const microphone = fakeMicrophoneArgs(writeSpeechLikeWav(dir));
+      try {
+        await withServerAndBrowser(
+          ['--port', '0', '--workers', '1'],
+          async (server, browser) => {
+            const ann = await browser.open(server.url, 'talk', 'Ann');
+            await ann.waitForState((s) => s.joined, 'joined');
+            const bob = await browser.open(server.url, 'talk', 'Bob');
+            await bob.waitForState((s) => s.joined && s.audioEnabled, 'joined');
+            await bob.page.click('#audio-button');
+            const cid = await browser.open(server.url, 'talk', 'Cid');
+            await cid.waitForState((s) => s.joined, 'joined');
+            await cid.page.click('#audio-button');
+            const states = await Promise.all(
+              [ann, bob, cid].map((p) =>
+                p.waitForState((s) => s.joined && s.peers.length === 2, 'three in the room'),
+              ),
+            );
+            const [annId, bobId] = states.map((s) => s.participantId!);
+            assert.equal(states[1].audioEnabled, false, 'Bob muted');
+            assert.equal(states[2].audioEnabled, false, 'Cid muted');
+
+            let t = Date.now();
+            await waitForHighlight(cid, annId, "Ann's tile highlighted");
+            await waitForMeters(cid, annId, bobId);
+            log(`Ann speaking: highlighted on Cid's page after ${Date.now() - t} ms`);
+            // Ann's own page highlights her local tile (the notification goes to everyone).
+            await waitFor(
+              async () =>
+                (await ann.page.locator('.tile[data-local][data-speaking]').count()) === 1,
+              'Ann: her own tile highlighted',
+              10_000,
+            );
+
+            // Swap: Ann mutes, Bob unmutes.
+            await ann.page.click('#audio-button');
+            await bob.page.click('#audio-button');
+            t = Date.now();
+            const first = await waitForHighlight(
+              cid,
+              bobId,
+              "the highlight followed to Bob's tile",
+            );
+            const followMs = first - t;
+            await waitForMeters(cid, bobId, annId);
+            log(`swap: the highlight followed to Bob after ${followMs} ms`);
+            assert.ok(followMs < 10_000, `the highlight took ${followMs} ms to follow`);
+
+            for (const page of browser.pages) assert.deepEqual(page.pageErrors, []);
+          },
+          microphone,
         );
-        const [annId, bobId] = states.map((s) => s.participantId!);
-        assert.equal(states[1].audioEnabled, false, 'Bob muted');
-        assert.equal(states[2].audioEnabled, false, 'Cid muted');
-
-        let t = Date.now();
-        await waitForHighlight(cid, annId, "Ann's tile highlighted");
-        await waitForMeters(cid, annId, bobId);
-        log(`Ann speaking: highlighted on Cid's page after ${Date.now() - t} ms`);
-        // Ann's own page highlights her local tile (the notification goes to everyone).
-        await waitFor(
-          async () => (await ann.page.locator('.tile[data-local][data-speaking]').count()) === 1,
-          'Ann: her own tile highlighted',
-          10_000,
-        );
-
-        // Swap: Ann mutes, Bob unmutes.
-        await ann.page.click('#audio-button');
-        await bob.page.click('#audio-button');
-        t = Date.now();
-        const first = await waitForHighlight(cid, bobId, "the highlight followed to Bob's tile");
-        const followMs = first - t;
-        await waitForMeters(cid, bobId, annId);
-        log(`swap: the highlight followed to Bob after ${followMs} ms`);
-        assert.ok(followMs < 10_000, `the highlight took ${followMs} ms to follow`);
-
-        for (const page of browser.pages) assert.deepEqual(page.pageErrors, []);
-      });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   );
 });
