@@ -1,8 +1,9 @@
 /**
  * RTP observers with real publishers: two Chromium pages publish their microphone through
  * Skein, one with the fake microphone playing speech-like sound (speechAudio.ts), one with its
- * track disabled (the browser then sends silence, RFC 6464 level 127). `volumes` must name the first and never the second, and
- * `dominantspeaker` must follow when they swap (the second enabled, the first disabled).
+ * track disabled (the browser then sends silence, RFC 6464 level 127). `volumes` must name the
+ * first and never the second, and `dominantspeaker` must follow when they swap (the second
+ * enabled, the first disabled).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
