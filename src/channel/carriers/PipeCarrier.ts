@@ -154,10 +154,11 @@ export class PipeCarrier implements Carrier {
    */
   expectResponse(): void {
     if (this.#pollMicros === 0 || this.#closed || this.#onFrame === undefined) return;
-    this.#poll.schedule(this.#pollMicros, (endMs) => this.#pollFor(endMs));
+    this.#poll.schedule(this.#pollMicros, this.#pollFor);
   }
 
-  #pollFor(endMs: number): boolean | undefined {
+  /** One poll (bound once: expectResponse runs for every request). */
+  readonly #pollFor = (endMs: number): boolean | undefined => {
     const fd = this.#pollFd!;
     const onFrame = this.#onFrame!;
     if (this.#closed) return undefined;
@@ -176,7 +177,7 @@ export class PipeCarrier implements Carrier {
       if (this.#delivered !== before) return true;
     } while (performance.now() < endMs && !this.#closed);
     return false;
-  }
+  };
 
   start(onFrame: (frame: Uint8Array) => void): void {
     const counted = (frame: Uint8Array): void => {

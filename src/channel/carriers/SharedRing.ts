@@ -318,24 +318,25 @@ export class SharedRingReader {
    */
   awaitBriefly(micros: number): void {
     if (this.#stopped) return;
-    this.#poll.schedule(
-      micros,
-      (endMs) => {
-        if (!this.#asleep || this.#stopped) return undefined; // awake already: its loop drains
-        const h = this.#header;
-        const seq = Atomics.load(h, DATA_SEQ);
-        Atomics.store(h, READER_SLEEPING, 0);
-        let arrived = Atomics.load(h, DATA_SEQ) !== seq;
-        while (!arrived && performance.now() < endMs) arrived = Atomics.load(h, DATA_SEQ) !== seq;
-        // Asleep again before the last look: a frame written after it gets its notify.
-        Atomics.store(h, READER_SLEEPING, 1);
-        return arrived;
-      },
-      () => {
-        if (this.#asleep) this.drain();
-      },
-    );
+    this.#poll.schedule(micros, this.#pollSpin, this.#afterPoll);
   }
+
+  /** One poll (bound once: awaitBriefly runs for every request). */
+  readonly #pollSpin = (endMs: number): boolean | undefined => {
+    if (!this.#asleep || this.#stopped) return undefined; // awake already: its loop drains
+    const h = this.#header;
+    const seq = Atomics.load(h, DATA_SEQ);
+    Atomics.store(h, READER_SLEEPING, 0);
+    let arrived = Atomics.load(h, DATA_SEQ) !== seq;
+    while (!arrived && performance.now() < endMs) arrived = Atomics.load(h, DATA_SEQ) !== seq;
+    // Asleep again before the last look: a frame written after it gets its notify.
+    Atomics.store(h, READER_SLEEPING, 1);
+    return arrived;
+  };
+
+  readonly #afterPoll = (): void => {
+    if (this.#asleep) this.drain();
+  };
 
   /** Polls DATA_SEQ for up to the spin budget; true if new data came. */
   #spinUntilData(seq: number): boolean {
