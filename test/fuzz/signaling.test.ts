@@ -203,6 +203,7 @@ describe('fuzz: videorooms signaling', () => {
               'produce',
               'consume',
               'resumeConsumer',
+              'setTileSize',
               'pauseProducer',
               'resumeProducer',
               'closeProducer',
@@ -333,11 +334,15 @@ function templates(
         transportId: own.send,
         kind: pick % 2 ? 'video' : 'audio',
         rtpParameters: vp8Parameters(60_000 + (pick % 10_000) * 10, 1 + (pick % 4)),
+        // The source field: screen sharing's one-per-room rule and the kinds each may be.
+        appData: { source: ['camera', 'screen', 'mic', 'other'][pick % 4] },
       };
     case 'consume':
       return { type, producerId: peerProducerId, rtpCapabilities: own.caps };
     case 'resumeConsumer':
       return { type, consumerId: peerProducerId };
+    case 'setTileSize':
+      return { type, consumerId: peerProducerId, width: pick % 4000, height: (pick * 7) % 3000 };
     case 'produceData':
       return {
         type,
