@@ -23,6 +23,23 @@ export function isRtxCodec(codec: AnyCodec): boolean {
   return /.+\/rtx$/i.test(codec.mimeType);
 }
 
+/** Codecs that carry no media of their own (mediasoup's IsMediaCodec): CN, DTMF, RTX, FEC, RED. */
+const NOT_MEDIA = new Set([
+  'cn',
+  'telephone-event',
+  'rtx',
+  'ulpfec',
+  'x-ulpfecuc',
+  'flexfec',
+  'flexfec-03',
+  'red',
+]);
+
+export function isMediaCodec(codec: AnyCodec): boolean {
+  const subtype = codec.mimeType.slice(codec.mimeType.indexOf('/') + 1).toLowerCase();
+  return !NOT_MEDIA.has(subtype);
+}
+
 /**
  * Whether two codecs are the same for negotiation purposes: same mimeType
  * (case-insensitive, RFC 6838 §4.2), clock rate and channels, plus the

@@ -28,7 +28,7 @@ export {
   validateSctpParameters,
   validateSctpStreamParameters,
 } from './validateSctp.js';
-export { matchCodecs, isRtxCodec } from './codecMatching.js';
+export { matchCodecs, isMediaCodec, isRtxCodec } from './codecMatching.js';
 export { generateRouterRtpCapabilities } from './routerCapabilities.js';
 export { getProducerRtpParametersMapping, getConsumableRtpParameters } from './producerMapping.js';
 export {

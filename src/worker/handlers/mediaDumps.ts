@@ -2,10 +2,10 @@
  * dump() of producers and consumers in mediasoup's shapes (ProducerDump, the consumer dumps
  * of each type), built on request from the worker-side objects.
  */
-import type { RtpEncodingParameters } from '../../ortc/index.js';
+import { isMediaCodec, type RtpEncodingParameters } from '../../ortc/index.js';
 import type { Consumer } from '../../rtc/rtp/Consumer.js';
 import type { Producer } from '../../rtc/rtp/Producer.js';
-import { isMediaCodec, rtpStreamDump } from './rtpStreamDump.js';
+import { rtpStreamDump } from './rtpStreamDump.js';
 
 export function producerDump(producer: Producer): Record<string, unknown> {
   const { rtpParameters, rtpMapping } = producer;
@@ -64,7 +64,7 @@ export function consumerDump(
     rtpParameters,
     ...(consumableRtpEncodings?.length ? { consumableRtpEncodings } : {}),
     supportedCodecPayloadTypes: rtpParameters.codecs
-      .filter((codec) => isMediaCodec(codec.mimeType))
+      .filter(isMediaCodec)
       .map((codec) => codec.payloadType)
       .sort((a, b) => a - b),
     traceEventTypes: consumer.traceFlags.enabled,

@@ -31,23 +31,6 @@ export interface RtpStreamContext {
   layered: boolean;
 }
 
-/** Codecs that are not media (mediasoup's IsMediaCodec: comfort noise, DTMF, RTX, FEC, RED). */
-const NOT_MEDIA = new Set([
-  'cn',
-  'telephone-event',
-  'rtx',
-  'ulpfec',
-  'x-ulpfecuc',
-  'flexfec',
-  'flexfec-03',
-  'red',
-]);
-
-export function isMediaCodec(mimeType: string): boolean {
-  const subtype = mimeType.slice(mimeType.indexOf('/') + 1).toLowerCase();
-  return !NOT_MEDIA.has(subtype);
-}
-
 export function rtpStreamDump(
   stream: DumpableStream,
   context: RtpStreamContext,
