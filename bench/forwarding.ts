@@ -500,6 +500,8 @@ export interface StepResult {
   sfuIn: number;
   sfuOut: number;
   clientReceived: number;
+  /** Bandwidth probe packets/s the client received (not in clientReceived). */
+  clientProbes: number;
   /** Whether the client sent what it meant to (≥ 97 % of due). */
   clientKeptUp: boolean;
   /** Fraction lost, from the consumers' sequence numbers (over started consumers). */
@@ -549,9 +551,11 @@ export async function measure(
   let received = 0;
   let notStarted = 0;
   let clientReceived = 0;
+  let clientProbes = 0;
   for (const [id, after] of Object.entries(b.client.receivers)) {
     const before = a.client.receivers[id];
     clientReceived += after.received - (before?.received ?? 0);
+    clientProbes += after.probation - (before?.probation ?? 0);
     if (!ids.has(id)) continue;
     if (!before || before.received === 0) {
       notStarted++;
@@ -585,6 +589,7 @@ export async function measure(
     sfuIn: (b.sfuIn - a.sfuIn) / seconds,
     sfuOut,
     clientReceived: clientReceived / clientSeconds,
+    clientProbes: clientProbes / clientSeconds,
     clientKeptUp: due === 0 || sent >= 0.97 * due,
     loss: expected > 0 ? Math.max(0, 1 - received / expected) : NaN,
     notStarted,
@@ -653,6 +658,7 @@ function printTable(title: string, rows: StepResult[]): void {
       'in pkt/s (client→SFU)': fmt(r.sfuIn),
       'out pkt/s (SFU)': fmt(r.sfuOut),
       'recv pkt/s (client)': fmt(r.clientReceived),
+      'probes pkt/s': fmt(r.clientProbes),
       'loss %': `${fmt(r.loss * 100, 2)}${r.notStarted ? ` (${r.notStarted} not started)` : ''}`,
       'drops SFU/client': `${r.dropsSfu}/${r.dropsClient}`,
       'latency p50/p99 ms': `${fmt(r.latencyP50Ms, 1)}/${fmt(r.latencyP99Ms, 1)}`,

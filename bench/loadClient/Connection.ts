@@ -13,6 +13,8 @@ import type { ReceiverCounters, RemoteTransport } from './messages.js';
 
 /** Offset in the RTP payload where the sender writes its send time (float64, ms). */
 export const SEND_TIME_OFFSET = 20;
+/** The SSRC both SFUs send bandwidth probes on (mediasoup's RtpProbationSsrc). */
+const PROBATION_SSRC = 1234;
 
 /**
  * Send-to-receive latency of the verified (decrypted) packets, all consumer connections
@@ -47,6 +49,7 @@ export class Connection {
   verifyEvery = 1;
   readonly counters: ReceiverCounters = {
     received: 0,
+    probation: 0,
     firstSeq: 0,
     highestSeq: 0,
     lateOrDuplicate: 0,
@@ -93,6 +96,11 @@ export class Connection {
   /** A received SRTP packet (internal: called by the peer). */
   onRtp(data: Buffer): void {
     const c = this.counters;
+    // The SSRC is in the clear part of an SRTP packet (RFC 3711 §3.1).
+    if (data.length >= 12 && data.readUInt32BE(8) === PROBATION_SSRC) {
+      c.probation++;
+      return;
+    }
     if (this.verifyEvery === 1 || c.received % this.verifyEvery === 0) {
       const plain = this.#peer.srtpRecv.unprotectRtp(data);
       if (isSrtpError(plain)) {

@@ -39,8 +39,14 @@ export type ClientRequest =
 
 /** Per consumer connection counters (cumulative since it connected). */
 export interface ReceiverCounters {
-  /** RTP packets received (whatever their SSRC). */
+  /** Media RTP packets received (every SSRC but the SFU's bandwidth probes). */
   received: number;
+  /**
+   * Bandwidth probe packets (SSRC 1234, padding only: mediasoup's and Skein's probator).
+   * Kept out of the media counts: their sequence numbers are another stream's, and their
+   * payload has no send time.
+   */
+  probation: number;
   /** Extended highest and first sequence numbers seen (valid when received > 0). */
   firstSeq: number;
   highestSeq: number;

@@ -132,6 +132,7 @@ export async function runForwardingSideBySide(): Promise<ForwardingSideBySide> {
         .join(', ');
       row[`${name} loss %`] = list.map((r) => fmt(r.loss * 100, 2)).join(', ');
       row[`${name} latency p50 ms`] = list.map((r) => fmt(r.latencyP50Ms, 1)).join(', ');
+      row[`${name} probes pkt/s`] = list.map((r) => fmt(r.clientProbes)).join(', ');
       row[`${name} ok`] = list.map((r) => (sustained(r) ? 'yes' : 'no')).join(', ');
     }
     if (ms3.length > 0) {

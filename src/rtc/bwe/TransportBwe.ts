@@ -45,6 +45,12 @@ export class TransportBwe {
   #forceDesired = false;
   readonly probation = new Probation();
   readonly pacer: Pacer;
+  /**
+   * Whether transport-cc feedback arrived since the last probe cluster went out. A cluster
+   * nobody reports on teaches nothing: without feedback no new cluster is sent (libwebrtc's
+   * probe controller likewise waits for an estimate before probing further).
+   */
+  #heardSinceProbe = true;
   /** Allocations run (stats, tests). */
   allocations = 0;
 
@@ -73,6 +79,7 @@ export class TransportBwe {
   }
 
   onTransportCc(feedback: TransportCcFeedback | TransportCcPackets, nowMs: number): void {
+    this.#heardSinceProbe = true;
     this.pacer.setBitrate(this.bwe.onTransportCc(feedback, nowMs));
     this.#checkChange();
   }
@@ -128,12 +135,13 @@ export class TransportBwe {
 
   /**
    * Packets of a probe cluster to send now (0: none), when the consumers want more than the
-   * estimate and the link shows no over-use: up to twice the estimate, within the max. The
-   * cluster is registered with the probe estimator under `clusterId`.
+   * estimate, the link shows no over-use and the receiver reported since the last cluster:
+   * up to twice the estimate, within the max. The cluster is registered with the probe
+   * estimator under `clusterId`.
    */
   probe(nowMs: number): { packets: number; clusterId: number; bitrate: number } | undefined {
     const bwe = this.bwe;
-    if (bwe.type !== 'transport-cc') return undefined;
+    if (bwe.type !== 'transport-cc' || !this.#heardSinceProbe) return undefined;
     const available = bwe.availableBitrate;
     if (bwe.effectiveDesiredBitrate <= available || available >= bwe.maxBitrate) return undefined;
     if (bwe.delay.usage === 'overusing') return undefined;
@@ -141,6 +149,7 @@ export class TransportBwe {
     const packets = this.probation.clusterPackets(target, nowMs);
     if (packets === 0) return undefined;
     const clusterId = this.probation.clusters++;
+    this.#heardSinceProbe = false;
     bwe.delay.probes.startCluster(clusterId, packets, target);
     return { packets, clusterId, bitrate: target };
   }

@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RtpPacketView, readU16 } from '../../../src/protocols/rtp/index.js';
+import { TransportBwe } from '../../../src/rtc/bwe/TransportBwe.js';
 import {
+  PROBE_INTERVAL_MS,
   PROBATION_PACKET_SIZE,
   PROBATION_PAYLOAD_TYPE,
   PROBATION_SSRC,
@@ -61,5 +63,52 @@ void describe('Probation packets', () => {
       ),
       -1,
     );
+  });
+});
+
+void describe('When a transport probes', () => {
+  const wantsMore = {
+    kind: 'video' as const,
+    bitratePriority: 1,
+    desiredBitrate: () => 5_000_000,
+    getStats: () => [],
+    increaseLayer: () => 0,
+    applyLayers: () => undefined,
+  };
+  const output = { sendPaced: () => 0, sendProbe: () => 0 };
+
+  void it('probes again only after the receiver reported on the last cluster', () => {
+    const bwe = new TransportBwe({
+      type: 'transport-cc',
+      initialAvailableBitrate: 600_000,
+      minOutgoingBitrate: 30_000,
+      maxOutgoingBitrate: 10_000_000,
+      output,
+      maxPacketSize: 1500,
+    });
+    bwe.allocate([wantsMore], 0);
+    assert.ok(bwe.probe(0), 'the desired bitrate is above the estimate: a first cluster');
+    // No feedback at all (a receiver that never sends transport-cc): no more clusters.
+    for (let t = PROBE_INTERVAL_MS; t <= 10 * PROBE_INTERVAL_MS; t += PROBE_INTERVAL_MS) {
+      bwe.allocate([wantsMore], t);
+      assert.equal(bwe.probe(t), undefined, `t=${t}`);
+    }
+    // A report comes in: probing resumes at the next interval.
+    const t = 11 * PROBE_INTERVAL_MS;
+    bwe.onTransportCc(
+      {
+        kind: 'transport-cc',
+        senderSsrc: 1,
+        mediaSsrc: 0,
+        baseSequenceNumber: 0,
+        referenceTime: 0,
+        feedbackPacketCount: 0,
+        deltas: [1],
+      },
+      t,
+    );
+    bwe.allocate([wantsMore], t);
+    assert.ok(bwe.probe(t));
+    assert.equal(bwe.probe(t + PROBE_INTERVAL_MS), undefined);
   });
 });
