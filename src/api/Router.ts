@@ -3,40 +3,29 @@
  * semantics; transports, producers and consumers attach to it.
  */
 import { EnhancedEventEmitter } from '../common/EnhancedEventEmitter.js';
-import { checkRequestList } from '../channel/limits.js';
-import { InvalidStateError, UnsupportedError } from '../common/errors.js';
+import { InvalidStateError } from '../common/errors.js';
 import { cloneJsonInput } from '../common/jsonInput.js';
 import { Logger } from '../common/Logger.js';
 import type { Channel } from '../channel/Channel.js';
 import type { RouterDump } from '../worker/handlers/RouterHandler.js';
 import { canConsume as ortcCanConsume, generateRouterRtpCapabilities } from '../ortc/index.js';
-import type { RouterRtpCodecCapability, RtpCapabilities } from '../ortc/index.js';
-import { assertAppData, type AppData } from './appData.js';
+import type { NumSctpStreams, RouterRtpCodecCapability, RtpCapabilities } from '../ortc/index.js';
+import type { AppData } from './appData.js';
 import type { Producer } from './Producer.js';
+import type { Consumer } from './Consumer.js';
 import type { DataConsumer } from './DataConsumer.js';
 import type { DataProducer } from './DataProducer.js';
-import type { NumSctpStreams } from '../ortc/index.js';
 import type { Transport, TransportRouterLink } from './Transport.js';
-import {
-  WebRtcTransport,
-  type TransportListenInfo,
-  type TransportListenIp,
-  type WebRtcTransportData,
-  listenInfoToWire,
-} from './WebRtcTransport.js';
-import { WebRtcServer } from './WebRtcServer.js';
-import { DirectTransport, type DirectTransportOptions } from './DirectTransport.js';
-import {
-  PlainTransport,
-  type PlainTransportData,
-  type PlainTransportOptions,
-} from './PlainTransport.js';
-import {
-  PipeTransport,
-  type PipeTransportData,
-  type PipeTransportOptions,
-} from './PipeTransport.js';
-import type { Consumer } from './Consumer.js';
+import type { TransportListenInfo, TransportListenIp, WebRtcTransport } from './WebRtcTransport.js';
+import type { DirectTransport, DirectTransportOptions } from './DirectTransport.js';
+import type { PlainTransport, PlainTransportOptions } from './PlainTransport.js';
+import type { PipeTransport, PipeTransportOptions } from './PipeTransport.js';
+import type { RtpObserver } from './RtpObserver.js';
+import type { AudioLevelObserver, AudioLevelObserverOptions } from './AudioLevelObserver.js';
+import type {
+  ActiveSpeakerObserver,
+  ActiveSpeakerObserverOptions,
+} from './ActiveSpeakerObserver.js';
 import {
   PipeTransportPairs,
   createPipeTransportPair,
@@ -45,17 +34,20 @@ import {
   reversed,
   type PipeLink,
 } from './pipeToRouter.js';
-import { randomUUID } from 'node:crypto';
-import type { RtpObserver } from './RtpObserver.js';
-import { AudioLevelObserver, type AudioLevelObserverOptions } from './AudioLevelObserver.js';
+import { checkOptions, listenIpToListenInfo, type RouterScope } from './router/routerScope.js';
 import {
-  ActiveSpeakerObserver,
-  type ActiveSpeakerObserverOptions,
-} from './ActiveSpeakerObserver.js';
+  createWebRtcTransport,
+  type WebRtcTransportOptions,
+} from './router/createWebRtcTransport.js';
+import { createDirectTransport } from './router/createDirectTransport.js';
+import { createPlainTransport } from './router/createPlainTransport.js';
+import { createPipeTransport } from './router/createPipeTransport.js';
+import { createAudioLevelObserver } from './router/createAudioLevelObserver.js';
+import { createActiveSpeakerObserver } from './router/createActiveSpeakerObserver.js';
 
 const logger = new Logger('Router');
 
-export type { RouterDump };
+export type { RouterDump, WebRtcTransportOptions };
 
 export type RouterEvents = {
   workerclose: [];
@@ -68,29 +60,6 @@ export type RouterObserverEvents = {
   newtransport: [Transport];
   newrtpobserver: [RtpObserver];
 };
-
-export interface WebRtcTransportOptions<TransportAppData extends AppData = AppData> {
-  webRtcServer?: WebRtcServer;
-  listenInfos?: TransportListenInfo[];
-  /** @deprecated Use listenInfos. */
-  listenIps?: (TransportListenIp | string)[];
-  /** @deprecated Use listenInfos. */
-  port?: number;
-  enableUdp?: boolean;
-  enableTcp?: boolean;
-  preferUdp?: boolean;
-  preferTcp?: boolean;
-  iceConsentTimeout?: number;
-  initialAvailableOutgoingBitrate?: number;
-  enableSctp?: boolean;
-  /** SCTP stream counts (default { OS: 1024, MIS: 1024 }). */
-  numSctpStreams?: NumSctpStreams;
-  /** Largest SCTP message taken or sent (default 262144). */
-  maxSctpMessageSize?: number;
-  /** Bytes the association may hold unacknowledged (default 262144). */
-  sctpSendBufferSize?: number;
-  appData?: TransportAppData;
-}
 
 export interface PipeToRouterOptions {
   producerId?: string;
@@ -242,157 +211,32 @@ export class Router<
   async createWebRtcTransport<TransportAppData extends AppData = AppData>(
     options: WebRtcTransportOptions<TransportAppData>,
   ): Promise<WebRtcTransport<TransportAppData>> {
-    if (this.#closed) throw new InvalidStateError('closed');
-    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
-    const { webRtcServer, listenIps, port, appData } = options;
-    let { listenInfos, enableUdp, enableTcp } = options;
-    // mediasoup's rules: one is needed, all three is an error, otherwise webRtcServer wins over
-    // listenIps, which wins over listenInfos (what is not used is not validated).
-    if (!webRtcServer && !Array.isArray(listenInfos) && !Array.isArray(listenIps)) {
-      throw new TypeError(
-        'missing webRtcServer, listenInfos and listenIps (one of them is mandatory)',
-      );
-    }
-    if (webRtcServer && listenInfos && listenIps) {
-      throw new TypeError('only one of webRtcServer, listenInfos and listenIps must be given');
-    }
-    if (webRtcServer || listenIps) listenInfos = undefined;
-    if (listenInfos !== undefined) checkRequestList(listenInfos, 'listenInfos');
-    if (listenInfos?.length === 0) {
-      throw new TypeError('listenInfos must be a non-empty array');
-    }
-    if (webRtcServer !== undefined && !(webRtcServer instanceof WebRtcServer)) {
-      throw new TypeError('webRtcServer must be a WebRtcServer');
-    }
-    if (webRtcServer?.closed) throw new InvalidStateError('webRtcServer closed');
-    assertAppData(appData);
-    // As mediasoup: a WebRtcServer offers both protocols unless told otherwise.
-    if (webRtcServer) {
-      enableUdp ??= true;
-      enableTcp ??= true;
-    } else {
-      enableUdp ??= true;
-      enableTcp ??= false;
-    }
-    if (listenIps && !webRtcServer) {
-      checkRequestList(listenIps, 'listenIps');
-      listenInfos = [];
-      for (const entry of listenIps) {
-        const { ip, announcedIp } =
-          typeof entry === 'string' ? { ip: entry, announcedIp: undefined } : entry;
-        if (enableUdp)
-          listenInfos.push({ protocol: 'udp', ip, announcedAddress: announcedIp, port });
-        if (enableTcp)
-          listenInfos.push({ protocol: 'tcp', ip, announcedAddress: announcedIp, port });
-      }
-    }
-    const transportId = randomUUID();
-    const data = (await this.#channel.request('router.createWebRtcTransport', this.#id, {
-      transportId,
-      webRtcServerId: webRtcServer?.id,
-      listenInfos: listenInfos?.map(listenInfoToWire),
-      enableUdp,
-      enableTcp,
-      preferUdp: options.preferUdp ?? false,
-      preferTcp: options.preferTcp ?? false,
-      iceConsentTimeout: options.iceConsentTimeout ?? 30,
-      initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate ?? 600000,
-      enableSctp: options.enableSctp ?? false,
-      numSctpStreams: options.numSctpStreams,
-      maxSctpMessageSize: options.maxSctpMessageSize,
-      sctpSendBufferSize: options.sctpSendBufferSize,
-    })) as WebRtcTransportData;
-    const transport = new WebRtcTransport<TransportAppData>({
-      id: transportId,
-      data,
-      channel: this.#channel,
-      router: this.#link,
-      appData,
-    });
-    webRtcServer?.handleWebRtcTransport(transport);
-    this.#adopt(transport);
-    return transport;
+    return this.#adopt(await createWebRtcTransport(this.#openScope(), options));
   }
 
   /** A transport to and from Node itself (mediasoup's createDirectTransport). */
   async createDirectTransport<TransportAppData extends AppData = AppData>(
     options: DirectTransportOptions<TransportAppData> = {},
   ): Promise<DirectTransport<TransportAppData>> {
-    if (this.#closed) throw new InvalidStateError('closed');
-    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
-    const { maxMessageSize = 262144, appData } = options;
-    if (typeof maxMessageSize !== 'number' || !(maxMessageSize >= 0)) {
-      throw new TypeError('if given, maxMessageSize must be a positive number');
-    }
-    assertAppData(appData);
-    const transportId = randomUUID();
-    await this.#channel.request('router.createDirectTransport', this.#id, {
-      transportId,
-      maxMessageSize,
-    });
-    const transport = new DirectTransport<TransportAppData>({
-      id: transportId,
-      channel: this.#channel,
-      router: this.#link,
-      appData,
-    });
-    this.#adopt(transport);
-    return transport;
+    return this.#adopt(await createDirectTransport(this.#openScope(), options));
   }
 
   async createPlainTransport<TransportAppData extends AppData = AppData>(
     options: PlainTransportOptions<TransportAppData>,
   ): Promise<PlainTransport<TransportAppData>> {
+    return this.#adopt(await createPlainTransport(this.#openScope(), options));
+  }
+
+  async createPipeTransport<TransportAppData extends AppData = AppData>(
+    options: PipeTransportOptions<TransportAppData>,
+  ): Promise<PipeTransport<TransportAppData>> {
+    return this.#adopt(await createPipeTransport(this.#openScope(), options));
+  }
+
+  /** What the create* modules need from this router; InvalidStateError once it is closed. */
+  #openScope(): RouterScope {
     if (this.#closed) throw new InvalidStateError('closed');
-    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
-    const { rtcpListenInfo, listenIp, port, appData } = options;
-    let { listenInfo, rtcpMux = true } = options;
-    if (!listenInfo && !listenIp) {
-      throw new TypeError('missing listenInfo and listenIp (one of them is mandatory)');
-    }
-    if (listenInfo && listenIp) {
-      throw new TypeError('only one of listenInfo and listenIp must be given');
-    }
-    assertAppData(appData);
-    if (rtcpMux && rtcpListenInfo) {
-      logger.warn('createPlainTransport() | ignoring rtcpMux since rtcpListenInfo is given');
-      rtcpMux = false;
-    }
-    if (listenIp !== undefined) {
-      const { ip, announcedIp } =
-        typeof listenIp === 'string' ? { ip: listenIp, announcedIp: undefined } : listenIp;
-      listenInfo = { protocol: 'udp', ip, announcedAddress: announcedIp, port };
-    }
-    if (typeof listenInfo !== 'object' || listenInfo === null) {
-      throw new TypeError('listenInfo must be an object');
-    }
-    // Node 20's dgram cannot share a port (SO_REUSEPORT): refuse rather than ignore it.
-    for (const info of [listenInfo, rtcpListenInfo]) {
-      if (info?.flags?.udpReusePort) throw new UnsupportedError('listenInfo.flags.udpReusePort');
-    }
-    const transportId = randomUUID();
-    const data = (await this.#channel.request('router.createPlainTransport', this.#id, {
-      transportId,
-      listenInfo: listenInfoToWire(listenInfo),
-      rtcpListenInfo: rtcpListenInfo && listenInfoToWire(rtcpListenInfo),
-      rtcpMux,
-      comedia: options.comedia ?? false,
-      enableSctp: options.enableSctp ?? false,
-      numSctpStreams: options.numSctpStreams,
-      maxSctpMessageSize: options.maxSctpMessageSize,
-      sctpSendBufferSize: options.sctpSendBufferSize,
-      enableSrtp: options.enableSrtp ?? false,
-      srtpCryptoSuite: options.srtpCryptoSuite ?? 'AES_CM_128_HMAC_SHA1_80',
-    })) as PlainTransportData;
-    const transport = new PlainTransport<TransportAppData>({
-      id: transportId,
-      data,
-      channel: this.#channel,
-      router: this.#link,
-      appData,
-    });
-    this.#adopt(transport);
-    return transport;
+    return { routerId: this.#id, channel: this.#channel, link: this.#link };
   }
 
   /** What each transport needs from its router. */
@@ -406,7 +250,7 @@ export class Router<
   }
 
   /** Tracks a new transport and its producers (for canConsume() and consume()); announces it. */
-  #adopt(transport: Transport): void {
+  #adopt<T extends Transport>(transport: T): T {
     this.#transports.add(transport);
     transport.on('@close', () => this.#transports.delete(transport));
     transport.on('@newproducer', (producer: Producer) =>
@@ -415,6 +259,7 @@ export class Router<
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
     this.#trackDataProducers(transport);
     this.#observer.safeEmit('newtransport', transport);
+    return transport;
   }
 
   #trackDataProducers(transport: Transport): void {
@@ -426,57 +271,13 @@ export class Router<
     );
   }
 
-  async createPipeTransport<TransportAppData extends AppData = AppData>(
-    options: PipeTransportOptions<TransportAppData>,
-  ): Promise<PipeTransport<TransportAppData>> {
-    if (this.#closed) throw new InvalidStateError('closed');
-    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
-    const { listenIp, port, appData } = options;
-    let { listenInfo } = options;
-    if (!listenInfo && !listenIp) {
-      throw new TypeError('missing listenInfo and listenIp (one of them is mandatory)');
-    }
-    if (listenInfo && listenIp) {
-      throw new TypeError('only one of listenInfo and listenIp must be given');
-    }
-    assertAppData(appData);
-    if (listenIp !== undefined) {
-      const { ip, announcedIp } =
-        typeof listenIp === 'string' ? { ip: listenIp, announcedIp: undefined } : listenIp;
-      listenInfo = { protocol: 'udp', ip, announcedAddress: announcedIp, port };
-    }
-    if (typeof listenInfo !== 'object' || listenInfo === null) {
-      throw new TypeError('listenInfo must be an object');
-    }
-    const transportId = randomUUID();
-    const data = (await this.#channel.request('router.createPipeTransport', this.#id, {
-      transportId,
-      listenInfo: listenInfoToWire(listenInfo),
-      enableSctp: options.enableSctp ?? false,
-      numSctpStreams: options.numSctpStreams,
-      maxSctpMessageSize: options.maxSctpMessageSize,
-      sctpSendBufferSize: options.sctpSendBufferSize,
-      enableRtx: options.enableRtx ?? false,
-      enableSrtp: options.enableSrtp ?? false,
-    })) as PipeTransportData;
-    const transport = new PipeTransport<TransportAppData>({
-      id: transportId,
-      data,
-      channel: this.#channel,
-      router: this.#link,
-      appData,
-    });
-    this.#adopt(transport);
-    return transport;
-  }
-
   /**
    * Makes a producer of this router a producer of `router` too (same id), through a pair of
    * PipeTransports made on first use and reused for every later producer of either router.
    */
   async pipeToRouter(options: PipeToRouterOptions): Promise<PipeToRouterResult> {
     if (this.#closed) throw new InvalidStateError('closed');
-    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    checkOptions(options);
     const { producerId, dataProducerId, router, listenIp } = options;
     let { listenInfo } = options;
     if (listenInfo && listenIp) {
@@ -496,11 +297,7 @@ export class Router<
     if (dataProducerId !== undefined && !dataProducer) {
       throw new TypeError('DataProducer not found');
     }
-    if (listenIp !== undefined) {
-      const { ip, announcedIp } =
-        typeof listenIp === 'string' ? { ip: listenIp, announcedIp: undefined } : listenIp;
-      listenInfo = { protocol: 'udp', ip, announcedAddress: announcedIp };
-    }
+    if (listenIp !== undefined) listenInfo = listenIpToListenInfo(listenIp);
     listenInfo ??= { protocol: 'udp', ip: '127.0.0.1' };
     let pair = this.#pipeTransportPairs.get(router.id);
     if (!pair) {
@@ -530,68 +327,14 @@ export class Router<
   async createAudioLevelObserver<AudioLevelObserverAppData extends AppData = AppData>(
     options: AudioLevelObserverOptions<AudioLevelObserverAppData> = {},
   ): Promise<AudioLevelObserver<AudioLevelObserverAppData>> {
-    if (this.#closed) throw new InvalidStateError('closed');
-    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
-    const { appData } = options;
-    const maxEntries = notNaN(options.maxEntries) ?? 1;
-    const threshold = notNaN(options.threshold) ?? -80;
-    const interval = notNaN(options.interval) ?? 1000;
-    if (typeof maxEntries !== 'number' || maxEntries <= 0) {
-      throw new TypeError('if given, maxEntries must be a positive number');
-    }
-    if (typeof threshold !== 'number' || threshold < -127 || threshold > 0) {
-      throw new TypeError('if given, threshold must be a negative number greater than -127');
-    }
-    if (typeof interval !== 'number') throw new TypeError('if given, interval must be an number');
-    assertAppData(appData);
-    const rtpObserverId = randomUUID();
-    // The wire takes integers, as mediasoup's (uint16 / int8 / uint16) do.
-    await this.#channel.request('router.createAudioLevelObserver', this.#id, {
-      rtpObserverId,
-      maxEntries: Math.min(0xffff, Math.max(1, Math.trunc(maxEntries))),
-      threshold: Math.trunc(threshold),
-      interval: Math.trunc(interval),
-    });
-    return this.#adoptRtpObserver(
-      new AudioLevelObserver<AudioLevelObserverAppData>(
-        this.#rtpObserverArgs(rtpObserverId, appData),
-      ),
-    );
+    return this.#adoptRtpObserver(await createAudioLevelObserver(this.#openScope(), options));
   }
 
   /** mediasoup's createActiveSpeakerObserver: `dominantspeaker` on each change. */
   async createActiveSpeakerObserver<ActiveSpeakerObserverAppData extends AppData = AppData>(
     options: ActiveSpeakerObserverOptions<ActiveSpeakerObserverAppData> = {},
   ): Promise<ActiveSpeakerObserver<ActiveSpeakerObserverAppData>> {
-    if (this.#closed) throw new InvalidStateError('closed');
-    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
-    const { appData } = options;
-    const interval = notNaN(options.interval) ?? 300;
-    if (typeof interval !== 'number') throw new TypeError('if given, interval must be an number');
-    assertAppData(appData);
-    const rtpObserverId = randomUUID();
-    await this.#channel.request('router.createActiveSpeakerObserver', this.#id, {
-      rtpObserverId,
-      interval: Math.trunc(interval),
-    });
-    return this.#adoptRtpObserver(
-      new ActiveSpeakerObserver<ActiveSpeakerObserverAppData>(
-        this.#rtpObserverArgs(rtpObserverId, appData),
-      ),
-    );
-  }
-
-  #rtpObserverArgs<A extends AppData>(
-    id: string,
-    appData: A | undefined,
-  ): ConstructorParameters<typeof AudioLevelObserver<A>>[0] {
-    return {
-      id,
-      routerId: this.#id,
-      channel: this.#channel,
-      appData,
-      getProducerById: (producerId) => this.#producers.get(producerId),
-    };
+    return this.#adoptRtpObserver(await createActiveSpeakerObserver(this.#openScope(), options));
   }
 
   #adoptRtpObserver<O extends RtpObserver>(rtpObserver: O): O {
@@ -614,9 +357,4 @@ export class Router<
     this.#producers.clear();
     this.#dataProducers.clear();
   }
-}
-
-/** NaN is taken as not given (mediasoup's wire would turn it into a default-like 0). */
-function notNaN<T>(value: T): T | undefined {
-  return typeof value === 'number' && Number.isNaN(value) ? undefined : value;
 }

@@ -2,7 +2,7 @@ import { UnsupportedError } from '../common/errors.js';
 import { MAX_CODECS } from './bounds.js';
 import { matchCodecs } from './codecMatching.js';
 import type { RouterRtpCodecCapability, RtpCapabilities, RtpCodecCapability } from './rtpTypes.js';
-import { getSupportedRtpCapabilities } from './supportedRtpCapabilities.js';
+import { normalisedSupportedRtpCapabilities } from './supportedRtpCapabilities.js';
 import { validateRtpCodecCapability } from './validateRtpCapabilities.js';
 
 /**
@@ -36,12 +36,13 @@ function collidesWithRtcp(payloadType: number): boolean {
 export function generateRouterRtpCapabilities(
   mediaCodecs: RouterRtpCodecCapability[] = [],
 ): RtpCapabilities {
+  // First, as mediasoup: even a router refused for its mediaCodecs normalises the table.
+  const supported = normalisedSupportedRtpCapabilities();
   if (!Array.isArray(mediaCodecs)) throw new TypeError('mediaCodecs must be an array');
   if (mediaCodecs.length > MAX_CODECS) {
     throw new TypeError(`mediaCodecs has more than ${MAX_CODECS} entries`);
   }
 
-  const supported = getSupportedRtpCapabilities();
   const matched = mediaCodecs.map((mediaCodec, i) => {
     validateRtpCodecCapability(mediaCodec, `mediaCodecs[${i}]`);
     const supportedCodec = supported.codecs!.find((codec) =>

@@ -29,6 +29,16 @@ function audio(
   return { ...codec, rtcpFeedback: copyFeedback(extra.rtcpFeedback ?? audioFeedback) };
 }
 
+// Comfort noise (RFC 3389) and DTMF (RFC 4733) carry no media to protect: no
+// feedback is written at all (as in mediasoup's table; defaults fill in []).
+function signal(
+  mimeType: string,
+  clockRate: number,
+  extra: Partial<RtpCodecCapability> = {},
+): RtpCodecCapability {
+  return { kind: 'audio' as const, mimeType, clockRate, ...extra };
+}
+
 function video(mimeType: string, extra: Partial<RtpCodecCapability> = {}): RtpCodecCapability {
   const codec: RtpCodecCapability = { kind: 'video', mimeType, clockRate: 90000, ...extra };
   return { ...codec, rtcpFeedback: copyFeedback(videoFeedback) };
@@ -70,14 +80,13 @@ const supportedRtpCapabilities: RtpCapabilities = {
     audio('audio/SILK', 16000),
     audio('audio/SILK', 12000),
     audio('audio/SILK', 8000),
-    // Comfort noise (RFC 3389) and DTMF (RFC 4733) carry no media to protect.
-    audio('audio/CN', 32000, { preferredPayloadType: 13, rtcpFeedback: [] }),
-    audio('audio/CN', 16000, { preferredPayloadType: 13, rtcpFeedback: [] }),
-    audio('audio/CN', 8000, { preferredPayloadType: 13, rtcpFeedback: [] }),
-    audio('audio/telephone-event', 48000, { rtcpFeedback: [] }),
-    audio('audio/telephone-event', 32000, { rtcpFeedback: [] }),
-    audio('audio/telephone-event', 16000, { rtcpFeedback: [] }),
-    audio('audio/telephone-event', 8000, { rtcpFeedback: [] }),
+    signal('audio/CN', 32000, { preferredPayloadType: 13 }),
+    signal('audio/CN', 16000, { preferredPayloadType: 13 }),
+    signal('audio/CN', 8000, { preferredPayloadType: 13 }),
+    signal('audio/telephone-event', 48000),
+    signal('audio/telephone-event', 32000),
+    signal('audio/telephone-event', 16000),
+    signal('audio/telephone-event', 8000),
     video('video/VP8'),
     video('video/VP9'),
     // H264 profile and packetization mode (RFC 6184 §8.1) come from the
@@ -85,7 +94,7 @@ const supportedRtpCapabilities: RtpCapabilities = {
     video('video/H264', { parameters: { 'level-asymmetry-allowed': 1 } }),
     video('video/H264-SVC', { parameters: { 'level-asymmetry-allowed': 1 } }),
     video('video/H265', { parameters: { 'level-asymmetry-allowed': 1 } }),
-    video('video/AV1'),
+    video('video/AV1', { parameters: {} }),
   ],
   headerExtensions: [
     // RFC 9143 (BUNDLE): MID lets the router demultiplex streams by m-section.
@@ -158,9 +167,31 @@ const supportedRtpCapabilities: RtpCapabilities = {
   ],
 };
 
-// Fill defaults (rtcpFeedback parameter, direction, encrypt...) once, so that
-// every copy handed out has the same normalised shape as router capabilities.
-validateRtpCapabilities(supportedRtpCapabilities);
+// mediasoup's table spells out every header extension's direction and
+// encryption, so they are there from the start.
+for (const ext of supportedRtpCapabilities.headerExtensions!) {
+  ext.direction ??= 'sendrecv';
+  ext.preferredEncrypt ??= false;
+}
+
+let normalised = false;
+
+/**
+ * The supported capabilities with every codec default filled (channels 1 for
+ * mono audio, parameters {}, rtcpFeedback [], feedback parameter ''): what
+ * router capabilities are built from. As in mediasoup 3.19.3, the table itself
+ * is normalised the first time this runs (the first router), so
+ * getSupportedRtpCapabilities() answers the table as written before any
+ * router exists and the normalised one afterwards: the same JSON as mediasoup
+ * at every point of an application's life.
+ */
+export function normalisedSupportedRtpCapabilities(): RtpCapabilities {
+  if (!normalised) {
+    validateRtpCapabilities(supportedRtpCapabilities);
+    normalised = true;
+  }
+  return structuredClone(supportedRtpCapabilities);
+}
 
 /** Skein's supported RTP capabilities: a fresh deep copy on every call. */
 export function getSupportedRtpCapabilities(): RtpCapabilities {

@@ -2,10 +2,31 @@
  * dump() of producers and consumers in mediasoup's shapes (ProducerDump, the consumer dumps
  * of each type), built on request from the worker-side objects.
  */
-import { isMediaCodec, type RtpEncodingParameters } from '../../ortc/index.js';
+import {
+  isMediaCodec,
+  type RtcpFeedback,
+  type RtpEncodingParameters,
+  type RtpParameters,
+} from '../../ortc/index.js';
 import type { Consumer } from '../../rtc/rtp/Consumer.js';
 import type { Producer } from '../../rtc/rtp/Producer.js';
 import { rtpStreamDump } from './rtpStreamDump.js';
+
+/**
+ * As mediasoup 3.19.3's worker writes them: an RTCP feedback entry without a parameter has
+ * no `parameter` in a dump (its flatbuffers string is left unset), where the objects the API
+ * hands out (producer.rtpParameters, consumer.rtpParameters) carry ''.
+ */
+function rtpParametersDump(rtpParameters: RtpParameters): RtpParameters {
+  const feedbackDump = ({ type, parameter }: RtcpFeedback): RtcpFeedback =>
+    parameter ? { type, parameter } : { type };
+  return {
+    ...rtpParameters,
+    codecs: rtpParameters.codecs.map((codec) =>
+      codec.rtcpFeedback ? { ...codec, rtcpFeedback: codec.rtcpFeedback.map(feedbackDump) } : codec,
+    ),
+  };
+}
 
 export function producerDump(producer: Producer): Record<string, unknown> {
   const { rtpParameters, rtpMapping } = producer;
@@ -14,7 +35,7 @@ export function producerDump(producer: Producer): Record<string, unknown> {
     id: producer.id,
     kind: producer.kind,
     type: producer.type,
-    rtpParameters,
+    rtpParameters: rtpParametersDump(rtpParameters),
     rtpMapping: {
       codecs: rtpMapping.codecs.map(({ payloadType, mappedPayloadType }) => ({
         payloadType,
@@ -61,7 +82,7 @@ export function consumerDump(
     producerId: consumer.producerId,
     kind: consumer.kind,
     type: consumer.type,
-    rtpParameters,
+    rtpParameters: rtpParametersDump(rtpParameters),
     ...(consumableRtpEncodings?.length ? { consumableRtpEncodings } : {}),
     supportedCodecPayloadTypes: rtpParameters.codecs
       .filter(isMediaCodec)
