@@ -81,6 +81,7 @@ export interface RtpStreamRecvStats {
   nackPacketCount: number;
   pliCount: number;
   firCount: number;
+  roundTripTime: number;
   score: number;
 }
 
@@ -289,6 +290,11 @@ export class RtpStreamRecv {
     return this.#layerRates?.spatialLayerBitrate(nowMs, spatialLayer) ?? 0;
   }
 
+  /** Media and RTX packets accepted so far. */
+  get packetCount(): number {
+    return this.#packetCount;
+  }
+
   /** RTT estimate used to space NACK retries. */
   set rttMs(rtt: number) {
     if (this.#nack) this.#nack.rttMs = rtt;
@@ -464,6 +470,8 @@ export class RtpStreamRecv {
       nackPacketCount: this.#nackPacketCount,
       pliCount: this.#pliCount,
       firCount: this.#firCount,
+      // No RTT is measured on a receiving stream here; mediasoup writes 0 then.
+      roundTripTime: 0,
       score: this.#score.score,
     };
   }

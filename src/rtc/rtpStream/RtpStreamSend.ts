@@ -63,7 +63,7 @@ export interface RtpStreamSendStats {
   nackPacketCount: number;
   pliCount: number;
   firCount: number;
-  roundTripTime: number | undefined;
+  roundTripTime: number;
   score: number;
 }
 
@@ -302,7 +302,8 @@ export class RtpStreamSend {
       nackPacketCount: this.#nackPacketCount,
       pliCount: this.#pliCount,
       firCount: this.#firCount,
-      roundTripTime: this.rttMs,
+      // mediasoup writes 0 until an RTT is measured.
+      roundTripTime: this.rttMs ?? 0,
       score: this.#score.score,
     };
   }

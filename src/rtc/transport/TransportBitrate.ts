@@ -73,6 +73,11 @@ export class TransportBitrate {
     return this.bwe?.availableBitrate;
   }
 
+  /** The loss fraction (0..1) of what was sent, as the estimate last measured it. */
+  get packetLossSent(): number | undefined {
+    return this.bwe?.bwe.loss.lossFraction;
+  }
+
   /** 'transport-cc' or 'remb' while estimation runs. */
   get type(): BweType | undefined {
     return this.bwe?.type;

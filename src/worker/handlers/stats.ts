@@ -58,7 +58,8 @@ export function consumerStats(
     kind: consumer.kind,
     packetsDiscarded: consumer.packetsDiscarded,
   }));
-  if (producer) stats.push(...producerStats(producer));
+  // As mediasoup: a pipe consumer reports its own streams only.
+  if (producer && consumer.type !== 'pipe') stats.push(...producerStats(producer));
   return stats;
 }
 
@@ -98,6 +99,9 @@ function bitrateStats(transport: RtcTransport): Record<string, number> {
   const out: Record<string, number> = {};
   const available = transport.bitrate.availableOutgoingBitrate;
   if (available !== undefined) out.availableOutgoingBitrate = available;
+  // mediasoup writes both while its send-side estimator exists.
+  const lossSent = transport.bitrate.packetLossSent;
+  if (lossSent !== undefined) out.rtpPacketLossSent = lossSent;
   const limits = transport.bitrate.limits;
   if (limits.maxIncomingBitrate) out.maxIncomingBitrate = limits.maxIncomingBitrate;
   if (limits.maxOutgoingBitrate) out.maxOutgoingBitrate = limits.maxOutgoingBitrate;
