@@ -93,10 +93,28 @@ export type PipeTransportDump = BaseTransportDump & {
 
 export type DirectTransportDump = BaseTransportDump;
 
-/** How a producer's payload types and SSRCs map to the router's (mediasoup types it `unknown`). */
+/**
+ * How a producer's payload types and SSRCs map to the router's (mediasoup types it `unknown`),
+ * as mediasoup 3.19.3 writes it back: rid '' and scalabilityMode null whatever was given, ssrc
+ * null when none was.
+ */
 export type ProducerRtpMappingDump = {
   codecs: { payloadType: number; mappedPayloadType: number }[];
-  encodings: { rid?: string; ssrc?: number; scalabilityMode?: string; mappedSsrc: number }[];
+  encodings: { rid: string; ssrc: number | null; scalabilityMode: null; mappedSsrc: number }[];
+};
+
+/**
+ * A producer's receiving stream (mediasoup types it `unknown`: its flatbuffers table unpacked,
+ * so what is unset is '' or null rather than left out).
+ */
+export type ProducerRtpStreamDump = {
+  params: Omit<RtpStreamParametersDump, 'rid' | 'rtxSsrc' | 'rtxPayloadType'> & {
+    rid: string;
+    rtxSsrc: number | null;
+    rtxPayloadType: number | null;
+  };
+  score: number;
+  rtxStream: { params: Omit<RtxStreamParameters, 'rrid'> & { rrid: string } } | null;
 };
 
 export type ProducerDump = {
@@ -105,8 +123,8 @@ export type ProducerDump = {
   type: ProducerType;
   rtpParameters: RtpParameters;
   rtpMapping: ProducerRtpMappingDump;
-  /** The receiving streams created so far (mediasoup types it `unknown`). */
-  rtpStreams: RtpStreamDump[];
+  /** The receiving streams that got a packet; absent while there is none. */
+  rtpStreams?: ProducerRtpStreamDump[];
   traceEventTypes: string[];
   paused: boolean;
 };
