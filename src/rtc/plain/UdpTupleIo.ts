@@ -34,9 +34,12 @@ export type UdpTupleSocket = Pick<
   'localAddress' | 'localPort' | 'setHandler' | 'tupleFor' | 'close'
 >;
 
-/** A tuple as reported: before the remote is known, only its local half (mediasoup's shape). */
-export type UdpTupleInfo = Omit<TransportTupleData, 'remoteIp' | 'remotePort'> &
-  Partial<Pick<TransportTupleData, 'remoteIp' | 'remotePort'>>;
+/**
+ * A tuple as reported: before the remote is known, its local half and remotePort 0 (mediasoup's
+ * shape: its remote port is a plain number, its remote IP an optional string).
+ */
+export type UdpTupleInfo = Omit<TransportTupleData, 'remoteIp'> &
+  Partial<Pick<TransportTupleData, 'remoteIp'>>;
 
 /** What the transport using the I/O is told. Packets are valid only during the call. */
 export interface UdpTupleIoEvents {
@@ -136,7 +139,7 @@ export class UdpTupleIo {
     return this.#tuple !== undefined;
   }
 
-  /** The RTP tuple; before the remote is known, only its local half. */
+  /** The RTP tuple; before the remote is known, its local half (remotePort 0). */
   get tuple(): UdpTupleInfo {
     return this.#describe(this.#tuple, this.#listener, this.#announcedAddress);
   }
@@ -356,7 +359,15 @@ export class UdpTupleIo {
   ): UdpTupleInfo {
     const localAddress = announcedAddress ?? listener.localAddress;
     const localIp = localAddress;
-    if (!tuple) return { localAddress, localIp, localPort: listener.localPort, protocol: 'udp' };
+    if (!tuple) {
+      return {
+        localAddress,
+        localIp,
+        localPort: listener.localPort,
+        remotePort: 0,
+        protocol: 'udp',
+      };
+    }
     return { ...tupleData(tuple), localAddress, localIp };
   }
 }
