@@ -159,12 +159,14 @@ export class RtcRouter {
 
   /** router.dump()'s mapProducerIdObserverIds: producer id → the ids of its observers. */
   observerIdsByProducer(): Map<string, string[]> {
+    // As mediasoup: every producer has its entry, an empty list without observers.
     const map = new Map<string, string[]>();
-    for (const [id, list] of this.#observersOf)
+    for (const id of this.#producers.keys()) {
       map.set(
         id,
-        list.map((o) => o.id),
+        (this.#observersOf.get(id) ?? []).map((o) => o.id),
       );
+    }
     return map;
   }
 

@@ -49,7 +49,11 @@ export class RtpListener {
       }
     }
     if (mid !== undefined) this.#byMid.set(mid, producer);
-    else for (const { rid } of encodings) if (rid !== undefined) this.#byRid.set(rid, producer);
+    // As mediasoup: a rid names the first producer that has it, with a MID or not (a packet
+    // with a rid and no MID finds it).
+    for (const { rid } of encodings) {
+      if (rid !== undefined && !this.#byRid.has(rid)) this.#byRid.set(rid, producer);
+    }
     for (const stream of producer.streams) this.learn(stream.ssrc, stream.rtxSsrc, producer);
     this.#midId = extensionId(headerExtensions, URI.mid) || this.#midId;
     this.#ridId = extensionId(headerExtensions, URI.rid) || this.#ridId;
