@@ -150,14 +150,19 @@ const supportedRtpCapabilities: RtpCapabilities = {
     // RFC 5450 transmission time offset.
     { kind: 'video', uri: 'urn:ietf:params:rtp-hdrext:toffset', preferredId: 12 },
     {
+      kind: 'audio',
+      uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time',
+      preferredId: 13,
+    },
+    {
       kind: 'video',
       uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time',
       preferredId: 13,
     },
     {
       kind: 'audio',
-      uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time',
-      preferredId: 13,
+      uri: 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay',
+      preferredId: 14,
     },
     {
       kind: 'video',
