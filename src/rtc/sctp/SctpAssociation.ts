@@ -47,6 +47,8 @@ export interface SctpAssociationOptions {
    * ends in one association whichever INIT gets through first.
    */
   initiate?: boolean;
+  /** What sctpParameters.isDataChannel reports (mediasoup: false on plain and pipe transports). */
+  isDataChannel?: boolean;
   /** Puts one SCTP packet on the wire (DTLS application data, or a UDP datagram). */
   send(packet: Buffer): void;
   onStateChange(state: SctpState): void;
@@ -197,7 +199,7 @@ export class SctpAssociation {
       maxMessageSize: this.maxMessageSize,
       sendBufferSize: this.sendBufferSize,
       sctpBufferedAmount: this.#bufferedAmount,
-      isDataChannel: true,
+      isDataChannel: this.#options.isDataChannel ?? true,
     };
   }
 

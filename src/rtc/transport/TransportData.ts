@@ -20,6 +20,8 @@ export interface SctpOptions {
   sendBufferSize: number;
   /** Send INIT too (pipe transports, as mediasoup); otherwise wait for the peer's. */
   initiate?: boolean;
+  /** mediasoup's sctpParameters.isDataChannel: true for WebRTC transports (the default). */
+  isDataChannel?: boolean;
 }
 
 /** Messages dropped on the data side, by reason (getStats' sctp drops beside the packet ones). */

@@ -28,7 +28,7 @@ export async function createPipeTransport(
   const enableRtx = optionalBoolean(d.enableRtx, 'enableRtx', false);
   const enableSrtp = optionalBoolean(d.enableSrtp, 'enableSrtp', false);
   validateSctpOptions(d);
-  const sctp = sctpOptionsFrom(d);
+  const sctp = sctpOptionsFrom(d, false);
   const listener = await UdpListener.bind(
     listenInfo.ip,
     listenInfo.port,

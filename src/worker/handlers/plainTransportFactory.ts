@@ -63,7 +63,7 @@ export async function createPlainTransport(
     throw new TypeError(`invalid srtpCryptoSuite '${suite}'`);
   }
   validateSctpOptions(d);
-  const sctp = sctpOptionsFrom(d);
+  const sctp = sctpOptionsFrom(d, false);
   const listener = await UdpListener.bind(
     listenInfo.ip,
     listenInfo.port,

@@ -6,7 +6,11 @@ import { validateNumSctpStreams } from '../../ortc/index.js';
 import type { SctpOptions } from '../../rtc/transport/TransportData.js';
 import { optionalBoolean, optionalNumber } from '../validate.js';
 
-export function sctpOptionsFrom(d: Record<string, unknown>): SctpOptions | undefined {
+/** `isDataChannel`: as mediasoup, true for WebRTC transports, false for plain and pipe ones. */
+export function sctpOptionsFrom(
+  d: Record<string, unknown>,
+  isDataChannel: boolean,
+): SctpOptions | undefined {
   if (!optionalBoolean(d.enableSctp, 'enableSctp', false)) return undefined;
   const numSctpStreams = d.numSctpStreams ?? { OS: 1024, MIS: 1024 };
   validateNumSctpStreams(numSctpStreams, 'numSctpStreams');
@@ -15,5 +19,6 @@ export function sctpOptionsFrom(d: Record<string, unknown>): SctpOptions | undef
     MIS: numSctpStreams.MIS,
     maxMessageSize: optionalNumber(d.maxSctpMessageSize, 'maxSctpMessageSize', 262144, 1, 2 ** 26),
     sendBufferSize: optionalNumber(d.sctpSendBufferSize, 'sctpSendBufferSize', 262144, 1, 2 ** 28),
+    isDataChannel,
   };
 }

@@ -125,7 +125,7 @@ export async function createWebRtcTransport(
     localFingerprints: context.fingerprints,
     consentTimeoutMs: consentTimeout * 1000,
     dtlsFactory: context.dtlsFactory,
-    sctp: sctpOptionsFrom(d),
+    sctp: sctpOptionsFrom(d, true),
     initialAvailableOutgoingBitrate,
   });
   if (server) {
