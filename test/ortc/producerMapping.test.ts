@@ -203,6 +203,8 @@ describe('getConsumableRtpParameters()', () => {
         ABS_SEND_TIME_URI,
         'urn:ietf:params:rtp-hdrext:ssrc-audio-level',
         'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time',
+        // mediasoup 3.19.3 offers playout-delay for audio too.
+        'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay',
       ],
     );
     assert.deepEqual(consumable.encodings, [{ ssrc: mapping.encodings[0].mappedSsrc, dtx: false }]);
