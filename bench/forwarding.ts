@@ -121,6 +121,8 @@ const LOSS_LIMIT = 0.001;
  */
 const LATENCY_LIMIT_MS = 50;
 const CONNECT_CONCURRENCY = 8;
+/** Each consumer transport's starting estimate, bit/s: far above any stream here. */
+const ESTIMATE_NOT_THE_LIMIT = 10_000_000;
 
 // ---------------------------------------------------------------------------------------
 // CPU and kernel counters
@@ -336,6 +338,10 @@ export class Session {
   async #connectedTransport(id: string): Promise<WebRtcTransport> {
     const transport = await this.router.createWebRtcTransport({
       listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+      // The load client sends no transport-cc feedback, so the estimate stays where it
+      // starts: at the default 600 kbit/s both SFUs' pacers would hold every 1 Mbit/s frame
+      // and spread it (latency, timer work) as no real receiver on this link would see.
+      initialAvailableOutgoingBitrate: ESTIMATE_NOT_THE_LIMIT,
     });
     await transport.connect({
       dtlsParameters: { role: 'client', fingerprints: this.#clientFingerprints },
