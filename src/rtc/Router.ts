@@ -101,7 +101,11 @@ export class RtcRouter {
     const level =
       observers === undefined ? NO_AUDIO_LEVEL : readAudioLevel(packet, this.#audioLevelId);
     const sinks = this.#consumers.get(producer.id);
-    if (sinks) for (const sink of sinks) sink.receiveRtp(packet, isKeyFrame);
+    if (sinks !== undefined && sinks.size > 0) {
+      // One copy for every consumer's retransmissions, before any of them sends it.
+      producer.packetStore?.put(packet, performance.now());
+      for (const sink of sinks) sink.receiveRtp(packet, isKeyFrame);
+    }
     if (observers === undefined || level === NO_AUDIO_LEVEL) return;
     const nowMs = performance.now();
     for (let i = 0; i < observers.length; i++) {

@@ -18,6 +18,7 @@ import {
   type KeyFrameDetector,
   type NtpTime,
   type RtpStreamSendStats,
+  type SharedPacketStore,
 } from '../rtpStream/index.js';
 import { CONSUMER_TRACE_TYPES, TraceFlags, rtpPacketDump, traceEvent } from '../trace.js';
 import type { TraceExtensionIds } from '../trace.js';
@@ -34,6 +35,8 @@ export interface ConsumerOptions {
   paused: boolean;
   producerPaused: boolean;
   routerIdForUri: (uri: string) => number | undefined;
+  /** The producer's shared packet store (created when a stream of this consumer keeps packets). */
+  sharedPacketStore?: () => SharedPacketStore;
 }
 
 export type { OutgoingHeader };
@@ -82,6 +85,9 @@ export abstract class Consumer implements RtpSink {
   /** router payload type → consumer payload type (255: not negotiated). */
   readonly #payloadTypes = new Uint8Array(128).fill(255);
   readonly #mediaCodec: RtpCodecParameters | undefined;
+  readonly #sharedPacketStore: (() => SharedPacketStore) | undefined;
+  /** Where this consumer's kept packets' payloads are, once a stream keeps packets. */
+  #shared: SharedPacketStore | undefined;
   protected readonly output: ConsumerOutput;
   /** The outgoing header of the packet being sent (one per consumer, reused). */
   readonly #header: OutgoingHeader = {
@@ -119,6 +125,7 @@ export abstract class Consumer implements RtpSink {
     this.paused = options.paused;
     this.producerPaused = options.producerPaused;
     this.output = output;
+    this.#sharedPacketStore = options.sharedPacketStore;
     const encoding = options.rtpParameters.encodings?.[0];
     if (encoding?.ssrc === undefined) throw new TypeError('consumer encoding without ssrc');
     this.ssrc = encoding.ssrc;
@@ -164,6 +171,8 @@ export abstract class Consumer implements RtpSink {
   protected createSendStream(ssrc: number, rtxSsrc: number | undefined): RtpStreamSend {
     const media = this.#mediaCodec;
     const output = this.output;
+    const useNack = hasFeedback(media, 'nack');
+    if (useNack) this.#shared ??= this.#sharedPacketStore?.();
     return new RtpStreamSend({
       ssrc,
       payloadType: media?.payloadType ?? 0,
@@ -171,7 +180,8 @@ export abstract class Consumer implements RtpSink {
       mimeType: media?.mimeType,
       rtxSsrc,
       rtxPayloadType: rtxSsrc === undefined ? undefined : this.rtxPayloadType,
-      useNack: hasFeedback(media, 'nack'),
+      useNack,
+      shared: this.#shared,
       usePli: hasFeedback(media, 'nack', 'pli'),
       useFir: hasFeedback(media, 'ccm', 'fir'),
       // Every packet this consumer can send can be kept for a NACK.
@@ -312,10 +322,19 @@ export abstract class Consumer implements RtpSink {
   }
 
   /** Called with the rewritten packet as it goes out (kept for NACKs, counted). */
-  sent(packet: RtpPacketView, nowMs: number): void {
+  /**
+   * `packet` went out. `source`: the producer's packet it was written from, when its payload
+   * went out unchanged (its retransmission copy then shares the producer's).
+   */
+  sent(packet: RtpPacketView, nowMs: number, source?: RtpPacketView): void {
     this.lastSentMs = nowMs;
-    this.stream.storePacket(packet, nowMs);
+    this.stream.storePacket(packet, nowMs, this.sharedHandle(source), source?.payloadOffset);
     if (this.traceFlags.any) this.traceRtpOut(packet, false);
+  }
+
+  /** The shared store's handle of `source` (-1: none; the packet is then copied whole). */
+  protected sharedHandle(source: RtpPacketView | undefined): number {
+    return source === undefined || this.#shared === undefined ? -1 : this.#shared.current(source);
   }
 
   /** Periodic work (every few tens of ms); a simple consumer has none. */

@@ -94,9 +94,14 @@ export class PipeConsumer extends Consumer {
     return true;
   }
 
-  override sent(packet: RtpPacketView, nowMs: number): void {
+  override sent(packet: RtpPacketView, nowMs: number, source?: RtpPacketView): void {
     this.lastSentMs = nowMs;
-    this.#streamOf(packet.ssrc)?.storePacket(packet, nowMs);
+    this.#streamOf(packet.ssrc)?.storePacket(
+      packet,
+      nowMs,
+      this.sharedHandle(source),
+      source?.payloadOffset,
+    );
     if (this.traceFlags.any) this.traceRtpOut(packet, false);
   }
 

@@ -15,6 +15,7 @@ import type { MediaKind, RtpCodecParameters, RtpMapping, RtpParameters } from '.
 import {
   KeyFrameRequestManager,
   RtpStreamRecv,
+  SharedPacketStore,
   isKeyFrame,
   keyFrameDetectorFor,
   type KeyFrameDetector,
@@ -31,6 +32,7 @@ import {
   type TraceExtensionIds,
 } from '../trace.js';
 import { producerType, type ProducerType } from './producerType.js';
+import { MAX_RTP_PACKET_SIZE } from './packetLimits.js';
 
 export type { ProducerType };
 
@@ -181,6 +183,18 @@ export class Producer {
       options.rtpParameters.headerExtensions ?? [],
       options.routerIdForUri,
     );
+  }
+
+  /**
+   * The one copy of each fanned-out packet its consumers' retransmissions read (created by the
+   * first consumer that keeps packets; the router fills it before each fan-out).
+   */
+  packetStore: SharedPacketStore | undefined;
+
+  /** The shared packet store, created on first use. */
+  sharedPacketStore(): SharedPacketStore {
+    this.packetStore ??= new SharedPacketStore({ slotSize: MAX_RTP_PACKET_SIZE });
+    return this.packetStore;
   }
 
   /** The stream of encoding `encodingIdx` (spatial layer), once its SSRC is known. */

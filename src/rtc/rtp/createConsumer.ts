@@ -35,6 +35,7 @@ export function createConsumer(options: CreateConsumerOptions, output: ConsumerO
     paused: options.paused,
     producerPaused: producer.paused,
     routerIdForUri: options.routerIdForUri,
+    sharedPacketStore: () => producer.sharedPacketStore(),
   };
   if (options.pipe) return new PipeConsumer({ ...base, mappedSsrcs: producer.mappedSsrcs }, output);
   if (producer.type === 'svc') {

@@ -6,12 +6,17 @@
  * reuse their packet buffers. Slabs are allocated in chunks as the window first fills, so an
  * idle or low-rate stream does not pay for its full capacity.
  *
+ * A packet whose payload went out unchanged is kept as its header only (a small slot) and a
+ * handle into its producer's SharedPacketStore, where the one copy of the payload lives
+ * (`storeShared`); the full slab is then never allocated.
+ *
  * Packets older than `maxAgeMs` (by store time) are dropped as newer ones come in, and looked
  * up packets that old are not returned.
  */
 
 import type { RtpPacketView } from '../../protocols/rtp/packet-view.js';
 import { seqDiff } from '../../protocols/rtp/sequence.js';
+import type { SharedPacketStore } from './SharedPacketStore.js';
 
 export interface RetransmissionBufferOptions {
   /** Maximum packets held (window length in sequence numbers); 0 disables the buffer. */
@@ -20,10 +25,16 @@ export interface RetransmissionBufferOptions {
   maxAgeMs?: number;
   /** Bytes per slot; larger packets are not stored (default 1500, an Ethernet MTU). */
   slotSize?: number;
+  /** Where `storeShared` packets' payloads are (the producer's store). */
+  shared?: SharedPacketStore;
 }
 
 const CHUNK_SLOTS = 32;
 const EMPTY = -1;
+/** Header bytes a shared slot keeps: fixed header, CSRCs and a generous extension block. */
+export const SHARED_HEADER_SLOT = 128;
+/** A module-wide work area for a shared packet put back together (used synchronously). */
+let assembly = new Uint8Array(0);
 
 export class RetransmissionBuffer {
   readonly capacity: number;
@@ -31,6 +42,13 @@ export class RetransmissionBuffer {
   readonly slotSize: number;
   /** Slab chunks, CHUNK_SLOTS slots each, allocated on first use. */
   readonly #chunks: (Uint8Array | undefined)[];
+  /** Header-slot chunks for shared packets, likewise. */
+  readonly #headChunks: (Uint8Array | undefined)[];
+  readonly #shared: SharedPacketStore | undefined;
+  /** Per ring slot of a shared packet: store handle (-1: a full copy), payload range in it. */
+  readonly #handle: Float64Array;
+  readonly #payloadFrom: Uint16Array;
+  readonly #payloadLength: Uint16Array;
   /** Per ring slot: packet length or EMPTY, store time, last resend time, resend count. */
   readonly #length: Int32Array;
   readonly #storedAt: Float64Array;
@@ -48,6 +66,11 @@ export class RetransmissionBuffer {
     this.maxAgeMs = options.maxAgeMs ?? 2000;
     this.slotSize = options.slotSize ?? 1500;
     this.#chunks = new Array<Uint8Array | undefined>(Math.ceil(this.capacity / CHUNK_SLOTS));
+    this.#headChunks = new Array<Uint8Array | undefined>(this.#chunks.length);
+    this.#shared = options.shared;
+    this.#handle = new Float64Array(this.capacity).fill(-1);
+    this.#payloadFrom = new Uint16Array(this.capacity);
+    this.#payloadLength = new Uint16Array(this.capacity);
     this.#length = new Int32Array(this.capacity).fill(EMPTY);
     this.#storedAt = new Float64Array(this.capacity);
     this.#resentAt = new Float64Array(this.capacity);
@@ -62,6 +85,7 @@ export class RetransmissionBuffer {
   get allocatedBytes(): number {
     let n = 0;
     for (const c of this.#chunks) n += c?.length ?? 0;
+    for (const c of this.#headChunks) n += c?.length ?? 0;
     return n;
   }
   /** Oldest and newest sequence numbers of the window, or -1 when empty. */
@@ -77,9 +101,54 @@ export class RetransmissionBuffer {
    * slot, a duplicate, or older than the window can reach.
    */
   store(view: RtpPacketView, nowMs: number): boolean {
+    if (view.length > this.slotSize) return false;
+    const at = this.#claim(view.sequenceNumber, nowMs);
+    if (at < 0) return false;
+    const chunk = this.#chunk(at);
+    const offset = (at % CHUNK_SLOTS) * this.slotSize;
+    // A view of exactly the packet (the transport's send path) goes in without a sub-view.
+    const bytes = view.buffer;
+    chunk.set(bytes.length === view.length ? bytes : bytes.subarray(0, view.length), offset);
+    this.#handle[at] = -1;
+    this.#fill(at, view.length, nowMs);
+    return true;
+  }
+
+  /**
+   * Keeps the packet as its header (`view` up to its payload) and `handle` into the shared
+   * store, whose packet holds this payload at `payloadFrom`. Falls back to a full copy when
+   * the header does not fit a header slot or there is no shared store. False as `store`.
+   */
+  storeShared(view: RtpPacketView, nowMs: number, handle: number, payloadFrom: number): boolean {
+    const headerLength = view.payloadOffset;
+    if (this.#shared === undefined || handle < 0 || headerLength > SHARED_HEADER_SLOT) {
+      return this.store(view, nowMs);
+    }
+    if (view.length > this.slotSize) return false;
+    const at = this.#claim(view.sequenceNumber, nowMs);
+    if (at < 0) return false;
+    const chunk = this.#headChunk(at);
+    const offset = (at % CHUNK_SLOTS) * SHARED_HEADER_SLOT;
+    for (let i = 0; i < headerLength; i++) chunk[offset + i] = view.buffer[i];
+    this.#handle[at] = handle;
+    this.#payloadFrom[at] = payloadFrom;
+    this.#payloadLength[at] = view.length - headerLength;
+    this.#fill(at, view.length, nowMs);
+    return true;
+  }
+
+  #fill(at: number, length: number, nowMs: number): void {
+    this.#length[at] = length;
+    this.#storedAt[at] = nowMs;
+    this.#resentAt[at] = -Infinity;
+    this.#resends[at] = 0;
+    this.#size++;
+  }
+
+  /** The ring slot for `seq`, the window moved as needed; -1 if it cannot be kept. */
+  #claim(seq: number, nowMs: number): number {
     const cap = this.capacity;
-    if (cap === 0 || view.length > this.slotSize) return false;
-    const seq = view.sequenceNumber;
+    if (cap === 0) return -1;
     this.#expire(nowMs);
 
     if (this.#count === 0) {
@@ -104,29 +173,17 @@ export class RetransmissionBuffer {
         }
       } else if (d < 0) {
         // Older than the oldest: extend backwards if the window has room.
-        if (this.#count - d > cap) return false;
+        if (this.#count - d > cap) return -1;
         const n = -d;
         this.#head = (this.#head - n + cap) % cap;
         for (let i = 1; i < n; i++) this.#length[this.#ring(i)] = EMPTY;
         this.#startSeq = seq;
         this.#count += n;
       } else if (this.#length[this.#ring(d)] !== EMPTY) {
-        return false; // already held
+        return -1; // already held
       }
     }
-
-    const at = this.#ring(seqDiff(seq, this.#startSeq));
-    const chunk = this.#chunk(at);
-    const offset = (at % CHUNK_SLOTS) * this.slotSize;
-    // A view of exactly the packet (the transport's send path) goes in without a sub-view.
-    const bytes = view.buffer;
-    chunk.set(bytes.length === view.length ? bytes : bytes.subarray(0, view.length), offset);
-    this.#length[at] = view.length;
-    this.#storedAt[at] = nowMs;
-    this.#resentAt[at] = -Infinity;
-    this.#resends[at] = 0;
-    this.#size++;
-    return true;
+    return this.#ring(seqDiff(seq, this.#startSeq));
   }
 
   /**
@@ -143,10 +200,33 @@ export class RetransmissionBuffer {
     return at;
   }
 
-  /** The stored bytes of a slot from `find` (a sub-view of the slab, no copy). */
-  packetBytes(slot: number): Uint8Array {
-    const offset = (slot % CHUNK_SLOTS) * this.slotSize;
-    return this.#chunk(slot).subarray(offset, offset + this.#length[slot]);
+  /**
+   * The stored bytes of a slot from `find`: a sub-view of the slab (no copy), or for a shared
+   * packet its header and payload put together in a work area valid until the next call.
+   * Undefined when a shared packet's payload is no longer in its store.
+   */
+  packetBytes(slot: number, nowMs: number): Uint8Array | undefined {
+    const handle = this.#handle[slot];
+    if (handle < 0) {
+      const offset = (slot % CHUNK_SLOTS) * this.slotSize;
+      return this.#chunk(slot).subarray(offset, offset + this.#length[slot]);
+    }
+    const length = this.#length[slot];
+    const payloadLength = this.#payloadLength[slot];
+    const payload = this.#shared?.bytes(
+      handle,
+      this.#payloadFrom[slot],
+      payloadLength,
+      nowMs,
+      this.maxAgeMs,
+    );
+    if (payload === undefined) return undefined;
+    if (assembly.length < length) assembly = new Uint8Array(Math.max(length, 2048));
+    const headerLength = length - payloadLength;
+    const offset = (slot % CHUNK_SLOTS) * SHARED_HEADER_SLOT;
+    assembly.set(this.#headChunk(slot).subarray(offset, offset + headerLength));
+    assembly.set(payload, headerLength);
+    return assembly.subarray(0, length);
   }
 
   /** When the packet in this slot was last resent (−Infinity if never). */
@@ -170,6 +250,16 @@ export class RetransmissionBuffer {
 
   #ring(i: number): number {
     return (this.#head + i) % this.capacity;
+  }
+
+  #headChunk(slot: number): Uint8Array {
+    const c = (slot / CHUNK_SLOTS) | 0;
+    let chunk = this.#headChunks[c];
+    if (chunk === undefined) {
+      chunk = new Uint8Array(CHUNK_SLOTS * SHARED_HEADER_SLOT);
+      this.#headChunks[c] = chunk;
+    }
+    return chunk;
   }
 
   #chunk(slot: number): Uint8Array {

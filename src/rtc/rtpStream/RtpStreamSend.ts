@@ -20,6 +20,7 @@ import { encapsulateRtx } from '../../protocols/rtp/rtx.js';
 import { compactNtp, compactNtpToMs, msToCompactNtp, type NtpTime } from './ntp.js';
 import { RateCalculator } from './RateCalculator.js';
 import { RetransmissionBuffer } from './RetransmissionBuffer.js';
+import type { SharedPacketStore } from './SharedPacketStore.js';
 import { ScoreHistory, intervalScore } from './score.js';
 
 export interface RtpStreamSendOptions {
@@ -40,6 +41,8 @@ export interface RtpStreamSendOptions {
   maxPacketSize?: number;
   /** First RTX sequence number (default random, RFC 3550 §5.1). */
   rtxInitialSequenceNumber?: number;
+  /** The producer's copy of each packet it fans out (see RetransmissionBuffer.storeShared). */
+  shared?: SharedPacketStore;
   /** A packet to resend now; the view and its buffer are reused for the next one. */
   onRetransmit?: (packet: RtpPacketView) => void;
   onScore?: (score: number, previousScore: number) => void;
@@ -141,6 +144,7 @@ export class RtpStreamSend {
       capacity: this.useNack ? (options.bufferCapacity ?? 600) : 0,
       maxAgeMs: options.maxRetransmissionAgeMs ?? (audio ? 1000 : 2000),
       slotSize,
+      shared: options.shared,
     });
     this.#out = new Uint8Array(slotSize + OUT_SLACK);
     this.#rtxSeq = (options.rtxInitialSequenceNumber ?? randomInt(0, 0x10000)) & 0xffff;
@@ -185,9 +189,10 @@ export class RtpStreamSend {
   /**
    * Records a packet as sent on this stream, after the SFU rewrote its header (SSRC,
    * sequence number, timestamp): counters, the SR timestamp mapping and, with NACK, a copy in
-   * the retransmission buffer.
+   * the retransmission buffer — only its header when its payload is the shared store's
+   * packet `sharedHandle` from `payloadFrom` on, unchanged.
    */
-  storePacket(view: RtpPacketView, nowMs: number): void {
+  storePacket(view: RtpPacketView, nowMs: number, sharedHandle = -1, payloadFrom = 0): void {
     const ts = view.timestamp;
     if (!this.#started || ((ts - this.#maxPacketTs) | 0) > 0) {
       this.#started = true;
@@ -198,7 +203,9 @@ export class RtpStreamSend {
     this.#byteCount += view.length;
     this.#payloadOctets += view.payloadLength;
     this.#rate.update(view.length, nowMs);
-    if (this.buffer.capacity > 0) this.buffer.store(view, nowMs);
+    if (this.buffer.capacity === 0) return;
+    if (sharedHandle >= 0) this.buffer.storeShared(view, nowMs, sharedHandle, payloadFrom);
+    else this.buffer.store(view, nowMs);
   }
 
   /**
@@ -315,7 +322,8 @@ export class RtpStreamSend {
     if (slot < 0) return 0;
     const rtt = this.#hasRtt ? this.#rtt : DEFAULT_RTT_MS;
     if (nowMs - buf.resentAtMs(slot) <= rtt) return 0;
-    const bytes = buf.packetBytes(slot);
+    const bytes = buf.packetBytes(slot, nowMs);
+    if (bytes === undefined) return 0;
     const out = this.#out;
     let length: number;
     if (this.rtxSsrc !== undefined && this.rtxPayloadType !== undefined) {

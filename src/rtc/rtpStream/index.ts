@@ -4,6 +4,7 @@ export * from './score.js';
 export * from './NackGenerator.js';
 export * from './RtpStreamRecv.js';
 export * from './RetransmissionBuffer.js';
+export * from './SharedPacketStore.js';
 export * from './RtpStreamSend.js';
 export * from './KeyFrameRequestManager.js';
 export * from './SeqManager.js';

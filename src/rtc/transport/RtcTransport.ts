@@ -415,7 +415,10 @@ export abstract class RtcTransport implements ConsumerOutput {
     // One view of the written packet serves the retransmission store and the send.
     const bytes = this.#scratch.subarray(0, length);
     const wrapped = this.#outView.wrap(bytes) === 'ok';
-    if (wrapped) consumer.sent(this.#outView, nowMs);
+    // A payload the writer rewrote is not the producer's: the consumer keeps a full copy.
+    if (wrapped) {
+      consumer.sent(this.#outView, nowMs, header.payloadRewriter ? undefined : packet);
+    }
     if (this.#dropOutgoingEvery && ++this.#outgoingCount % this.#dropOutgoingEvery === 0) {
       if (twcc) this.#transportSeq = (seq + 1) & 0xffff;
       return;

@@ -16,7 +16,7 @@ void describe('RetransmissionBuffer', () => {
     v.wrap(bytes);
     assert.equal(b.store(v, 0), true);
     bytes.fill(0xff);
-    const stored = b.packetBytes(b.find(7, 0));
+    const stored = b.packetBytes(b.find(7, 0), 0);
     assert.deepEqual(stored, packetBytes({ seq: 7, payload: [1, 2, 3] }));
     assert.equal(b.store(packet({ seq: 7 }), 0), false); // already held
     assert.equal(b.size, 1);
