@@ -513,7 +513,7 @@ export class Session {
         const id = `consumer-${index}`;
         const probe =
           this.probe !== undefined && isProbeSlot(index, this.plan.consumers, this.plan.probes);
-        const client = probe ? this.probe! : this.client;
+        const client = probe ? this.probe : this.client;
         connected[index - first] = {
           id,
           probe,
