@@ -25,13 +25,24 @@
  * figures). Socket-buffer drops are read per socket from /proc/net/udp and attributed to the
  * SFU's or the client's sockets.
  *
+ * Latency. The client writes its send time (epoch ms from the monotonic clock) into every
+ * packet; receivers subtract it from their receive time. The load client receives N × 100
+ * packets/s in one event loop, so its figure includes its own receive queueing. A latency
+ * probe, a second client process (the same child, bench/loadClient/main.ts), holds a few
+ * consumer connections spread evenly over creation order (Session isProbeSlot()) and does
+ * nothing but receive them: its figure is what the SFU added, plus loopback and the wake-up of
+ * a lightly loaded process. The two clients' clocks are compared at the start (printed).
+ * Loss and delivery count both clients' connections; client CPU is both processes'.
+ *
  * Knobs (environment): SKEIN_BENCH_FWD_MODES=thread,process (default thread)
  * SKEIN_BENCH_FWD_N=1,2,5,...  SKEIN_BENCH_FWD_MEASURE_MS (per step, default 2000)
  * SKEIN_BENCH_FWD_SEARCH_STEPS (steps of (b), default 5, a failed one is measured twice)
  * SKEIN_BENCH_FWD_SEARCH_S (time bound of (b), default 35)  SKEIN_BENCH_FWD_MAX_N (default 640)
  * SKEIN_BENCH_FWD_SAT_RATES (pkt/s in, comma list)  SKEIN_BENCH_FWD_SAT_MEASURE_MS (default
  * 2000)  SKEIN_BENCH_FWD_VERIFY (the client SRTP-unprotects every n-th received packet in (a),
- * default 1)  SKEIN_BENCH_FWD_LOAD_VERIFY (the same in (b) and (c), default 4).
+ * default 1)  SKEIN_BENCH_FWD_LOAD_VERIFY (the same in (b) and (c), default 4; the probe
+ * verifies every packet)  SKEIN_BENCH_FWD_PROBES (the probe's connections at the table's
+ * largest N, default 8; 0: no probe).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -276,11 +287,38 @@ export function skeinSfu(mode: WorkerMode): SfuUnderTest {
   };
 }
 
+/** The latency probe's connections (SKEIN_BENCH_FWD_PROBES, default 8; 0: no probe). */
+export function probeCount(): number {
+  const value = Number(process.env.SKEIN_BENCH_FWD_PROBES ?? 8);
+  return Number.isFinite(value) && value >= 0 ? Math.floor(value) : 8;
+}
+
+/**
+ * Whether the consumer created `index`-th goes to the latency probe: one in every
+ * ⌈plannedN / probes⌉, at the middle of its stretch (so the probes' mean position in a
+ * creation-order fan-out is the mean consumer's). N = plannedN / 2^k gets probes / 2^k
+ * evenly spread; beyond plannedN the spacing continues (more probes).
+ */
+export function isProbeSlot(index: number, plannedN: number, probes: number): boolean {
+  if (probes <= 0) return false;
+  const stride = Math.max(1, Math.ceil(plannedN / probes));
+  return index % stride === stride >> 1;
+}
+
 interface Subscriber {
   id: string;
   transport: WebRtcTransport;
   consumer: Consumer;
   active: boolean;
+  /** Held by the latency probe, not the load client. */
+  probe: boolean;
+}
+
+export interface SessionPlan {
+  /** The N the probe slots are spread over (isProbeSlot). */
+  consumers: number;
+  /** Latency probe connections (probeCount() when absent); 0: no probe client. */
+  probes?: number;
 }
 
 export class Session {
@@ -288,10 +326,20 @@ export class Session {
   readonly worker: Worker;
   readonly router: Router;
   readonly client: LoadClient;
+  /**
+   * The latency probe: a second load client process holding only the consumer connections
+   * at isProbeSlot(); its event loop does nothing but receive them, so its latency is what
+   * the SFU added (plus loopback and a lightly loaded process's wake-up).
+   */
+  readonly probe: LoadClient | undefined;
+  readonly plan: Required<SessionPlan>;
+  /** The probe's epochMs() minus the load client's, and its uncertainty (± µs). */
+  clockOffsetUs = NaN;
+  clockUncertaintyUs = NaN;
   readonly cpu: WorkerCpu;
   /** The SFU's child process in the tree CPU (readTreeCpu), if it has one. */
   readonly childPid: number | undefined;
-  readonly #clientFingerprints: DtlsFingerprint[];
+  readonly #fingerprints: Map<LoadClient, DtlsFingerprint[]>;
   readonly subscribers: Subscriber[] = [];
   readonly sfuPorts = new Set<number>();
   producerTransport!: WebRtcTransport;
@@ -307,35 +355,68 @@ export class Session {
     worker: Worker,
     router: Router,
     client: LoadClient,
-    fingerprints: DtlsFingerprint[],
+    probe: LoadClient | undefined,
+    plan: Required<SessionPlan>,
+    fingerprints: Map<LoadClient, DtlsFingerprint[]>,
   ) {
     this.mode = mode;
     this.worker = worker;
     this.router = router;
     this.client = client;
+    this.probe = probe;
+    this.plan = plan;
     this.cpu = new WorkerCpu(worker);
     this.childPid = mode === 'process' ? worker.pid : undefined;
-    this.#clientFingerprints = fingerprints;
+    this.#fingerprints = fingerprints;
   }
 
+  /** `client` carries the producer and most consumers; the probe client is the session's. */
   static async start(
     mode: WorkerMode,
     client: LoadClient,
     sfu: SfuUnderTest = skeinSfu(mode),
+    plan: SessionPlan = { consumers: 200 },
   ): Promise<Session> {
-    const fingerprints = await client.init();
-    const worker = await sfu.createWorker({ logLevel: 'error' });
-    if (sfu.childProcess) mode = 'process';
-    const router = await worker.createRouter({
-      mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }],
-    });
-    const session = new Session(mode, worker, router, client, fingerprints);
-    await session.#startProducer();
-    return session;
+    const fullPlan = { consumers: plan.consumers, probes: plan.probes ?? probeCount() };
+    const probe = fullPlan.probes > 0 ? new LoadClient() : undefined;
+    try {
+      const fingerprints = new Map<LoadClient, DtlsFingerprint[]>();
+      fingerprints.set(client, await client.init());
+      if (probe) {
+        fingerprints.set(probe, await probe.init());
+        await probe.verifyEvery(1, true);
+      }
+      const worker = await sfu.createWorker({ logLevel: 'error' });
+      if (sfu.childProcess) mode = 'process';
+      const router = await worker.createRouter({
+        mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }],
+      });
+      const session = new Session(mode, worker, router, client, probe, fullPlan, fingerprints);
+      if (probe) await session.#checkClocks(probe);
+      await session.#startProducer();
+      return session;
+    } catch (error) {
+      await probe?.close(); // the caller closes its own client
+      throw error;
+    }
+  }
+
+  /** The two clients' time bases, compared through this process (fastest round trips). */
+  async #checkClocks(probe: LoadClient): Promise<void> {
+    const main = await this.client.clockOffset();
+    const other = await probe.clockOffset();
+    this.clockOffsetUs = (other.offsetMs - main.offsetMs) * 1000;
+    this.clockUncertaintyUs = ((other.rttMs + main.rttMs) / 2) * 1000;
+  }
+
+  /** Every client: the load client's snapshot, and the probe's when there is one. */
+  async snapshots(): Promise<{ client: Snapshot; probe: Snapshot | undefined }> {
+    const [client, probe] = await Promise.all([this.client.snapshot(), this.probe?.snapshot()]);
+    return { client, probe };
   }
 
   /** A server transport connected to a new client connection (ICE, DTLS as server). */
-  async #connectedTransport(id: string): Promise<WebRtcTransport> {
+  async #connectedTransport(id: string, client = this.client): Promise<WebRtcTransport> {
     const transport = await this.router.createWebRtcTransport({
       listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
       // The load client sends no transport-cc feedback, so the estimate stays where it
@@ -344,11 +425,11 @@ export class Session {
       initialAvailableOutgoingBitrate: ESTIMATE_NOT_THE_LIMIT,
     });
     await transport.connect({
-      dtlsParameters: { role: 'client', fingerprints: this.#clientFingerprints },
+      dtlsParameters: { role: 'client', fingerprints: this.#fingerprints.get(client)! },
     });
     const remote = remoteTransportOf(transport);
     this.sfuPorts.add(remote.port);
-    const { srtpCryptoSuite, ms } = await this.client.connect(id, remote);
+    const { srtpCryptoSuite, ms } = await client.connect(id, remote);
     this.srtpCryptoSuite = srtpCryptoSuite;
     this.connectMs.push(ms);
     return transport;
@@ -395,9 +476,11 @@ export class Session {
     let last = -1;
     for (let i = 0; i < 40; i++) {
       await sleep(200);
-      const snapshot = await this.client.snapshot();
+      const { client, probe } = await this.snapshots();
       let total = 0;
-      for (const r of Object.values(snapshot.receivers)) total += r.received;
+      for (const snapshot of [client, probe]) {
+        for (const r of Object.values(snapshot?.receivers ?? {})) total += r.received;
+      }
       if (total === last) break;
       last = total;
     }
@@ -409,25 +492,44 @@ export class Session {
   async trim(n: number): Promise<void> {
     const extra = this.subscribers.splice(n);
     for (const s of extra) s.transport.close();
-    await Promise.all(extra.map((s) => this.client.disconnect(s.id)));
+    await Promise.all(extra.map((s) => this.#clientOf(s).disconnect(s.id)));
   }
 
-  /** Creates consumer connections until there are `n` (a few handshakes at a time). */
+  #clientOf(s: Subscriber): LoadClient {
+    return s.probe && this.probe ? this.probe : this.client;
+  }
+
+  /**
+   * Creates consumer connections until there are `n`: a few handshakes at a time, then the
+   * consumers one by one, so creation order (Skein's fan-out order) is the index order.
+   */
   async ensureSubscribers(n: number): Promise<void> {
-    let next = this.subscribers.length;
+    const first = this.subscribers.length;
+    const connected: { id: string; probe: boolean; transport: WebRtcTransport }[] = [];
+    let next = first;
     const lane = async (): Promise<void> => {
       while (next < n) {
-        const id = `consumer-${next++}`;
-        const transport = await this.#connectedTransport(id);
-        const consumer = await transport.consume({
-          producerId: this.producer.id,
-          rtpCapabilities: this.router.rtpCapabilities,
-          paused: true,
-        });
-        this.subscribers.push({ id, transport, consumer, active: false });
+        const index = next++;
+        const id = `consumer-${index}`;
+        const probe =
+          this.probe !== undefined && isProbeSlot(index, this.plan.consumers, this.plan.probes);
+        const client = probe ? this.probe : this.client;
+        connected[index - first] = {
+          id,
+          probe,
+          transport: await this.#connectedTransport(id, client),
+        };
       }
     };
     await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, lane));
+    for (const { id, probe, transport } of connected) {
+      const consumer = await transport.consume({
+        producerId: this.producer.id,
+        rtpCapabilities: this.router.rtpCapabilities,
+        paused: true,
+      });
+      this.subscribers.push({ id, transport, consumer, active: false, probe });
+    }
   }
 
   /** Resumes the first `n` consumers, pauses the others. */
@@ -447,7 +549,7 @@ export class Session {
 
   async close(): Promise<void> {
     this.worker.close();
-    await this.client.close();
+    await Promise.all([this.client.close(), this.probe?.close()]);
   }
 }
 
@@ -457,6 +559,7 @@ export class Session {
 interface Sample {
   atMs: number;
   client: Snapshot;
+  probe: Snapshot | undefined;
   sfuIn: number;
   sfuOut: number;
   cpu: CpuReading;
@@ -483,8 +586,8 @@ async function sample(session: Session, active: Subscriber[], cpuFirst: boolean)
   };
   const first = cpuFirst ? await readCpu() : undefined;
   const atMs = performance.now();
-  const [client, producerStats, consumerStats] = await Promise.all([
-    session.client.snapshot(),
+  const [{ client, probe }, producerStats, consumerStats] = await Promise.all([
+    session.snapshots(),
     session.producer.getStats() as Promise<{ packetCount: number }[]>,
     Promise.all(active.map((s) => s.consumer.getStats() as Promise<{ packetCount: number }[]>)),
   ]);
@@ -492,6 +595,7 @@ async function sample(session: Session, active: Subscriber[], cpuFirst: boolean)
   return {
     atMs,
     client,
+    probe,
     sfuIn: producerStats[0]?.packetCount ?? 0,
     sfuOut: consumerStats.reduce((sum, stats) => sum + (stats[0]?.packetCount ?? 0), 0),
     ...rest,
@@ -515,11 +619,19 @@ export interface StepResult {
   notStarted: number;
   dropsSfu: number;
   dropsClient: number;
+  /** The load client's send-to-receive latency: includes its own receive queueing. */
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** The latency probe's (what the SFU added), over its `probes` active connections. */
+  probes: number;
+  probeP50Ms: number;
+  probeP99Ms: number;
+  /** The probe's p50 per connection, by position in consumer creation order (0-based). */
+  probeByPosition: { position: number; p50Ms: number }[];
   workerCpuPct: number;
   workerUsPerPacket: number;
   workerUsPerPacketRusage: number;
+  /** Both client processes (load client and probe), % of a core. */
   clientCpuPct: number;
   /** The rest of the benchmark process (control thread, V8 helpers), worker excluded. */
   hostCpuPct: number;
@@ -558,8 +670,10 @@ export async function measure(
   let notStarted = 0;
   let clientReceived = 0;
   let clientProbes = 0;
-  for (const [id, after] of Object.entries(b.client.receivers)) {
-    const before = a.client.receivers[id];
+  const receivers = (s: Sample) => ({ ...s.client.receivers, ...s.probe?.receivers });
+  const receiversBefore = receivers(a);
+  for (const [id, after] of Object.entries(receivers(b))) {
+    const before = receiversBefore[id];
     clientReceived += after.received - (before?.received ?? 0);
     clientProbes += after.probation - (before?.probation ?? 0);
     if (!ids.has(id)) continue;
@@ -577,13 +691,22 @@ export async function measure(
     if (session.sfuPorts.has(port)) dropsSfu += delta;
     else dropsClient += delta;
   }
-  const latencyCounts = b.client.latencyCounts.map((n, i) => n - a.client.latencyCounts[i]);
+  const diff = (after: number[] | undefined, before: number[] | undefined): number[] =>
+    (after ?? []).map((n, i) => n - (before?.[i] ?? 0));
+  const latencyCounts = diff(b.client.latencyCounts, a.client.latencyCounts);
+  const probeCounts = diff(b.probe?.latencyCounts, a.probe?.latencyCounts);
+  const probeByPosition: StepResult['probeByPosition'] = [];
+  active.forEach((s, position) => {
+    if (!s.probe) return;
+    const counts = diff(b.probe?.latencyByConnection?.[s.id], a.probe?.latencyByConnection?.[s.id]);
+    probeByPosition.push({ position, p50Ms: percentileMs(counts, 0.5) });
+  });
   const sfuOut = (b.sfuOut - a.sfuOut) / seconds;
   const cpuMs = b.cpu.ms - a.cpu.ms;
   const rusageMs = b.cpu.rusageMs - a.cpu.rusageMs;
   const outInCpuWindow = sfuOut * cpuSeconds;
-  const clientCpuUs =
-    b.client.cpuUserUs + b.client.cpuSystemUs - a.client.cpuUserUs - a.client.cpuSystemUs;
+  const cpuUs = (s: Snapshot | undefined): number => (s ? s.cpuUserUs + s.cpuSystemUs : 0);
+  const clientCpuUs = cpuUs(b.client) + cpuUs(b.probe) - cpuUs(a.client) - cpuUs(a.probe);
   const clientSeconds = (b.client.atMs - a.client.atMs) / 1000;
   const sent = b.client.sent - a.client.sent;
   const deliveredInCpuWindow = (clientReceived / clientSeconds) * cpuSeconds;
@@ -603,6 +726,10 @@ export async function measure(
     dropsClient,
     latencyP50Ms: percentileMs(latencyCounts, 0.5),
     latencyP99Ms: percentileMs(latencyCounts, 0.99),
+    probes: probeByPosition.length,
+    probeP50Ms: percentileMs(probeCounts, 0.5),
+    probeP99Ms: percentileMs(probeCounts, 0.99),
+    probeByPosition,
     workerCpuPct: (cpuMs / 1000 / cpuSeconds) * 100,
     workerUsPerPacket: outInCpuWindow > 0 ? (cpuMs * 1000) / outInCpuWindow : NaN,
     workerUsPerPacketRusage: outInCpuWindow > 0 ? (rusageMs * 1000) / outInCpuWindow : NaN,
@@ -664,18 +791,46 @@ function printTable(title: string, rows: StepResult[]): void {
       'in pkt/s (client→SFU)': fmt(r.sfuIn),
       'out pkt/s (SFU)': fmt(r.sfuOut),
       'recv pkt/s (client)': fmt(r.clientReceived),
-      'probes pkt/s': fmt(r.clientProbes),
+      'BWE probes pkt/s': fmt(r.clientProbes),
       'loss %': `${fmt(r.loss * 100, 2)}${r.notStarted ? ` (${r.notStarted} not started)` : ''}`,
       'drops SFU/client': `${r.dropsSfu}/${r.dropsClient}`,
-      'latency p50/p99 ms': `${fmt(r.latencyP50Ms, 1)}/${fmt(r.latencyP99Ms, 1)}`,
+      'latency probe p50/p99 ms (conns)': `${fmt(r.probeP50Ms, 2)}/${fmt(r.probeP99Ms, 2)} (${r.probes})`,
+      'client p50/p99 ms (+ its queueing)': `${fmt(r.latencyP50Ms, 1)}/${fmt(r.latencyP99Ms, 1)}`,
       'worker CPU %': fmt(r.workerCpuPct, 1),
       'worker µs/pkt out': fmt(r.workerUsPerPacket, 1),
       '(rusage µs/pkt)': fmt(r.workerUsPerPacketRusage, 1),
-      'client CPU %': `${fmt(r.clientCpuPct, 0)}${r.clientKeptUp ? '' : ' (behind)'}`,
+      'client CPU % (both)': `${fmt(r.clientCpuPct, 0)}${r.clientKeptUp ? '' : ' (behind)'}`,
       'host CPU %': fmt(r.hostCpuPct, 0),
       'machine busy %': fmt(r.machineBusyPct, 0),
       ok: sustained(r) ? 'yes' : 'no',
     })),
+  );
+}
+
+/**
+ * The fan-out order check: the probe's p50 by consumer position, one line per step. Skein
+ * sends a packet to its consumers in creation order, so it should grow with the position.
+ */
+export function printFanOut(title: string, rows: StepResult[]): void {
+  const lines = rows
+    .filter((r) => r.probeByPosition.length > 1)
+    .map(
+      (r) =>
+        `  ${r.label}: ` +
+        r.probeByPosition.map((p) => `#${p.position} ${fmt(p.p50Ms, 2)}`).join(', '),
+    );
+  if (lines.length === 0) return;
+  console.log(`${title}\n${lines.join('\n')}`);
+}
+
+/** One line on the latency probe of a session (or that there is none). */
+export function describeProbe(session: Session): string {
+  if (!session.probe) return 'no latency probe (SKEIN_BENCH_FWD_PROBES=0)';
+  return (
+    `latency probe: a second client process (pid ${session.probe.pid ?? '?'}) holding one ` +
+    `consumer in ${Math.ceil(session.plan.consumers / session.plan.probes)} ` +
+    `(${session.plan.probes} at N=${session.plan.consumers}); its clock minus the load ` +
+    `client's: ${fmt(session.clockOffsetUs, 1)} µs ± ${fmt(session.clockUncertaintyUs, 1)}`
   );
 }
 
@@ -692,7 +847,9 @@ export interface ForwardingFigures {
 
 async function runMode(mode: WorkerMode, cfg: Config): Promise<ForwardingFigures> {
   const client = new LoadClient();
-  const session = await Session.start(mode, client);
+  const session = await Session.start(mode, client, skeinSfu(mode), {
+    consumers: Math.max(...cfg.table),
+  });
   try {
     await client.verifyEvery(cfg.verifyEvery);
     await session.setStream(VIDEO_1MBPS);
@@ -704,7 +861,7 @@ async function runMode(mode: WorkerMode, cfg: Config): Promise<ForwardingFigures
     console.log(
       `\nForwarding (${mode} mode): SRTP ${session.srtpCryptoSuite}; worker CPU from ` +
         `${session.cpu.precise ? 'its thread’s /proc schedstat' : 'getResourceUsage()'}; ` +
-        `load client in a child process (pid ${client.pid ?? '?'})`,
+        `load client in a child process (pid ${client.pid ?? '?'}); ${describeProbe(session)}`,
     );
 
     // (a) the table. Consumer connections are opened as N grows (idle ones cost CPU too).
@@ -723,6 +880,7 @@ async function runMode(mode: WorkerMode, cfg: Config): Promise<ForwardingFigures
         `1 in ${cfg.verifyEvery} packets`,
       table,
     );
+    printFanOut('fan-out order: latency probe p50 ms by consumer position (creation order)', table);
 
     // (b) the largest N sustained: doubling, then bisecting; a failed step is measured
     // twice (the machine is shared and noisy), the better run counts.

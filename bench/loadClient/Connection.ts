@@ -11,14 +11,25 @@ import type { DtlsCertificate } from '../../src/rtc/dtls/index.js';
 import { SrtpPeer } from '../../test/peer/SrtpPeer.js';
 import type { ReceiverCounters, RemoteTransport } from './messages.js';
 
-/** Offset in the RTP payload where the sender writes its send time (float64, ms). */
+/** Offset in the RTP payload where the sender writes its send time (float64, epochMs()). */
 export const SEND_TIME_OFFSET = 20;
+
+/**
+ * The clock of send and receive times: epoch milliseconds from the monotonic clock, so two
+ * client processes (the load client and the latency probe) share one time base. Node takes
+ * timeOrigin from the wall clock once at process start; the bench measures the offset
+ * between its clients (Session.clockOffsetUs) instead of trusting it.
+ */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 /** The SSRC both SFUs send bandwidth probes on (mediasoup's RtpProbationSsrc). */
 const PROBATION_SSRC = 1234;
 
 /**
- * Send-to-receive latency of the verified (decrypted) packets, all consumer connections
- * together: 4 buckets per power of two of microseconds. Cumulative; the parent diffs.
+ * Send-to-receive latency of verified (decrypted) packets: 4 buckets per power of two of
+ * microseconds. Cumulative; the parent diffs. One for all of a client's consumer
+ * connections (`latency`), and one per connection when asked (Connection.latency).
  */
 export class LatencyHistogram {
   static readonly BUCKETS = 112;
@@ -56,6 +67,8 @@ export class Connection {
     srtpErrors: 0,
     verified: 0,
   };
+  /** Consumer side: this connection's own latency, besides the client's (when asked). */
+  latency: LatencyHistogram | undefined = undefined;
   /** Producer side: called on a PLI or FIR from the server. */
   onKeyFrameRequest: () => void = () => undefined;
 
@@ -116,7 +129,9 @@ export class Connection {
       at += SEND_TIME_OFFSET;
       if (at + 8 <= plain.length) {
         const sentAt = Buffer.from(plain.buffer, plain.byteOffset + at, 8).readDoubleLE(0);
-        latency.add(performance.now() - sentAt);
+        const ms = epochMs() - sentAt;
+        latency.add(ms);
+        this.latency?.add(ms);
       }
     }
     // The sequence number is in the clear part of an SRTP packet.

@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import type { DtlsFingerprint } from '../../src/rtc/dtls/index.js';
+import { epochMs } from './Connection.js';
 import type {
   ClientReply,
   ClientRequest,
@@ -73,8 +74,28 @@ export class LoadClient {
     await this.#request({ type: 'stream', id, settings });
   }
 
-  async verifyEvery(n: number): Promise<void> {
-    await this.#request({ type: 'receive', verifyEvery: n });
+  /** Consumer connections SRTP-unprotect (and time) every n-th packet; per connection too? */
+  async verifyEvery(n: number, latencyPerConnection?: boolean): Promise<void> {
+    await this.#request({ type: 'receive', verifyEvery: n, latencyPerConnection });
+  }
+
+  /**
+   * This client's epochMs() against the caller's: the offset (ms, client minus caller) of
+   * the fastest of `rounds` round trips, and that round trip (the offset's uncertainty is
+   * half of it).
+   */
+  async clockOffset(rounds = 20): Promise<{ offsetMs: number; rttMs: number }> {
+    let best = { offsetMs: NaN, rttMs: Infinity };
+    for (let i = 0; i < rounds; i++) {
+      const sentAt = epochMs();
+      const reply = await this.#request({ type: 'clock' });
+      const receivedAt = epochMs();
+      if (reply.type !== 'clock') throw new Error(`unexpected reply ${reply.type}`);
+      if (receivedAt - sentAt < best.rttMs) {
+        best = { offsetMs: reply.epochMs - (sentAt + receivedAt) / 2, rttMs: receivedAt - sentAt };
+      }
+    }
+    return best;
   }
 
   async snapshot(): Promise<Snapshot> {

@@ -8,7 +8,7 @@
 import { randomFillSync } from 'node:crypto';
 
 import type { RtpParameters } from '../../src/index.js';
-import { SEND_TIME_OFFSET } from './Connection.js';
+import { SEND_TIME_OFFSET, epochMs } from './Connection.js';
 import type { StreamSettings } from './messages.js';
 
 /** Frames more than this late are skipped, not sent in one burst (the client cannot keep up). */
@@ -128,7 +128,7 @@ export class VideoSource {
           p.writeUInt16LE(480, 24);
         }
       }
-      p.writeDoubleLE(performance.now(), 12 + SEND_TIME_OFFSET);
+      p.writeDoubleLE(epochMs(), 12 + SEND_TIME_OFFSET);
       this.#seq = (this.#seq + 1) & 0xffff;
       if (this.#send(p.subarray(0, size))) this.sent++;
     }

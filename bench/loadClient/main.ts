@@ -5,7 +5,7 @@
  * stream on a producer connection, report counters.
  */
 import { createDtlsCertificate, type DtlsCertificate } from '../../src/rtc/dtls/index.js';
-import { Connection, latency } from './Connection.js';
+import { Connection, LatencyHistogram, epochMs, latency } from './Connection.js';
 import type { ClientReply, ClientRequest, Snapshot } from './messages.js';
 import { VideoSource } from './VideoSource.js';
 
@@ -16,6 +16,7 @@ const connections = new Map<string, Connection>();
 const sources = new Map<string, VideoSource>();
 let certificate: DtlsCertificate | undefined;
 let verifyEvery = 1;
+let latencyPerConnection = false;
 let ticker: NodeJS.Timeout | undefined;
 
 function reply(message: ClientReply): void {
@@ -49,6 +50,9 @@ function snapshot(): Snapshot {
   }
   for (const [id, connection] of connections) {
     if (!sources.has(id)) result.receivers[id] = { ...connection.counters };
+    if (connection.latency) {
+      (result.latencyByConnection ??= {})[id] = [...connection.latency.counts];
+    }
   }
   return result;
 }
@@ -65,6 +69,7 @@ async function handle(request: ClientRequest): Promise<ClientReply> {
       const started = performance.now();
       const connection = await Connection.open(request.id, request.remote, certificate);
       connection.verifyEvery = verifyEvery;
+      if (latencyPerConnection) connection.latency = new LatencyHistogram();
       connections.set(request.id, connection);
       return {
         rid,
@@ -90,9 +95,16 @@ async function handle(request: ClientRequest): Promise<ClientReply> {
     }
     case 'receive': {
       verifyEvery = Math.max(1, Math.floor(request.verifyEvery));
-      for (const connection of connections.values()) connection.verifyEvery = verifyEvery;
+      latencyPerConnection = request.latencyPerConnection ?? latencyPerConnection;
+      for (const connection of connections.values()) {
+        connection.verifyEvery = verifyEvery;
+        if (latencyPerConnection) connection.latency ??= new LatencyHistogram();
+        else connection.latency = undefined;
+      }
       return { rid, type: 'ok' };
     }
+    case 'clock':
+      return { rid, type: 'clock', epochMs: epochMs() };
     case 'snapshot':
       return { rid, type: 'snapshot', snapshot: snapshot() };
     case 'disconnect': {

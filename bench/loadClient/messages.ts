@@ -32,7 +32,10 @@ export type ClientRequest =
       type: 'receive';
       /** Consumer connections: SRTP-unprotect every `verifyEvery`-th packet (1: all). */
       verifyEvery: number;
+      /** Also keep each consumer connection's latency apart (Snapshot.latencyByConnection). */
+      latencyPerConnection?: boolean;
     }
+  | { rid: number; type: 'clock' }
   | { rid: number; type: 'snapshot' }
   | { rid: number; type: 'disconnect'; id: string }
   | { rid: number; type: 'exit' };
@@ -73,11 +76,15 @@ export interface Snapshot {
   /** Send-to-receive latency of verified packets (see LatencyHistogram). */
   latencyCounts: number[];
   latencySumMs: number;
+  /** The same per consumer connection, when asked for (`receive`'s latencyPerConnection). */
+  latencyByConnection?: Record<string, number[]>;
 }
 
 export type ClientReply =
   | { rid: number; type: 'ready'; fingerprints: DtlsFingerprint[] }
   | { rid: number; type: 'connected'; srtpCryptoSuite: string; ms: number }
   | { rid: number; type: 'snapshot'; snapshot: Snapshot }
+  /** The client's epochMs() (Connection.ts) when it handled the request. */
+  | { rid: number; type: 'clock'; epochMs: number }
   | { rid: number; type: 'ok' }
   | { rid: number; type: 'error'; message: string };

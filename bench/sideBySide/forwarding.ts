@@ -5,10 +5,14 @@
  * client (bench/loadClient/, the forwarding bench's Session and measure()). The figure is CPU
  * of the whole SFU process tree (forwarding.ts readTreeCpu: control process + worker, user and
  * system apart) per packet the client received, and its ratio: delivered packets per
- * CPU-second, Skein / mediasoup. Beside it, the runtime's floor (floor.ts).
+ * CPU-second, Skein / mediasoup. Beside it, the runtime's floor (floor.ts), and latency: the
+ * latency probe's (a second, lightly loaded client process holding a few consumers spread over
+ * creation order: what the SFU added; see forwarding.ts) and the load client's (which includes
+ * its own receive queueing). Skein's probe p50 by consumer position is printed per step.
  *
  * Knobs: SKEIN_BENCH_SBS_N (consumers, default 100,200), SKEIN_BENCH_SBS_ROUNDS (default 2),
- * SKEIN_BENCH_SBS_MEASURE_MS (default 3000), SKEIN_BENCH_SBS_FLOOR=0 skips the floor.
+ * SKEIN_BENCH_SBS_MEASURE_MS (default 3000), SKEIN_BENCH_SBS_FLOOR=0 skips the floor,
+ * SKEIN_BENCH_FWD_PROBES (probe connections at the largest N, default 8; 0: none).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -17,8 +21,10 @@ import { LoadClient } from '../loadClient/LoadClient.js';
 import {
   Session,
   VIDEO_1MBPS,
+  describeProbe,
   fmt,
   measure,
+  printFanOut,
   skeinSfu,
   sustained,
   type SfuUnderTest,
@@ -46,8 +52,9 @@ export interface ForwardingSideBySide {
 
 async function runOne(sfu: SfuUnderTest, ns: number[], ms: number): Promise<StepResult[]> {
   const client = new LoadClient();
-  const session = await Session.start('thread', client, sfu);
+  const session = await Session.start('thread', client, sfu, { consumers: Math.max(...ns) });
   try {
+    console.log(`${sfu.name}: ${describeProbe(session)}`);
     await client.verifyEvery(4);
     await session.setStream(VIDEO_1MBPS);
     const warm = await session.activate(4);
@@ -131,8 +138,13 @@ export async function runForwardingSideBySide(): Promise<ForwardingSideBySide> {
         )
         .join(', ');
       row[`${name} loss %`] = list.map((r) => fmt(r.loss * 100, 2)).join(', ');
-      row[`${name} latency p50 ms`] = list.map((r) => fmt(r.latencyP50Ms, 1)).join(', ');
-      row[`${name} probes pkt/s`] = list.map((r) => fmt(r.clientProbes)).join(', ');
+      row[`${name} latency probe p50/p99 ms`] = list
+        .map((r) => `${fmt(r.probeP50Ms, 2)}/${fmt(r.probeP99Ms, 2)}`)
+        .join(', ');
+      row[`${name} client p50 ms (+ its queueing)`] = list
+        .map((r) => fmt(r.latencyP50Ms, 1))
+        .join(', ');
+      row[`${name} BWE probes pkt/s`] = list.map((r) => fmt(r.clientProbes)).join(', ');
       row[`${name} ok`] = list.map((r) => (sustained(r) ? 'yes' : 'no')).join(', ');
     }
     if (ms3.length > 0) {
@@ -146,14 +158,22 @@ export async function runForwardingSideBySide(): Promise<ForwardingSideBySide> {
         `${fmt(f, 1)} (${fmt(floorRow.userUsPerPacket, 1)}+${fmt(floorRow.systemUsPerPacket, 1)})`;
       row['Skein / floor pkt per CPU-s'] = (f / median(skein.map(treeUs))).toFixed(2);
     }
-    row['client CPU % (Skein runs)'] = skein.map((r) => fmt(r.clientCpuPct)).join(', ');
+    row['client CPU % (both clients, Skein runs)'] = skein
+      .map((r) => fmt(r.clientCpuPct))
+      .join(', ');
     rows.push(row);
   }
   console.table(rows);
+  printFanOut(
+    `${sfus[0].name}: latency probe p50 ms by consumer position (creation order, its fan-out order)`,
+    steps.get(sfus[0].name) ?? [],
+  );
   console.log(
     'µs/pkt: SFU process tree CPU (this process: control layer + thread worker + V8 helpers; ' +
       'plus the worker process for mediasoup) per packet the load client received, each round ' +
-      'listed; floor: SRTP protect + dgram send only (floor.ts). The machine is shared: compare ' +
+      'listed; floor: SRTP protect + dgram send only (floor.ts). Latency probe: send → receive at a ' +
+      'lightly loaded second client (what the SFU added, + loopback and its wake-up); client: ' +
+      'at the load client, which also queues N × 100 pkt/s. The machine is shared: compare ' +
       'rounds, not single figures.',
   );
   if (floor.length > 0) printFloor(floor);
