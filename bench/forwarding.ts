@@ -132,8 +132,8 @@ const LOSS_LIMIT = 0.001;
  */
 const LATENCY_LIMIT_MS = 50;
 const CONNECT_CONCURRENCY = 8;
-/** Each consumer transport's starting estimate, bit/s: far above any stream here. */
-const ESTIMATE_NOT_THE_LIMIT = 10_000_000;
+/** Each consumer transport's starting estimate, bit/s: far above any stream here (the saturation step offers ~180 Mbit/s per consumer). */
+const ESTIMATE_NOT_THE_LIMIT = 1_000_000_000;
 
 // ---------------------------------------------------------------------------------------
 // CPU and kernel counters

@@ -95,6 +95,8 @@ export interface DropCounters {
   dtlsBeforeConnect: number;
   /** Larger than MAX_RTP_PACKET_SIZE, or grown past the send buffers on the way out. */
   tooBig: number;
+  /** Outgoing video the pacer could not hold, its queue full (the receiver NACKs it). */
+  pacerQueueFull: number;
 }
 
 /** RTCP reports: about once a second (RFC 3550 §6.2 allows more for a small session). */
@@ -120,6 +122,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     unknownKind: 0,
     dtlsBeforeConnect: 0,
     tooBig: 0,
+    pacerQueueFull: 0,
   };
   /** transport.enableTraceEvent(): the `bwe` and `probation` traces to emit. */
   readonly traceFlags = new TraceFlags(TRANSPORT_TRACE_TYPES);
@@ -431,6 +434,7 @@ export abstract class RtcTransport implements ConsumerOutput {
         const at =
           twcc && wrapped ? this.#outView.findExtension(consumer.hop.transportWideCcId) : -1;
         if (pacer.enqueue(this.#scratch, length, at, nowMs)) this.#startPacer();
+        else this.drops.pacerQueueFull++;
         return;
       }
     }
