@@ -17,6 +17,7 @@
 import type { RtpPacketView } from '../../protocols/rtp/packet-view.js';
 import { seqDiff } from '../../protocols/rtp/sequence.js';
 import type { SharedPacketStore } from './SharedPacketStore.js';
+import { SlotSlab } from './SlotSlab.js';
 
 export interface RetransmissionBufferOptions {
   /** Maximum packets held (window length in sequence numbers); 0 disables the buffer. */
@@ -29,7 +30,6 @@ export interface RetransmissionBufferOptions {
   shared?: SharedPacketStore;
 }
 
-const CHUNK_SLOTS = 32;
 const EMPTY = -1;
 /** Header bytes a shared slot keeps: fixed header, CSRCs and a generous extension block. */
 export const SHARED_HEADER_SLOT = 128;
@@ -40,10 +40,10 @@ export class RetransmissionBuffer {
   readonly capacity: number;
   readonly maxAgeMs: number;
   readonly slotSize: number;
-  /** Slab chunks, CHUNK_SLOTS slots each, allocated on first use. */
-  readonly #chunks: (Uint8Array | undefined)[];
-  /** Header-slot chunks for shared packets, likewise. */
-  readonly #headChunks: (Uint8Array | undefined)[];
+  /** Full packets, one slot per window position. */
+  readonly #slab: SlotSlab;
+  /** Headers of shared packets, likewise. */
+  readonly #heads: SlotSlab;
   readonly #shared: SharedPacketStore | undefined;
   /** Per ring slot of a shared packet: store handle (-1: a full copy), payload range in it. */
   readonly #handle: Float64Array;
@@ -65,8 +65,8 @@ export class RetransmissionBuffer {
     this.capacity = Math.min(capacity, 0x8000);
     this.maxAgeMs = options.maxAgeMs ?? 2000;
     this.slotSize = options.slotSize ?? 1500;
-    this.#chunks = new Array<Uint8Array | undefined>(Math.ceil(this.capacity / CHUNK_SLOTS));
-    this.#headChunks = new Array<Uint8Array | undefined>(this.#chunks.length);
+    this.#slab = new SlotSlab(this.capacity, this.slotSize);
+    this.#heads = new SlotSlab(this.capacity, SHARED_HEADER_SLOT);
     this.#shared = options.shared;
     this.#handle = new Float64Array(this.capacity).fill(-1);
     this.#payloadFrom = new Uint16Array(this.capacity);
@@ -83,10 +83,7 @@ export class RetransmissionBuffer {
   }
   /** Bytes of slab allocated so far. */
   get allocatedBytes(): number {
-    let n = 0;
-    for (const c of this.#chunks) n += c?.length ?? 0;
-    for (const c of this.#headChunks) n += c?.length ?? 0;
-    return n;
+    return this.#slab.allocatedBytes + this.#heads.allocatedBytes;
   }
   /** Oldest and newest sequence numbers of the window, or -1 when empty. */
   get oldestSeq(): number {
@@ -104,11 +101,8 @@ export class RetransmissionBuffer {
     if (view.length > this.slotSize) return false;
     const at = this.#claim(view.sequenceNumber, nowMs);
     if (at < 0) return false;
-    const chunk = this.#chunk(at);
-    const offset = (at % CHUNK_SLOTS) * this.slotSize;
     // A view of exactly the packet (the transport's send path) goes in without a sub-view.
-    const bytes = view.buffer;
-    chunk.set(bytes.length === view.length ? bytes : bytes.subarray(0, view.length), offset);
+    this.#slab.write(at, view.buffer, view.length);
     this.#handle[at] = -1;
     this.#fill(at, view.length, nowMs);
     return true;
@@ -127,8 +121,8 @@ export class RetransmissionBuffer {
     if (view.length > this.slotSize) return false;
     const at = this.#claim(view.sequenceNumber, nowMs);
     if (at < 0) return false;
-    const chunk = this.#headChunk(at);
-    const offset = (at % CHUNK_SLOTS) * SHARED_HEADER_SLOT;
+    const chunk = this.#heads.chunkOf(at);
+    const offset = this.#heads.offsetOf(at);
     for (let i = 0; i < headerLength; i++) chunk[offset + i] = view.buffer[i];
     this.#handle[at] = handle;
     this.#payloadFrom[at] = payloadFrom;
@@ -208,8 +202,7 @@ export class RetransmissionBuffer {
   packetBytes(slot: number, nowMs: number): Uint8Array | undefined {
     const handle = this.#handle[slot];
     if (handle < 0) {
-      const offset = (slot % CHUNK_SLOTS) * this.slotSize;
-      return this.#chunk(slot).subarray(offset, offset + this.#length[slot]);
+      return this.#slab.view(slot, 0, this.#length[slot]);
     }
     const length = this.#length[slot];
     const payloadLength = this.#payloadLength[slot];
@@ -223,8 +216,7 @@ export class RetransmissionBuffer {
     if (payload === undefined) return undefined;
     if (assembly.length < length) assembly = new Uint8Array(Math.max(length, 2048));
     const headerLength = length - payloadLength;
-    const offset = (slot % CHUNK_SLOTS) * SHARED_HEADER_SLOT;
-    assembly.set(this.#headChunk(slot).subarray(offset, offset + headerLength));
+    assembly.set(this.#heads.view(slot, 0, headerLength));
     assembly.set(payload, headerLength);
     return assembly.subarray(0, length);
   }
@@ -250,26 +242,6 @@ export class RetransmissionBuffer {
 
   #ring(i: number): number {
     return (this.#head + i) % this.capacity;
-  }
-
-  #headChunk(slot: number): Uint8Array {
-    const c = (slot / CHUNK_SLOTS) | 0;
-    let chunk = this.#headChunks[c];
-    if (chunk === undefined) {
-      chunk = new Uint8Array(CHUNK_SLOTS * SHARED_HEADER_SLOT);
-      this.#headChunks[c] = chunk;
-    }
-    return chunk;
-  }
-
-  #chunk(slot: number): Uint8Array {
-    const c = (slot / CHUNK_SLOTS) | 0;
-    let chunk = this.#chunks[c];
-    if (chunk === undefined) {
-      chunk = new Uint8Array(CHUNK_SLOTS * this.slotSize);
-      this.#chunks[c] = chunk;
-    }
-    return chunk;
   }
 
   /** Drops n slots from the old end, then any empty ones, so the window starts on a packet. */

@@ -10,6 +10,7 @@
  * older than the reader's age limit.
  */
 import type { RtpPacketView } from '../../protocols/rtp/packet-view.js';
+import { SlotSlab } from './SlotSlab.js';
 
 export interface SharedPacketStoreOptions {
   /** Slots in the ring (default 1024: 2 s of a 4 Mbit/s stream of 1000-byte packets). */
@@ -18,13 +19,12 @@ export interface SharedPacketStoreOptions {
   slotSize: number;
 }
 
-const CHUNK_SLOTS = 32;
 const NONE = -1;
 
 export class SharedPacketStore {
   readonly capacity: number;
   readonly slotSize: number;
-  readonly #chunks: (Uint8Array | undefined)[];
+  readonly #slab: SlotSlab;
   /** Per slot: the handle it holds (NONE: empty), the packet length and when it was stored. */
   readonly #handle: Float64Array;
   readonly #length: Uint16Array;
@@ -39,7 +39,7 @@ export class SharedPacketStore {
   constructor(options: SharedPacketStoreOptions) {
     this.capacity = Math.max(1, Math.floor(options.capacity ?? 1024));
     this.slotSize = options.slotSize;
-    this.#chunks = new Array<Uint8Array | undefined>(Math.ceil(this.capacity / CHUNK_SLOTS));
+    this.#slab = new SlotSlab(this.capacity, this.slotSize);
     this.#handle = new Float64Array(this.capacity).fill(NONE);
     this.#length = new Uint16Array(this.capacity);
     this.#storedAt = new Float64Array(this.capacity);
@@ -47,9 +47,7 @@ export class SharedPacketStore {
 
   /** Bytes of slab allocated so far. */
   get allocatedBytes(): number {
-    let n = 0;
-    for (const c of this.#chunks) n += c?.length ?? 0;
-    return n;
+    return this.#slab.allocatedBytes;
   }
 
   /** Copies the packet in before its fan-out; it is then `current()`. */
@@ -63,10 +61,7 @@ export class SharedPacketStore {
     }
     const handle = this.#next++;
     const slot = handle % this.capacity;
-    const chunk = this.#chunk(slot);
-    const bytes = view.buffer;
-    const offset = (slot % CHUNK_SLOTS) * this.slotSize;
-    chunk.set(bytes.length === view.length ? bytes : bytes.subarray(0, view.length), offset);
+    this.#slab.write(slot, view.buffer, view.length);
     this.#handle[slot] = handle;
     this.#length[slot] = view.length;
     this.#storedAt[slot] = nowMs;
@@ -100,17 +95,6 @@ export class SharedPacketStore {
     const slot = handle % this.capacity;
     if (this.#handle[slot] !== handle || nowMs - this.#storedAt[slot] > maxAgeMs) return undefined;
     if (from < 0 || length < 0 || from + length > this.#length[slot]) return undefined;
-    const offset = (slot % CHUNK_SLOTS) * this.slotSize + from;
-    return this.#chunk(slot).subarray(offset, offset + length);
-  }
-
-  #chunk(slot: number): Uint8Array {
-    const c = (slot / CHUNK_SLOTS) | 0;
-    let chunk = this.#chunks[c];
-    if (chunk === undefined) {
-      chunk = new Uint8Array(CHUNK_SLOTS * this.slotSize);
-      this.#chunks[c] = chunk;
-    }
-    return chunk;
+    return this.#slab.view(slot, from, length);
   }
 }
