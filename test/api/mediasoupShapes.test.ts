@@ -17,6 +17,7 @@
  */
 import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import {
   createWorker,
   type Consumer,
@@ -29,6 +30,7 @@ import {
   type WebRtcTransport,
   type Worker,
 } from '../../src/index.js';
+import { eventually } from './mediaFixtures.js';
 import { MODES } from './modes.js';
 
 /** As JSON carries it: members set to undefined disappear. */
@@ -180,6 +182,49 @@ const OUTBOUND_STATS_KEYS = [
   'timestamp',
   'type',
 ];
+
+// mediasoup 3.19.3, 2026-12-01: a producer stream's stats keys once an RTX packet was refused.
+const INBOUND_STATS_KEYS = [
+  'bitrate',
+  'bitrateByLayer',
+  'byteCount',
+  'firCount',
+  'fractionLost',
+  'jitter',
+  'kind',
+  'mimeType',
+  'nackCount',
+  'nackPacketCount',
+  'packetCount',
+  'packetsDiscarded',
+  'packetsLost',
+  'packetsRepaired',
+  'packetsRetransmitted',
+  'pliCount',
+  'roundTripTime',
+  'rtxPacketsDiscarded',
+  'rtxSsrc',
+  'score',
+  'ssrc',
+  'timestamp',
+  'type',
+];
+
+const TWCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
+
+/** RTP with a transport-wide sequence number (one-byte extension id 5, RFC 8285). */
+function twccRtp(ssrc: number, pt: number, seq: number, twcc: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(12);
+  header[0] = 0x90;
+  header[1] = pt;
+  header.writeUInt16BE(seq & 0xffff, 2);
+  header.writeUInt32BE((seq * 3000) >>> 0, 4);
+  header.writeUInt32BE(ssrc, 8);
+  const ext = Buffer.from([0xbe, 0xde, 0, 1, (5 << 4) | 1, twcc >> 8, twcc & 0xff, 0]);
+  return Buffer.concat([header, ext, payload]);
+}
+const VP8_PAYLOAD = Buffer.from([0x10, 0x00, 0x9d, 0x01, 0x2a, 1, 2, 3, 4, 5]);
 
 for (const mode of MODES) {
   describe(`encodings, mappings and transport shapes as mediasoup 3.19.3 (${mode})`, () => {
@@ -435,6 +480,93 @@ for (const mode of MODES) {
         ],
         [true, false, false],
       );
+    });
+
+    test('receive-side estimation stats and rtxPacketsDiscarded as mediasoup', async () => {
+      const produceOn = async (
+        uri: typeof TWCC_URI | typeof ABS_SEND_TIME_URI | undefined,
+        feedback: string[],
+      ) => {
+        const transport = await router.createPlainTransport({ listenInfo, comedia: true });
+        const producer = await transport.produce({
+          kind: 'video',
+          rtpParameters: {
+            codecs: [
+              {
+                mimeType: 'video/VP8',
+                payloadType: 101,
+                clockRate: 90000,
+                rtcpFeedback: feedback.map((type) => ({ type })),
+              },
+              {
+                mimeType: 'video/rtx',
+                payloadType: 102,
+                clockRate: 90000,
+                parameters: { apt: 101 },
+              },
+            ],
+            headerExtensions: uri ? [{ uri, id: 5 }] : [],
+            encodings: [{ ssrc: 1111, rtx: { ssrc: 2222 } }],
+            rtcp: { cname: 'z' },
+          },
+        });
+        return { transport, producer };
+      };
+      const fields = async (transport: PlainTransport) => {
+        const [stats] = json(await transport.getStats());
+        return {
+          availableIncomingBitrate: stats.availableIncomingBitrate,
+          rtpPacketLossReceived: stats.rtpPacketLossReceived,
+        };
+      };
+      const absent = { availableIncomingBitrate: undefined, rtpPacketLossReceived: undefined };
+      // Neither without a producer that allows receive-side estimation...
+      assert.deepEqual(await fields(plain), absent);
+      assert.deepEqual(await fields((await produceOn(TWCC_URI, ['nack'])).transport), absent);
+      // ...0 and 0 with transport-cc, before any packet.
+      const { transport, producer } = await produceOn(TWCC_URI, ['nack', 'transport-cc']);
+      assert.deepEqual(await fields(transport), {
+        availableIncomingBitrate: 0,
+        rtpPacketLossReceived: 0,
+      });
+      // goog-remb: mediasoup reports loss 0 and its abs-send-time estimate, which Skein does
+      // not compute (left out).
+      const remb = await produceOn(ABS_SEND_TIME_URI, ['goog-remb']);
+      assert.equal((await fields(remb.transport)).rtpPacketLossReceived, 0);
+
+      const socket = dgram.createSocket('udp4');
+      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+      const send = (packet: Buffer) =>
+        new Promise<void>((resolve) =>
+          socket.send(packet, transport.tuple.localPort, '127.0.0.1', () => resolve()),
+        );
+      try {
+        // Transport-wide 0..9 without 3 and 7: the feedback sent back reports them lost.
+        let seq = 100;
+        for (let twcc = 0; twcc < 10; twcc++) {
+          if (twcc !== 3 && twcc !== 7) await send(twccRtp(1111, 101, seq++, twcc, VP8_PAYLOAD));
+        }
+        assert.ok(
+          await eventually(async () => ((await fields(transport)).rtpPacketLossReceived ?? 0) > 0),
+        );
+        const { rtpPacketLossReceived } = await fields(transport);
+        assert.ok(rtpPacketLossReceived! <= 0.2 + 1e-9, `${rtpPacketLossReceived}`);
+
+        // RTX 500 accepted; 4500 and 9000 jump by more than 3000 in the RTX numbering.
+        const rtx = (rtxSeq: number, osn: number, twcc: number) =>
+          twccRtp(2222, 102, rtxSeq, twcc, Buffer.concat([Buffer.from([0, osn]), VP8_PAYLOAD]));
+        await send(rtx(500, 101, 10));
+        await send(rtx(4500, 102, 11));
+        await send(rtx(9000, 103, 12));
+        assert.ok(
+          await eventually(async () => (await producer.getStats())[0]?.rtxPacketsDiscarded === 2),
+        );
+        const [inbound] = await producer.getStats();
+        assert.deepEqual(keysOf(inbound), INBOUND_STATS_KEYS);
+        assert.equal(inbound.roundTripTime, 0);
+      } finally {
+        socket.close();
+      }
     });
 
     test('consumer stats: roundTripTime 0 before a measure; a pipe consumer has its own only', async () => {

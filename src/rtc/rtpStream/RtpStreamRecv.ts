@@ -16,6 +16,7 @@ import { decapsulateRtx } from '../../protocols/rtp/rtx.js';
 import { NackGenerator } from './NackGenerator.js';
 import { compactNtp, unixMsFromNtp } from './ntp.js';
 import { RateCalculator } from './RateCalculator.js';
+import { RtxSequence } from './RtxSequence.js';
 import { LayerBitrates, layersOfPacketFor, type LayersOfPacket } from './LayerBitrates.js';
 import { ScoreHistory, intervalScore } from './score.js';
 
@@ -82,6 +83,8 @@ export interface RtpStreamRecvStats {
   pliCount: number;
   firCount: number;
   roundTripTime: number;
+  /** RTX packets refused for their own sequence number (absent while none, as mediasoup). */
+  rtxPacketsDiscarded?: number;
   score: number;
 }
 
@@ -108,6 +111,8 @@ export class RtpStreamRecv {
   readonly #onKeyFrameRequest: ((kind: KeyFrameRequestKind) => void) | undefined;
   readonly #onScore: ((score: number, previous: number) => void) | undefined;
   readonly #nack: NackGenerator | undefined;
+  /** The RTX SSRC's own numbering, while one is known (mediasoup's RtxStream). */
+  #rtxSeq: RtxSequence | undefined;
 
   // RFC 3550 A.1 state.
   #started = false;
@@ -179,6 +184,8 @@ export class RtpStreamRecv {
     this.#maxDropout = options.maxDropout ?? 3000;
     this.#maxMisorder = Math.min(options.maxMisorder ?? 1500, WINDOW - 1);
     this.#inactivityMs = options.inactivityTimeoutMs ?? 1500;
+    if (this.rtxSsrc !== undefined)
+      this.#rtxSeq = new RtxSequence(this.#maxDropout, this.#maxMisorder);
     this.#onKeyFrameRequest = options.onKeyFrameRequest;
     this.#onScore = options.onScore;
     this.#layersOf = layersOfPacketFor(options.mimeType);
@@ -260,6 +267,8 @@ export class RtpStreamRecv {
   setRtx(rtxSsrc: number, rtxPayloadType: number): void {
     this.rtxSsrc = rtxSsrc >>> 0;
     this.rtxPayloadType = rtxPayloadType;
+    // As mediasoup's SetRtx: a new RTX stream, counted afresh.
+    this.#rtxSeq = new RtxSequence(this.#maxDropout, this.#maxMisorder);
   }
 
   /** How long the stream has been receiving without an inactivity gap (0: inactive). */
@@ -323,7 +332,8 @@ export class RtpStreamRecv {
   }
 
   /**
-   * A packet on this stream's RTX SSRC (RFC 4588 §4). It is decapsulated in place (the view
+   * A packet on this stream's RTX SSRC (RFC 4588 §4). Its own sequence number is checked
+   * (a large jump is refused: rtxPacketsDiscarded), then it is decapsulated in place (the view
    * then holds the original packet: media SSRC, payload type and sequence number) and
    * validated like a media packet; it counts as retransmitted, and as repaired if it fills a
    * gap the NACK list was waiting for.
@@ -331,6 +341,8 @@ export class RtpStreamRecv {
   receiveRtxPacket(view: RtpPacketView, nowMs: number, isKeyFrame = false): RtxReceiveResult {
     if (this.rtxSsrc === undefined || view.ssrc !== this.rtxSsrc) return 'invalid-rtx';
     if (view.payloadType !== this.rtxPayloadType) return 'invalid-rtx';
+    // The RTX stream's own numbering first, as mediasoup checks it before decoding.
+    if (this.#rtxSeq && !this.#rtxSeq.accept(view.sequenceNumber)) return 'bad-sequence';
     if (!decapsulateRtx(view, this.payloadType, this.ssrc)) return 'invalid-rtx';
     const seq = view.sequenceNumber;
     const r = this.#updateSeq(seq);
@@ -472,6 +484,7 @@ export class RtpStreamRecv {
       firCount: this.#firCount,
       // No RTT is measured on a receiving stream here; mediasoup writes 0 then.
       roundTripTime: 0,
+      rtxPacketsDiscarded: this.#rtxSeq?.discarded || undefined,
       score: this.#score.score,
     };
   }

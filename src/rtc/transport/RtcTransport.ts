@@ -300,6 +300,7 @@ export abstract class RtcTransport implements ConsumerOutput {
     }
     this.#producers.set(producer.id, producer);
     this.#updateTransportCc();
+    this.bitrate.addProducer(producer);
     return producer;
   }
 
@@ -769,7 +770,9 @@ export abstract class RtcTransport implements ConsumerOutput {
   #sendTransportCc(feedback: readonly TransportCcFeedback[]): void {
     for (const packet of feedback) {
       const length = writeTransportCc(packet, this.#rtcpScratch);
-      if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
+      if (length <= 0) continue;
+      this.sendRtcp(this.#rtcpScratch.subarray(0, length));
+      this.bitrate.transportCcSent(packet);
     }
   }
 

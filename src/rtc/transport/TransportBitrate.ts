@@ -13,12 +13,15 @@ import {
   createTransportCcPackets,
   parseTransportCcInto,
   writeRemb,
+  type TransportCcFeedback,
 } from '../../protocols/rtcp/index.js';
 import { TransportBwe } from '../bwe/TransportBwe.js';
 import { MIN_OUTGOING_BITRATE, type BweInfo, type BweType } from '../bwe/SendSideBwe.js';
 import type { PacedOutput } from '../bwe/Pacer.js';
 import { MAX_FEEDBACK_PACKETS } from '../bwe/FeedbackAdapter.js';
+import { PacketLossHistory } from '../bwe/PacketLossHistory.js';
 import { hasFeedback } from '../rtp/codecFeedback.js';
+import { URI, extensionId } from '../rtp/ExtensionMap.js';
 import type { Consumer } from '../rtp/Consumer.js';
 import type { Producer } from '../rtp/Producer.js';
 import { MAX_OUTGOING_RTP_SIZE } from '../rtp/packetLimits.js';
@@ -60,6 +63,13 @@ export class TransportBitrate {
   readonly #output: PacedOutput;
   readonly #onBwe: (info: BweInfo) => void;
   readonly #rtcpIterator = new RtcpIterator();
+  /**
+   * The receive-side estimation mediasoup would run for this transport's producers (its
+   * TransportCongestionControlServer): chosen by the first producer that allows one, kept
+   * for the transport's life.
+   */
+  #recvType: BweType | undefined;
+  readonly #recvLoss = new PacketLossHistory();
 
   constructor(options: TransportBitrateOptions) {
     this.#initialAvailableBitrate =
@@ -76,6 +86,49 @@ export class TransportBitrate {
   /** The loss fraction (0..1) of what was sent, as the estimate last measured it. */
   get packetLossSent(): number | undefined {
     return this.bwe?.bwe.loss.lossFraction;
+  }
+
+  /**
+   * The receive-side estimate (bits/s): with transport-cc the media sender estimates, and
+   * mediasoup reports 0. With goog-remb mediasoup estimates from abs-send-time, which Skein
+   * does not (undefined: not reported rather than a made-up figure).
+   */
+  get availableIncomingBitrate(): number | undefined {
+    return this.#recvType === 'transport-cc' ? 0 : undefined;
+  }
+
+  /**
+   * The loss fraction (0..1) of what the producers' endpoint sent, from the transport-cc
+   * feedback sent back (mediasoup's weighted history); 0 with goog-remb (mediasoup measures
+   * none there); undefined without receive-side estimation.
+   */
+  get packetLossReceived(): number | undefined {
+    return this.#recvType === undefined ? undefined : this.#recvLoss.value;
+  }
+
+  /**
+   * A producer joined: the first that negotiated transport-cc (header extension and RTCP
+   * feedback on a codec), or else goog-remb with abs-send-time, sets the receive-side
+   * estimation kind, as mediasoup creates its congestion control server.
+   */
+  addProducer(producer: Producer): void {
+    if (this.#recvType) return;
+    const { codecs, headerExtensions } = producer.rtpParameters;
+    const fb = (type: string) =>
+      codecs.some((c) => (c.rtcpFeedback ?? []).some((f) => f.type === type));
+    if (extensionId(headerExtensions, URI.transportWideCc) !== 0 && fb('transport-cc')) {
+      this.#recvType = 'transport-cc';
+    } else if (extensionId(headerExtensions, URI.absSendTime) !== 0 && fb('goog-remb')) {
+      this.#recvType = 'remb';
+    }
+  }
+
+  /** A transport-cc feedback packet went out to the producers' endpoint: one loss sample. */
+  transportCcSent(feedback: TransportCcFeedback): void {
+    if (this.#recvType !== 'transport-cc') return;
+    let lost = 0;
+    for (const delta of feedback.deltas) if (delta === null) lost++;
+    this.#recvLoss.add(lost, feedback.deltas.length);
   }
 
   /** 'transport-cc' or 'remb' while estimation runs. */

@@ -102,6 +102,11 @@ function bitrateStats(transport: RtcTransport): Record<string, number> {
   // mediasoup writes both while its send-side estimator exists.
   const lossSent = transport.bitrate.packetLossSent;
   if (lossSent !== undefined) out.rtpPacketLossSent = lossSent;
+  // mediasoup writes both while its receive-side estimation exists (see TransportBitrate).
+  const availableIn = transport.bitrate.availableIncomingBitrate;
+  if (availableIn !== undefined) out.availableIncomingBitrate = availableIn;
+  const lossReceived = transport.bitrate.packetLossReceived;
+  if (lossReceived !== undefined) out.rtpPacketLossReceived = lossReceived;
   const limits = transport.bitrate.limits;
   if (limits.maxIncomingBitrate) out.maxIncomingBitrate = limits.maxIncomingBitrate;
   if (limits.maxOutgoingBitrate) out.maxOutgoingBitrate = limits.maxOutgoingBitrate;

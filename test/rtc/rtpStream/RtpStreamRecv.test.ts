@@ -224,6 +224,29 @@ void describe('RtpStreamRecv: RTX, NACK and key frame requests', () => {
     assert.equal(st.packetCount, 4);
   });
 
+  void it('discards RTX whose own sequence number jumps (rtxPacketsDiscarded, as mediasoup)', () => {
+    const s = withRtx();
+    feed(s, [10, 11, 13, 15, 17]);
+    assert.equal(s.receiveRtxPacket(rtxOf(12, 500), 20), 'accepted');
+    // Absent while nothing was discarded (mediasoup's node layer turns 0 into undefined).
+    assert.equal(s.getStats(20).rtxPacketsDiscarded, undefined);
+    // A jump of MAX_DROPOUT (3000) or more on the RTX SSRC is refused before decoding...
+    const jumped = rtxOf(14, 4000);
+    assert.equal(s.receiveRtxPacket(jumped, 21), 'bad-sequence');
+    assert.equal(jumped.ssrc, RTX_SSRC);
+    // ...reordered RTX within MAX_MISORDER is not...
+    assert.equal(s.receiveRtxPacket(rtxOf(14, 499), 22), 'accepted');
+    // ...and the packet after the jump means the sender renumbered: accepted from there.
+    assert.equal(s.receiveRtxPacket(rtxOf(16, 4001), 23), 'accepted');
+    const st = s.getStats(30);
+    assert.equal(st.rtxPacketsDiscarded, 1);
+    assert.equal(st.packetsDiscarded, 0);
+    assert.equal(st.packetsRepaired, 3);
+    // A new RTX stream (learned RTX SSRC) counts afresh.
+    s.setRtx(RTX_SSRC, 97);
+    assert.equal(s.getStats(30).rtxPacketsDiscarded, undefined);
+  });
+
   void it('refuses foreign or empty RTX packets', () => {
     const s = withRtx();
     feed(s, [10, 12]);
