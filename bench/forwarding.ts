@@ -132,8 +132,19 @@ const LOSS_LIMIT = 0.001;
  */
 const LATENCY_LIMIT_MS = 50;
 const CONNECT_CONCURRENCY = 8;
-/** Each consumer transport's starting estimate, bit/s: far above any stream here (the saturation step offers ~180 Mbit/s per consumer). */
-const ESTIMATE_NOT_THE_LIMIT = 1_000_000_000;
+/**
+ * Consumer transports' starting estimate, bit/s, far above a 1 Mbit/s stream: at mediasoup's
+ * default 600 kbit/s (the client never sends feedback) both SFUs' pacers would hold and spread
+ * every frame, as no real receiver on this link would see. Not far higher: mediasoup probes
+ * toward it (at 1 Gbit/s, 20,000-40,000 padding packets/s at N = 200).
+ */
+const ESTIMATE_NOT_THE_LIMIT = 10_000_000;
+/**
+ * Skein alone (this bench's own run): the saturation step offers up to ~180 Mbit/s per
+ * consumer, which a 10 Mbit/s estimate would make the pacer drop (Skein does not probe while
+ * the estimate covers what its consumers want).
+ */
+const SATURATION_ESTIMATE = 1_000_000_000;
 
 // ---------------------------------------------------------------------------------------
 // CPU and kernel counters
@@ -319,6 +330,11 @@ export interface SessionPlan {
   consumers: number;
   /** Latency probe connections (probeCount() when absent); 0: no probe client. */
   probes?: number;
+  /**
+   * Each consumer transport's starting estimate, bit/s (default ESTIMATE_NOT_THE_LIMIT). The
+   * load client sends no transport-cc feedback, so the estimate stays where it starts.
+   */
+  initialEstimate?: number;
 }
 
 export class Session {
@@ -377,7 +393,11 @@ export class Session {
     sfu: SfuUnderTest = skeinSfu(mode),
     plan: SessionPlan = { consumers: 200 },
   ): Promise<Session> {
-    const fullPlan = { consumers: plan.consumers, probes: plan.probes ?? probeCount() };
+    const fullPlan = {
+      consumers: plan.consumers,
+      probes: plan.probes ?? probeCount(),
+      initialEstimate: plan.initialEstimate ?? ESTIMATE_NOT_THE_LIMIT,
+    };
     const probe = fullPlan.probes > 0 ? new LoadClient() : undefined;
     try {
       const fingerprints = new Map<LoadClient, DtlsFingerprint[]>();
@@ -419,10 +439,7 @@ export class Session {
   async #connectedTransport(id: string, client = this.client): Promise<WebRtcTransport> {
     const transport = await this.router.createWebRtcTransport({
       listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
-      // The load client sends no transport-cc feedback, so the estimate stays where it
-      // starts: at the default 600 kbit/s both SFUs' pacers would hold every 1 Mbit/s frame
-      // and spread it (latency, timer work) as no real receiver on this link would see.
-      initialAvailableOutgoingBitrate: ESTIMATE_NOT_THE_LIMIT,
+      initialAvailableOutgoingBitrate: this.plan.initialEstimate,
     });
     await transport.connect({
       dtlsParameters: { role: 'client', fingerprints: this.#fingerprints.get(client)! },
@@ -849,6 +866,7 @@ async function runMode(mode: WorkerMode, cfg: Config): Promise<ForwardingFigures
   const client = new LoadClient();
   const session = await Session.start(mode, client, skeinSfu(mode), {
     consumers: Math.max(...cfg.table),
+    initialEstimate: SATURATION_ESTIMATE,
   });
   try {
     await client.verifyEvery(cfg.verifyEvery);
