@@ -56,6 +56,10 @@ function parseAll(buf: Uint8Array, length?: number): unknown {
     }
     if (p?.kind === 'sdes') each.push(sdesCname(p));
     if (p?.kind === 'nack') each.push(nackSequenceNumbers(p.items).length);
+    if (p?.kind === 'xr') {
+      // Each DLRR sub-block is 12 bytes of the packet: no more than it can hold.
+      assert.ok(p.dlrr.length * 12 <= it.end - it.offset, 'more DLRR sub-blocks than bytes');
+    }
   }
   return { compound, each, error: it.error, first: parseRtcpHeader(buf, 0, length) };
 }
@@ -127,10 +131,22 @@ const packet: fc.Arbitrary<RtcpPacket> = fc.oneof(
       .filter((b) => b < 0x40000 || b % 2 === 0),
     ssrcs: fc.array(it32, { maxLength: 20 }),
   }),
-  // Types and FMTs not decoded: APP, XR, TMMBR/TMMBN, SLI/RPSI carried as bodies.
+  // RFC 3611: an RRT block and a DLRR block, either or both absent.
+  fc.record(
+    {
+      kind: fc.constant('xr' as const),
+      ssrc: it32,
+      rrt: fc.record({ ntpSeconds: it32, ntpFraction: it32 }),
+      dlrr: fc.array(fc.record({ ssrc: it32, lastRr: it32, delaySinceLastRr: it32 }), {
+        maxLength: 8,
+      }),
+    },
+    { requiredKeys: ['kind', 'ssrc', 'dlrr'] },
+  ),
+  // Types and FMTs not decoded: APP, TMMBR/TMMBN, SLI/RPSI carried as bodies.
   fc.record({
     kind: fc.constant('unknown' as const),
-    packetType: fc.constantFrom(RtcpPacketType.APP, RtcpPacketType.XR, 195, 210),
+    packetType: fc.constantFrom(RtcpPacketType.APP, 195, 210),
     count: fc.integer({ min: 0, max: 31 }),
     body: fc.uint8Array({ maxLength: 64 }).map((b) => b.subarray(0, b.length & ~3)),
   }),
@@ -226,6 +242,15 @@ void describe('fuzz: RTCP', () => {
         packetType: RtcpPacketType.APP,
         count: 0,
         body: new Uint8Array((w - 1) * 4),
+      })),
+      words.map((w): RtcpPacket => ({
+        kind: 'xr',
+        ssrc: 1,
+        dlrr: Array.from({ length: Math.floor(((w - 3) * 4) / 12) }, (_, i) => ({
+          ssrc: i,
+          lastRr: i,
+          delaySinceLastRr: i,
+        })),
       })),
       words.map((w): RtcpPacket => ({
         kind: 'nack',

@@ -32,6 +32,7 @@ import {
   writeSenderReport,
   type SenderReport,
 } from './sender-report.js';
+import { parseXr, writeXr, xrSize, type ExtendedReport } from './xr.js';
 
 /** A packet of a type (or FMT) not decoded here: its bytes after the 4-byte header. */
 export interface UnknownRtcp {
@@ -51,6 +52,7 @@ export type RtcpPacket =
   | PictureLossIndication
   | FullIntraRequest
   | Remb
+  | ExtendedReport
   | UnknownRtcp;
 
 /** Decodes the packet `h` points at; undefined if a known type is malformed. */
@@ -72,6 +74,8 @@ export function parseRtcpPacket(buf: Uint8Array, h: RtcpHeader): RtcpPacket | un
       if (h.count === PsfbFmt.FIR) return parseFir(buf, h);
       if (isRemb(buf, h)) return parseRemb(buf, h);
       break;
+    case RtcpPacketType.XR:
+      return parseXr(buf, h);
   }
   return {
     kind: 'unknown',
@@ -121,6 +125,8 @@ export function rtcpPacketSize(p: RtcpPacket): number {
       return firSize(p);
     case 'remb':
       return rembSize(p);
+    case 'xr':
+      return xrSize(p);
     case 'unknown':
       return (p.body.length & 3) === 0 ? 4 + p.body.length : -1;
   }
@@ -145,6 +151,8 @@ export function writeRtcpPacket(p: RtcpPacket, out: Uint8Array, offset = 0): num
       return writeFir(p, out, offset);
     case 'remb':
       return writeRemb(p, out, offset);
+    case 'xr':
+      return writeXr(p, out, offset);
     case 'unknown': {
       const size = rtcpPacketSize(p);
       if (size < 0 || !fits(out, offset, size)) return -1;

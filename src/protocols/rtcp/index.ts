@@ -9,5 +9,6 @@ export * from './nack.js';
 export * from './pli.js';
 export * from './fir.js';
 export * from './remb.js';
+export * from './xr.js';
 export * from './compound.js';
 export * from './transportCc.js';

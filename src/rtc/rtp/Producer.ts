@@ -10,7 +10,7 @@ import {
   NO_VIDEO_ORIENTATION,
   readVideoOrientation,
 } from '../../protocols/rtp/video-orientation.js';
-import type { ReportBlock, SenderReport } from '../../protocols/rtcp/index.js';
+import type { ReportBlock, SenderReport, XrDlrrItem } from '../../protocols/rtcp/index.js';
 import type { MediaKind, RtpCodecParameters, RtpMapping, RtpParameters } from '../../ortc/index.js';
 import {
   KeyFrameRequestManager,
@@ -273,6 +273,14 @@ export class Producer {
         octetCount: sr.octetCount,
       });
     }
+  }
+
+  /**
+   * The sender's DLRR sub-block for media SSRC `ssrc` (RFC 3611 §4.5): that stream measures
+   * its RTT. An RTX or unknown SSRC is ignored, as mediasoup does.
+   */
+  receiveXrDlrr(ssrc: number, item: XrDlrrItem, nowCompactNtp: number): void {
+    this.#bySsrc.get(ssrc)?.recv.receiveXrDlrr(item.lastRr, item.delaySinceLastRr, nowCompactNtp);
   }
 
   /** Report blocks for our receiver report (RFC 3550 §6.4.2). */

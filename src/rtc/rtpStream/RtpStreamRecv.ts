@@ -14,7 +14,7 @@ import type { ReportBlock } from '../../protocols/rtcp/report-block.js';
 import type { RtpPacketView } from '../../protocols/rtp/packet-view.js';
 import { decapsulateRtx } from '../../protocols/rtp/rtx.js';
 import { NackGenerator } from './NackGenerator.js';
-import { compactNtp, unixMsFromNtp } from './ntp.js';
+import { compactNtp, compactNtpToMs, unixMsFromNtp } from './ntp.js';
 import { RateCalculator } from './RateCalculator.js';
 import { RtxSequence } from './RtxSequence.js';
 import { LayerBitrates, layersOfPacketFor, type LayersOfPacket } from './LayerBitrates.js';
@@ -154,6 +154,8 @@ export class RtpStreamRecv {
   #pliCount = 0;
   #firCount = 0;
   #firSeqNr = 0;
+  /** From the sender's DLRR (RFC 3611 §4.5), ms; 0 until one gives a positive value. */
+  #rtt = 0;
   readonly #rate = new RateCalculator();
   /** Per spatial × temporal layer (video codecs with layer indices only). */
   readonly #layerRates: LayerBitrates | undefined;
@@ -371,6 +373,27 @@ export class RtpStreamRecv {
   }
 
   /**
+   * The sender's DLRR sub-block about our RRT (RFC 3611 §4.5): RTT = now − LRR − DLRR, all in
+   * compact NTP (1/65536 s) on the clock our RRTs carried. As mediasoup, in 32-bit unsigned
+   * arithmetic, and 0 when LRR or DLRR is 0 (no RRT reached the sender) or now is not after
+   * LRR + DLRR: a DLRR that cannot be measured resets the RTT rather than keeping the last one.
+   */
+  receiveXrDlrr(lastRr: number, delaySinceLastRr: number, nowCompactNtp: number): void {
+    const now = nowCompactNtp >>> 0;
+    const lrr = lastRr >>> 0;
+    const dlrr = delaySinceLastRr >>> 0;
+    const rtt = lrr !== 0 && dlrr !== 0 && now > (lrr + dlrr) >>> 0 ? (now - lrr - dlrr) >>> 0 : 0;
+    this.#rtt = compactNtpToMs(rtt);
+    // mediasoup hands the RTT to the NACK generator in whole ms (its setter ignores 0).
+    if (this.#nack) this.#nack.rttMs = Math.trunc(this.#rtt);
+  }
+
+  /** The RTT from the last DLRR, ms (0: none measured). */
+  get roundTripTimeMs(): number {
+    return this.#rtt;
+  }
+
+  /**
    * The reception report block for this source (RFC 3550 §6.4.1, A.3), or undefined before a
    * valid packet. Starts a new fraction-lost interval.
    */
@@ -482,8 +505,7 @@ export class RtpStreamRecv {
       nackPacketCount: this.#nackPacketCount,
       pliCount: this.#pliCount,
       firCount: this.#firCount,
-      // No RTT is measured on a receiving stream here; mediasoup writes 0 then.
-      roundTripTime: 0,
+      roundTripTime: this.#rtt,
       rtxPacketsDiscarded: this.#rtxSeq?.discarded || undefined,
       score: this.#score.score,
     };

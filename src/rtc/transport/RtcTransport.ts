@@ -21,12 +21,14 @@ import {
   writePli,
   writeRtcpCompound,
   writeTransportCc,
+  writeXrRrt,
+  type ExtendedReport,
   type ReportBlock,
   type RtcpPacket,
   type SenderReport,
   type TransportCcFeedback,
 } from '../../protocols/rtcp/index.js';
-import { RateCalculator, ntpFromUnixMs } from '../rtpStream/index.js';
+import { RateCalculator, compactNtp, ntpFromUnixMs } from '../rtpStream/index.js';
 import { MAX_SRTP_OVERHEAD } from '../../protocols/srtp/index.js';
 import {
   orientationCamera,
@@ -629,6 +631,9 @@ export abstract class RtcTransport implements ConsumerOutput {
       case 'rr':
         this.#receiveReportBlocks(packet.reports, nowMs);
         return;
+      case 'xr':
+        this.#receiveXr(packet, nowMs);
+        return;
       case 'pli':
         this.#consumerBySsrc.get(packet.mediaSsrc)?.receiveKeyFrameRequest('pli', packet.mediaSsrc);
         return;
@@ -756,6 +761,21 @@ export abstract class RtcTransport implements ConsumerOutput {
     if (rttMs !== undefined) this.#bwe?.bwe.setRtt(rttMs);
   }
 
+  /**
+   * DLRR sub-blocks (RFC 3611 §4.5) answering our RRTs: each producer stream they name measures
+   * its RTT. Our RRTs carry SSRC 0, which a sender (Chromium) echoes as the sub-block's SSRC;
+   * as mediasoup, that stands for the XR's own SSRC, the sender's media SSRC.
+   */
+  #receiveXr(xr: ExtendedReport, nowMs: number): void {
+    if (xr.dlrr.length === 0) return;
+    const ntp = xrClockNtp(nowMs);
+    const now = compactNtp(ntp.seconds, ntp.fraction);
+    for (const item of xr.dlrr) {
+      const ssrc = item.ssrc === 0 ? xr.ssrc : item.ssrc;
+      this.#listener.bySsrc(ssrc)?.receiveXrDlrr(ssrc, item, now);
+    }
+  }
+
   /** Feedback is generated while some producer negotiated transport-wide-cc (the latest wins). */
   #updateTransportCc(): void {
     let id = 0;
@@ -805,7 +825,10 @@ export abstract class RtcTransport implements ConsumerOutput {
 
   /**
    * Sender reports (with SDES CNAME) for what we send and one receiver report
-   * for what we receive (RFC 3550 §6.4; compound packets per §6.1).
+   * for what we receive (RFC 3550 §6.4; compound packets per §6.1). Each receiver report's
+   * compound ends with an XR RRT block (RFC 3611 §4.4), as mediasoup adds one to every
+   * compound holding producers' reports, so the senders answer with DLRR and the producer
+   * streams learn their RTT.
    */
   #sendReports(nowMs: number): void {
     if (!this.sendReady) return;
@@ -825,8 +848,15 @@ export abstract class RtcTransport implements ConsumerOutput {
     const blocks: ReportBlock[] = [];
     for (const producer of this.#producers.values()) producer.getReportBlocks(nowMs, blocks);
     // At most 31 report blocks per RR (5-bit count, RFC 3550 §6.4.2).
+    const rrt = xrClockNtp(nowMs);
+    const out = this.#rtcpScratch;
     for (let i = 0; i < blocks.length || i === 0; i += 31) {
-      this.#sendCompound([{ kind: 'rr', ssrc: this.rtcpSsrc, reports: blocks.slice(i, i + 31) }]);
+      const rr = { kind: 'rr' as const, ssrc: this.rtcpSsrc, reports: blocks.slice(i, i + 31) };
+      const length = writeRtcpCompound([rr], out);
+      if (length <= 0) continue;
+      // SSRC 0 as mediasoup: the sender's DLRR then names no SSRC and its XR's SSRC is used.
+      const xr = writeXrRrt(out, length, 0, rrt.seconds, rrt.fraction);
+      this.sendRtcp(out.subarray(0, xr > 0 ? length + xr : length));
     }
   }
 
@@ -834,6 +864,15 @@ export abstract class RtcTransport implements ConsumerOutput {
     const length = writeRtcpCompound(packets, this.#rtcpScratch);
     if (length > 0) this.sendRtcp(this.#rtcpScratch.subarray(0, length));
   }
+}
+
+/**
+ * The clock of our RRTs and of the RTT computed from their DLRR echoes: wall-clock NTP
+ * (RFC 3611 §4.4) anchored at process start and advancing monotonically, so a wall-clock step
+ * does not skew an RTT.
+ */
+function xrClockNtp(nowMs: number): { seconds: number; fraction: number } {
+  return ntpFromUnixMs(performance.timeOrigin + nowMs);
 }
 
 /** abs-send-time: 6.18 fixed-point seconds, 24 bits (webrtc.org abs-send-time). */

@@ -166,6 +166,52 @@ void describe('RtpStreamRecv: RFC 3550 A.3 loss and §6.4.1 report block', () =>
   });
 });
 
+void describe("RtpStreamRecv: RTT from the sender's XR DLRR (RFC 3611 §4.5, as mediasoup)", () => {
+  // Our RRT went out at NTP 0xe8a1b2c3.40000000: LRR is its middle 32 bits, 0xb2c34000.
+  const lrr = compactNtp(0xe8a1b2c3, 0x40000000);
+
+  void it('reports 0 before any DLRR', () => {
+    assert.equal(stream().getStats(0).roundTripTime, 0);
+  });
+
+  void it('computes now − LRR − DLRR in ms', () => {
+    const s = stream({ useNack: true });
+    // The sender held the RRT 0.25 s (DLRR 16384/65536 s); it is now 0.3125 s after the RRT.
+    const now = (lrr + 0x5000) >>> 0;
+    s.receiveXrDlrr(lrr, 0x4000, now);
+    assert.equal(s.getStats(0).roundTripTime, 62.5);
+    assert.equal(s.roundTripTimeMs, 62.5);
+    // mediasoup gives the NACK generator the RTT in whole ms.
+    assert.equal(s.nackGenerator!.rttMs, 62);
+    // Sub-ms precision: 1/65536 s units.
+    s.receiveXrDlrr(lrr, 0x4000, (lrr + 0x4000 + 13) >>> 0);
+    assert.equal(s.getStats(0).roundTripTime, (13 * 1000) / 65536);
+  });
+
+  void it('in 32-bit arithmetic across the 16-bit seconds wrap of compact NTP', () => {
+    const s = stream();
+    // LRR just before the wrap, now just after it: LRR + DLRR wraps too.
+    s.receiveXrDlrr(0xffff8000, 0x8000 + 0x100, 0x00000200);
+    assert.equal(s.getStats(0).roundTripTime, (0x100 * 1000) / 65536);
+  });
+
+  void it('resets to 0 when LRR or DLRR is 0, or now is not after LRR + DLRR', () => {
+    const s = stream();
+    const now = (lrr + 0x5000) >>> 0;
+    for (const [lastRr, dlrr, at] of [
+      [0, 0x4000, now], // no RRT reached the sender
+      [lrr, 0, now], // none either (RFC 3611 §4.5: DLRR 0 with no RRT)
+      [lrr, 0x5000, now], // zero RTT
+      [lrr, 0x6000, now], // negative
+    ]) {
+      s.receiveXrDlrr(lrr, 0x4000, now);
+      assert.equal(s.getStats(0).roundTripTime, 62.5);
+      s.receiveXrDlrr(lastRr, dlrr, at);
+      assert.equal(s.getStats(0).roundTripTime, 0, `LRR ${lastRr} DLRR ${dlrr}`);
+    }
+  });
+});
+
 void describe('RtpStreamRecv: RFC 3550 A.8 interarrival jitter', () => {
   void it('follows J += (|D| − J)/16 in timestamp units', () => {
     const s = stream();
