@@ -86,6 +86,21 @@ const clientCapabilities: RtpCapabilities = {
 
 const fb = (type: string, parameter?: string) =>
   parameter === undefined ? { type } : { type, parameter };
+/** mediasoup's video codecs' feedback in its table as written, and once normalised. */
+const VIDEO_FEEDBACK_AS_WRITTEN = [
+  fb('nack'),
+  fb('nack', 'pli'),
+  fb('ccm', 'fir'),
+  fb('goog-remb'),
+  fb('transport-cc'),
+];
+const VIDEO_FEEDBACK_NORMALISED = [
+  fb('nack', ''),
+  fb('nack', 'pli'),
+  fb('ccm', 'fir'),
+  fb('goog-remb', ''),
+  fb('transport-cc', ''),
+];
 const noFeedback = { mimeType: 'video/rtx', rtcpFeedback: [] };
 
 // mediasoup 3.19.3, 2026-12-01: getSupportedRtpCapabilities() before any router.
@@ -119,39 +134,21 @@ const SUPPORTED_BEFORE: Record<string, unknown> = {
     kind: 'video',
     mimeType: 'video/VP8',
     clockRate: 90000,
-    rtcpFeedback: [
-      fb('nack'),
-      fb('nack', 'pli'),
-      fb('ccm', 'fir'),
-      fb('goog-remb'),
-      fb('transport-cc'),
-    ],
+    rtcpFeedback: VIDEO_FEEDBACK_AS_WRITTEN,
   },
   'video/H264 90000': {
     kind: 'video',
     mimeType: 'video/H264',
     clockRate: 90000,
     parameters: { 'level-asymmetry-allowed': 1 },
-    rtcpFeedback: [
-      fb('nack'),
-      fb('nack', 'pli'),
-      fb('ccm', 'fir'),
-      fb('goog-remb'),
-      fb('transport-cc'),
-    ],
+    rtcpFeedback: VIDEO_FEEDBACK_AS_WRITTEN,
   },
   'video/AV1 90000': {
     kind: 'video',
     mimeType: 'video/AV1',
     clockRate: 90000,
     parameters: {},
-    rtcpFeedback: [
-      fb('nack'),
-      fb('nack', 'pli'),
-      fb('ccm', 'fir'),
-      fb('goog-remb'),
-      fb('transport-cc'),
-    ],
+    rtcpFeedback: VIDEO_FEEDBACK_AS_WRITTEN,
   },
 };
 
@@ -196,39 +193,21 @@ const SUPPORTED_AFTER: Record<string, unknown> = {
     mimeType: 'video/VP8',
     clockRate: 90000,
     parameters: {},
-    rtcpFeedback: [
-      fb('nack', ''),
-      fb('nack', 'pli'),
-      fb('ccm', 'fir'),
-      fb('goog-remb', ''),
-      fb('transport-cc', ''),
-    ],
+    rtcpFeedback: VIDEO_FEEDBACK_NORMALISED,
   },
   'video/H264 90000': {
     kind: 'video',
     mimeType: 'video/H264',
     clockRate: 90000,
     parameters: { 'level-asymmetry-allowed': 1 },
-    rtcpFeedback: [
-      fb('nack', ''),
-      fb('nack', 'pli'),
-      fb('ccm', 'fir'),
-      fb('goog-remb', ''),
-      fb('transport-cc', ''),
-    ],
+    rtcpFeedback: VIDEO_FEEDBACK_NORMALISED,
   },
   'video/AV1 90000': {
     kind: 'video',
     mimeType: 'video/AV1',
     clockRate: 90000,
     parameters: {},
-    rtcpFeedback: [
-      fb('nack', ''),
-      fb('nack', 'pli'),
-      fb('ccm', 'fir'),
-      fb('goog-remb', ''),
-      fb('transport-cc', ''),
-    ],
+    rtcpFeedback: VIDEO_FEEDBACK_NORMALISED,
   },
 };
 
