@@ -31,6 +31,15 @@ export interface RetransmissionBufferOptions {
 }
 
 const EMPTY = -1;
+/** The per-slot record: its fields and size. */
+const LENGTH = 0;
+const STORED_AT = 1;
+const RESENT_AT = 2;
+const RESENDS = 3;
+const HANDLE = 4;
+const PAYLOAD_FROM = 5;
+const PAYLOAD_LENGTH = 6;
+const META = 8;
 /** Header bytes a shared slot keeps: fixed header, CSRCs and a generous extension block. */
 export const SHARED_HEADER_SLOT = 128;
 /** A module-wide work area for a shared packet put back together (used synchronously). */
@@ -45,15 +54,12 @@ export class RetransmissionBuffer {
   /** Headers of shared packets, likewise. */
   readonly #heads: SlotSlab;
   readonly #shared: SharedPacketStore | undefined;
-  /** Per ring slot of a shared packet: store handle (-1: a full copy), payload range in it. */
-  readonly #handle: Float64Array;
-  readonly #payloadFrom: Uint16Array;
-  readonly #payloadLength: Uint16Array;
-  /** Per ring slot: packet length or EMPTY, store time, last resend time, resend count. */
-  readonly #length: Int32Array;
-  readonly #storedAt: Float64Array;
-  readonly #resentAt: Float64Array;
-  readonly #resends: Uint16Array;
+  /**
+   * Per ring slot, one record of META fields (one cache line for all a store writes): the
+   * packet length or EMPTY, store time, last resend time, resend count, and for a shared
+   * packet its store handle (-1: a full copy) and payload range in it.
+   */
+  readonly #meta: Float64Array;
   /** Ring position of the window start, its sequence number, and the window length. */
   #head = 0;
   #startSeq = 0;
@@ -68,13 +74,11 @@ export class RetransmissionBuffer {
     this.#slab = new SlotSlab(this.capacity, this.slotSize);
     this.#heads = new SlotSlab(this.capacity, SHARED_HEADER_SLOT);
     this.#shared = options.shared;
-    this.#handle = new Float64Array(this.capacity).fill(-1);
-    this.#payloadFrom = new Uint16Array(this.capacity);
-    this.#payloadLength = new Uint16Array(this.capacity);
-    this.#length = new Int32Array(this.capacity).fill(EMPTY);
-    this.#storedAt = new Float64Array(this.capacity);
-    this.#resentAt = new Float64Array(this.capacity);
-    this.#resends = new Uint16Array(this.capacity);
+    this.#meta = new Float64Array(this.capacity * META);
+    for (let i = 0; i < this.capacity; i++) {
+      this.#meta[i * META + LENGTH] = EMPTY;
+      this.#meta[i * META + HANDLE] = -1;
+    }
   }
 
   /** Packets currently held. */
@@ -103,7 +107,7 @@ export class RetransmissionBuffer {
     if (at < 0) return false;
     // A view of exactly the packet (the transport's send path) goes in without a sub-view.
     this.#slab.write(at, view.buffer, view.length);
-    this.#handle[at] = -1;
+    this.#meta[at * META + HANDLE] = -1;
     this.#fill(at, view.length, nowMs);
     return true;
   }
@@ -124,18 +128,18 @@ export class RetransmissionBuffer {
     const chunk = this.#heads.chunkOf(at);
     const offset = this.#heads.offsetOf(at);
     for (let i = 0; i < headerLength; i++) chunk[offset + i] = view.buffer[i];
-    this.#handle[at] = handle;
-    this.#payloadFrom[at] = payloadFrom;
-    this.#payloadLength[at] = view.length - headerLength;
+    this.#meta[at * META + HANDLE] = handle;
+    this.#meta[at * META + PAYLOAD_FROM] = payloadFrom;
+    this.#meta[at * META + PAYLOAD_LENGTH] = view.length - headerLength;
     this.#fill(at, view.length, nowMs);
     return true;
   }
 
   #fill(at: number, length: number, nowMs: number): void {
-    this.#length[at] = length;
-    this.#storedAt[at] = nowMs;
-    this.#resentAt[at] = -Infinity;
-    this.#resends[at] = 0;
+    this.#meta[at * META + LENGTH] = length;
+    this.#meta[at * META + STORED_AT] = nowMs;
+    this.#meta[at * META + RESENT_AT] = -Infinity;
+    this.#meta[at * META + RESENDS] = 0;
     this.#size++;
   }
 
@@ -162,7 +166,8 @@ export class RetransmissionBuffer {
           this.#count = 1;
         } else {
           const want = seqDiff(seq, this.#startSeq) + 1;
-          for (let i = this.#count; i < want; i++) this.#length[this.#ring(i)] = EMPTY;
+          for (let i = this.#count; i < want; i++)
+            this.#meta[this.#ring(i) * META + LENGTH] = EMPTY;
           this.#count = want;
         }
       } else if (d < 0) {
@@ -170,10 +175,10 @@ export class RetransmissionBuffer {
         if (this.#count - d > cap) return -1;
         const n = -d;
         this.#head = (this.#head - n + cap) % cap;
-        for (let i = 1; i < n; i++) this.#length[this.#ring(i)] = EMPTY;
+        for (let i = 1; i < n; i++) this.#meta[this.#ring(i) * META + LENGTH] = EMPTY;
         this.#startSeq = seq;
         this.#count += n;
-      } else if (this.#length[this.#ring(d)] !== EMPTY) {
+      } else if (this.#meta[this.#ring(d) * META + LENGTH] !== EMPTY) {
         return -1; // already held
       }
     }
@@ -189,8 +194,8 @@ export class RetransmissionBuffer {
     const d = seqDiff(seq & 0xffff, this.#startSeq);
     if (d < 0 || d >= this.#count) return -1;
     const at = this.#ring(d);
-    if (this.#length[at] === EMPTY) return -1;
-    if (nowMs - this.#storedAt[at] > this.maxAgeMs) return -1;
+    if (this.#meta[at * META + LENGTH] === EMPTY) return -1;
+    if (nowMs - this.#meta[at * META + STORED_AT] > this.maxAgeMs) return -1;
     return at;
   }
 
@@ -200,15 +205,15 @@ export class RetransmissionBuffer {
    * Undefined when a shared packet's payload is no longer in its store.
    */
   packetBytes(slot: number, nowMs: number): Uint8Array | undefined {
-    const handle = this.#handle[slot];
+    const handle = this.#meta[slot * META + HANDLE];
     if (handle < 0) {
-      return this.#slab.view(slot, 0, this.#length[slot]);
+      return this.#slab.view(slot, 0, this.#meta[slot * META + LENGTH]);
     }
-    const length = this.#length[slot];
-    const payloadLength = this.#payloadLength[slot];
+    const length = this.#meta[slot * META + LENGTH];
+    const payloadLength = this.#meta[slot * META + PAYLOAD_LENGTH];
     const payload = this.#shared?.bytes(
       handle,
-      this.#payloadFrom[slot],
+      this.#meta[slot * META + PAYLOAD_FROM],
       payloadLength,
       nowMs,
       this.maxAgeMs,
@@ -223,18 +228,18 @@ export class RetransmissionBuffer {
 
   /** When the packet in this slot was last resent (−Infinity if never). */
   resentAtMs(slot: number): number {
-    return this.#resentAt[slot];
+    return this.#meta[slot * META + RESENT_AT];
   }
   resendCount(slot: number): number {
-    return this.#resends[slot];
+    return this.#meta[slot * META + RESENDS];
   }
   markResent(slot: number, nowMs: number): void {
-    this.#resentAt[slot] = nowMs;
-    if (this.#resends[slot] < 0xffff) this.#resends[slot]++;
+    this.#meta[slot * META + RESENT_AT] = nowMs;
+    if (this.#meta[slot * META + RESENDS] < 0xffff) this.#meta[slot * META + RESENDS]++;
   }
 
   clear(): void {
-    for (let i = 0; i < this.#count; i++) this.#length[this.#ring(i)] = EMPTY;
+    for (let i = 0; i < this.#count; i++) this.#meta[this.#ring(i) * META + LENGTH] = EMPTY;
     this.#head = 0;
     this.#count = 0;
     this.#size = 0;
@@ -250,10 +255,14 @@ export class RetransmissionBuffer {
       this.clear();
       return;
     }
-    for (let i = 0; i < n || (this.#count > 0 && this.#length[this.#head] === EMPTY); i++) {
+    for (
+      let i = 0;
+      i < n || (this.#count > 0 && this.#meta[this.#head * META + LENGTH] === EMPTY);
+      i++
+    ) {
       const at = this.#head;
-      if (this.#length[at] !== EMPTY) {
-        this.#length[at] = EMPTY;
+      if (this.#meta[at * META + LENGTH] !== EMPTY) {
+        this.#meta[at * META + LENGTH] = EMPTY;
         this.#size--;
       }
       this.#head = (this.#head + 1) % this.capacity;
@@ -267,8 +276,8 @@ export class RetransmissionBuffer {
   #expire(nowMs: number): void {
     while (this.#count > 0) {
       const at = this.#ring(0);
-      const len = this.#length[at];
-      if (len !== EMPTY && nowMs - this.#storedAt[at] <= this.maxAgeMs) return;
+      const len = this.#meta[at * META + LENGTH];
+      if (len !== EMPTY && nowMs - this.#meta[at * META + STORED_AT] <= this.maxAgeMs) return;
       this.#dropOldest(1);
     }
   }
