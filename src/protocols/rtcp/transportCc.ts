@@ -73,7 +73,9 @@ export type TransportCcParseError =
   | 'reserved-symbol'
   | 'truncated-deltas';
 
-const NOT_RECEIVED = 0;
+/** A packet status of TransportCcPackets.status: not received (RFC draft §3.1.1 symbol 00). */
+export const TRANSPORT_CC_NOT_RECEIVED = 0;
+const NOT_RECEIVED = TRANSPORT_CC_NOT_RECEIVED;
 const SMALL_DELTA = 1;
 const LARGE_DELTA = 2;
 

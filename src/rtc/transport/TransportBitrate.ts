@@ -10,6 +10,7 @@ import {
   RtcpIterator,
   RtcpPacketType,
   RtpfbFmt,
+  TRANSPORT_CC_NOT_RECEIVED,
   createTransportCcPackets,
   parseTransportCcInto,
   writeRemb,
@@ -70,6 +71,8 @@ export class TransportBitrate {
    */
   #recvType: BweType | undefined;
   readonly #recvLoss = new PacketLossHistory();
+  /** Loss of what was sent, from each transport-cc feedback received (mediasoup's history). */
+  readonly #sendLoss = new PacketLossHistory();
 
   constructor(options: TransportBitrateOptions) {
     this.#initialAvailableBitrate =
@@ -83,9 +86,13 @@ export class TransportBitrate {
     return this.bwe?.availableBitrate;
   }
 
-  /** The loss fraction (0..1) of what was sent, as the estimate last measured it. */
+  /**
+   * The loss fraction (0..1) of what was sent, while send-side estimation runs: the weighted
+   * history of the transport-cc feedback received, one sample per feedback packet (its
+   * packets reported not received over its packet status count), as mediasoup computes it.
+   */
   get packetLossSent(): number | undefined {
-    return this.bwe?.bwe.loss.lossFraction;
+    return this.bwe === undefined ? undefined : this.#sendLoss.value;
   }
 
   /**
@@ -223,6 +230,11 @@ export class TransportBitrate {
         malformed++;
         continue;
       }
+      let lost = 0;
+      for (let i = 0; i < twccPackets.count; i++)
+        if (twccPackets.status[i] === TRANSPORT_CC_NOT_RECEIVED) lost++;
+      // Statuses past what is stored were not read: the sample covers the stored ones.
+      this.#sendLoss.add(lost, twccPackets.count);
       bwe.onTransportCc(twccPackets, nowMs);
     }
     return malformed;

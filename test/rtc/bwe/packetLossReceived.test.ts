@@ -11,7 +11,8 @@ import { PacketLossHistory } from '../../../src/rtc/bwe/PacketLossHistory.js';
 import { TransportBitrate } from '../../../src/rtc/transport/TransportBitrate.js';
 import type { Producer } from '../../../src/rtc/rtp/Producer.js';
 import type { RtpParameters } from '../../../src/ortc/index.js';
-import type { TransportCcFeedback } from '../../../src/protocols/rtcp/index.js';
+import { writeTransportCc, type TransportCcFeedback } from '../../../src/protocols/rtcp/index.js';
+import { TransportBwe } from '../../../src/rtc/bwe/TransportBwe.js';
 
 const TWCC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01' as const;
 const AST = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time' as const;
@@ -99,5 +100,31 @@ void describe('rtpPacketLossReceived (mediasoup 3.19.3)', () => {
     b.transportCcSent(feedback(tenWithTwoLost));
     assert.equal(b.packetLossReceived, 0);
     assert.equal(b.availableIncomingBitrate, undefined);
+  });
+});
+
+void describe('rtpPacketLossSent (mediasoup 3.19.3: TransportCongestionControlClient)', () => {
+  void it('one sample per transport-cc feedback received, the same weighted history', () => {
+    const b = bitrate();
+    assert.equal(b.packetLossSent, undefined, 'no send-side estimation yet');
+    b.bwe = new TransportBwe({
+      type: 'transport-cc',
+      initialAvailableBitrate: 600_000,
+      minOutgoingBitrate: 30_000,
+      maxOutgoingBitrate: 10_000_000,
+      output: { sendPaced: () => 0, sendProbe: () => 0 },
+      maxPacketSize: 1500,
+    });
+    assert.equal(b.packetLossSent, 0);
+    const out = Buffer.alloc(200);
+    const received = (deltas: (number | null)[], nowMs: number): void => {
+      const length = writeTransportCc(feedback(deltas), out);
+      assert.ok(length > 0);
+      assert.equal(b.receiveTransportCc(out.subarray(0, length), nowMs), 0);
+    };
+    received(tenWithTwoLost, 0);
+    assert.equal(b.packetLossSent, 0.2);
+    received([4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 100);
+    assert.ok(Math.abs((b.packetLossSent ?? NaN) - 0.2 / 3) < 1e-12);
   });
 });
