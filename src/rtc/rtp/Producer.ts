@@ -185,16 +185,21 @@ export class Producer {
     );
   }
 
+  #packetStore: SharedPacketStore | undefined;
+
   /**
-   * The one copy of each fanned-out packet its consumers' retransmissions read (created by the
-   * first consumer that keeps packets; the router fills it before each fan-out).
+   * The one copy of each fanned-out packet its consumers' retransmissions read, once the first
+   * consumer that keeps packets asked for it (`sharedPacketStore`); the router fills it before
+   * each fan-out.
    */
-  packetStore: SharedPacketStore | undefined;
+  get packetStore(): SharedPacketStore | undefined {
+    return this.#packetStore;
+  }
 
   /** The shared packet store, created on first use. */
   sharedPacketStore(): SharedPacketStore {
-    this.packetStore ??= new SharedPacketStore({ slotSize: MAX_RTP_PACKET_SIZE });
-    return this.packetStore;
+    this.#packetStore ??= new SharedPacketStore({ slotSize: MAX_RTP_PACKET_SIZE });
+    return this.#packetStore;
   }
 
   /** The stream of encoding `encodingIdx` (spatial layer), once its SSRC is known. */

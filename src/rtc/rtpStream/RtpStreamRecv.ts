@@ -186,8 +186,7 @@ export class RtpStreamRecv {
     this.#maxDropout = options.maxDropout ?? 3000;
     this.#maxMisorder = Math.min(options.maxMisorder ?? 1500, WINDOW - 1);
     this.#inactivityMs = options.inactivityTimeoutMs ?? 1500;
-    if (this.rtxSsrc !== undefined)
-      this.#rtxSeq = new RtxSequence(this.#maxDropout, this.#maxMisorder);
+    if (this.rtxSsrc !== undefined) this.#rtxSeq = this.#newRtxSequence();
     this.#onKeyFrameRequest = options.onKeyFrameRequest;
     this.#onScore = options.onScore;
     this.#layersOf = layersOfPacketFor(options.mimeType);
@@ -270,7 +269,11 @@ export class RtpStreamRecv {
     this.rtxSsrc = rtxSsrc >>> 0;
     this.rtxPayloadType = rtxPayloadType;
     // As mediasoup's SetRtx: a new RTX stream, counted afresh.
-    this.#rtxSeq = new RtxSequence(this.#maxDropout, this.#maxMisorder);
+    this.#rtxSeq = this.#newRtxSequence();
+  }
+
+  #newRtxSequence(): RtxSequence {
+    return new RtxSequence(this.#maxDropout, this.#maxMisorder);
   }
 
   /** How long the stream has been receiving without an inactivity gap (0: inactive). */
