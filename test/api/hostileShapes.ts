@@ -274,6 +274,52 @@ export function hostileShapes(protocol: PeerProtocol): HostileShape[] {
         rtcp(204, 3, Buffer.concat([u32(1), Buffer.from('TEST'), words(1000)])),
       ]),
     ),
+    // RFC 3611 XR (PT 207): block header = type, reserved, length in words.
+    ...bothSides(
+      'XR DLRR block claiming 1000 sub-blocks with one',
+      () =>
+        Buffer.concat([rr(1), rtcp(207, 0, Buffer.concat([u32(1, (5 << 24) | 3000), words(3)]))]),
+      { drop: 'malformed' },
+    ),
+    ...bothSides(
+      'XR RRT block of the wrong length',
+      () => Buffer.concat([rr(1), rtcp(207, 0, Buffer.concat([u32(1, (4 << 24) | 1), words(1)]))]),
+      { drop: 'malformed' },
+    ),
+    ...bothSides('XR DLRR naming the producer, every SSRC and extreme LRR/DLRR', (_s, _t, c) =>
+      Buffer.concat([
+        rr(1),
+        rtcp(
+          207,
+          0,
+          Buffer.concat([
+            u32(PRODUCER_SSRC, (5 << 24) | (3 * 5)),
+            u32(0, 0xffffffff, 0xffffffff),
+            u32(PRODUCER_SSRC, 1, 0xffffffff),
+            u32(c, 0xffffffff, 1),
+            u32(PRODUCER_SSRC, 0x7fffffff, 0x7fffffff),
+            u32(1, 0, 0),
+          ]),
+        ),
+      ]),
+    ),
+    ...bothSides('XR of unknown block types of every length and 200 DLRR sub-blocks', () =>
+      Buffer.concat([
+        rr(1),
+        rtcp(
+          207,
+          0,
+          Buffer.concat([
+            u32(1),
+            ...[0, 1, 2, 3, 6, 7, 200, 255].map((type, i) =>
+              Buffer.concat([u32((type << 24) | i), words(i)]),
+            ),
+            u32((5 << 24) | 600),
+            words(600),
+          ]),
+        ),
+      ]),
+    ),
     ...bothSides('NACK with 1000 FCIs for the consumer', (_s, _t, c) =>
       Buffer.concat([
         rr(1),
